@@ -1,0 +1,103 @@
+/**
+ * Every command and flag, with its help text: the parser and `guess help` both read this table,
+ * so the help can never describe a flag the parser does not know.
+ */
+export interface Flag {
+  readonly type: 'string' | 'boolean';
+  readonly value?: string;
+  readonly help: string;
+}
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: Readonly<Record<string, Flag>>;
+  readonly positionals: number;
+  readonly details?: string;
+}
+
+const RANGE_FLAGS = {
+  min: { type: 'string', value: 'A', help: 'smallest possible secret (default 1)' },
+  max: { type: 'string', value: 'B', help: 'largest possible secret (default 100)' },
+  seed: { type: 'string', value: 'N', help: 'reproducible secrets: the same N gives the same secrets (for testing)' },
+} as const satisfies Record<string, Flag>;
+
+export const COMMANDS = {
+  play: {
+    summary: 'play alone in this terminal, no network',
+    usage: 'guess play [--min A] [--max B] [--seed N]',
+    flags: RANGE_FLAGS,
+    positionals: 0,
+  },
+  serve: {
+    summary: 'run the game server (what `npm start` runs)',
+    usage: 'guess serve [--host H] [--port P] [--min A --max B] [--seed N] [--trace]',
+    flags: {
+      host: { type: 'string', value: 'H', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for your LAN)' },
+      port: { type: 'string', value: 'P', help: 'port to listen on (default 65432)' },
+      ...RANGE_FLAGS,
+      'max-line-bytes': { type: 'string', value: 'N', help: 'longest message accepted, in bytes (default 1024)' },
+      'log-level': { type: 'string', value: 'L', help: 'fatal, error, warn, info (default), debug or silent' },
+      'log-format': { type: 'string', value: 'F', help: 'pretty (default on a terminal) or json' },
+      trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram' },
+    },
+    positionals: 0,
+  },
+  join: {
+    summary: 'play against a server, yours or a friend\u2019s',
+    usage: 'guess join [HOST[:PORT]] [--classic] [--trace]',
+    flags: {
+      classic: { type: 'boolean', help: 'speak the chapter\u2019s bare dialect (plays against guess-server.py)' },
+      trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram (on stderr)' },
+    },
+    positionals: 1,
+    details: 'HOST defaults to 127.0.0.1 and PORT to 65432. IPv6 addresses go in brackets: [::1]:65432.',
+  },
+  help: {
+    summary: 'describe every command, or one: guess help COMMAND',
+    usage: 'guess help [COMMAND]',
+    flags: {},
+    positionals: 1,
+  },
+} as const satisfies Record<string, Command>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+export function commandHelp(name: CommandName): string {
+  const command: Command = COMMANDS[name];
+  const flags = Object.entries(command.flags).map(([flag, spec]) => {
+    const left = `  --${flag}${spec.value === undefined ? '' : ` ${spec.value}`}`;
+    return `${left.padEnd(24)} ${spec.help}`;
+  });
+  flags.push(`${'  --help'.padEnd(24)} show this help`);
+  return [
+    `guess ${name}: ${command.summary}`,
+    '',
+    `Usage: ${command.usage}`,
+    ...(command.details === undefined ? [] : ['', command.details]),
+    '',
+    'Options:',
+    ...flags,
+    '',
+  ].join('\n');
+}
+
+export function overallHelp(): string {
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`);
+  return [
+    'guess: guess the number, alone or with a friend over the network',
+    '',
+    'Usage: guess <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `guess help <command>` (or `guess <command> --help`) for its options.',
+    'Through npx, `npx guess --help` is read by npx itself: use `npx guess help`.',
+    '',
+  ].join('\n');
+}

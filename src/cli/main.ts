@@ -1,0 +1,49 @@
+import { isCommandName, commandHelp, overallHelp, type CommandName } from './commands.js';
+import { parseCommandArgs, UsageError, type ParsedArgs } from './args.js';
+
+type Runner = (args: ParsedArgs) => Promise<number>;
+
+// Each command is loaded only when run, so `guess play` does not pay for the server's modules.
+const RUNNERS: Readonly<Record<Exclude<CommandName, 'help'>, () => Promise<Runner>>> = {
+  play: async () => (await import('./play.js')).play,
+  serve: async () => (await import('./serve.js')).serve,
+  join: async () => (await import('./join.js')).join,
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = rest[0];
+    if (name === 'help' && topic !== undefined) {
+      if (!isCommandName(topic)) throw new UsageError(`unknown command '${topic}' (see: guess help)`);
+      process.stdout.write(commandHelp(topic));
+    } else process.stdout.write(overallHelp());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write('guess-a-number 0.1.0\n');
+    return 0;
+  }
+  if (!isCommandName(name)) throw new UsageError(`unknown command '${name}' (see: guess help)`);
+  const args = parseCommandArgs(name, rest);
+  if (args.help) {
+    process.stdout.write(commandHelp(name));
+    return 0;
+  }
+  const runner = await RUNNERS[name as Exclude<CommandName, 'help'>]();
+  return runner(args);
+}
+
+/** Users see one line, never a stack trace: usage mistakes exit 2, other failures exit 1. */
+export function run(argv: readonly string[]): void {
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`guess: ${message}\n`);
+      process.exitCode = error instanceof UsageError ? 2 : 1;
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import { createInterface, type Interface } from 'node:readline';
+
+/**
+ * Lines typed (or piped) by the player, one at a time, with a prompt. End of input resolves
+ * `undefined` instead of throwing, so Ctrl-D ends a game as calmly as typing `n`.
+ */
+export class LineInput {
+  readonly #rl: Interface;
+  readonly #output: NodeJS.WritableStream;
+  readonly #queue: string[] = [];
+  #waiter: ((line: string | undefined) => void) | undefined;
+  #closed = false;
+
+  constructor(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, onInterrupt: () => void) {
+    this.#output = output;
+    const terminal = (input as { isTTY?: boolean }).isTTY === true;
+    this.#rl = createInterface({ input, output, terminal });
+    this.#rl.on('line', (line) => {
+      if (this.#waiter === undefined) this.#queue.push(line);
+      else this.#take(line);
+    });
+    this.#rl.on('close', () => {
+      this.#closed = true;
+      this.#take(undefined);
+    });
+    this.#rl.on('SIGINT', onInterrupt);
+  }
+
+  /** Shows the prompt, then resolves the next line (or undefined at end of input). */
+  ask(prompt: string): Promise<string | undefined> {
+    this.#rl.setPrompt(prompt);
+    const queued = this.#queue.shift();
+    if (queued !== undefined) {
+      this.#rl.prompt(true);
+      return Promise.resolve(queued);
+    }
+    if (this.#closed) return Promise.resolve(undefined);
+    this.#rl.prompt(true);
+    return new Promise((resolve) => {
+      this.#waiter = resolve;
+    });
+  }
+
+  print(text: string): void {
+    this.#output.write(`${text}\n`);
+  }
+
+  close(): void {
+    this.#rl.close();
+  }
+
+  #take(line: string | undefined): void {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.(line);
+  }
+}

@@ -1,0 +1,62 @@
+import { SENTENCES, inRange, type Outcome, type Range } from '../core/game.js';
+import { parseGuess } from '../core/guess.js';
+import type { LineInput } from './line-input.js';
+
+/** Whoever knows the secret: the local core for `play`, a server for `join`. */
+export interface Judge {
+  /** The secret's range, when the judge tells it. */
+  readonly range: Range | undefined;
+  guess(value: number): Promise<Outcome['kind']>;
+}
+
+export const BANNER = '## Welcome to GUESS THE NUMBER! ##';
+export const PROMPT = 'Please input your guess: ';
+
+/**
+ * The chapter's game loop, with what players expect on top: the range, the count of attempts on
+ * a win, and another round if they want one. Resolves when the player is done (or input ends).
+ */
+export async function playInTerminal(judge: Judge, input: LineInput): Promise<void> {
+  input.print(BANNER);
+  const range = judge.range;
+  input.print(
+    range === undefined
+      ? 'The server has picked a secret number.'
+      : `I am thinking of a number between ${range.min} and ${range.max}.`,
+  );
+  for (;;) {
+    const attempts = await playRound(judge, input, range);
+    if (attempts === undefined) return;
+    input.print(`You found it in ${attempts} ${attempts === 1 ? 'guess' : 'guesses'}.`);
+    const again = await input.ask('Play again? [y/n] ');
+    if (again === undefined || !/^\s*y(es)?\s*$/i.test(again)) {
+      input.print('Thanks for playing!');
+      return;
+    }
+    input.print(range === undefined ? 'A new secret number is picked.' : `A new number between ${range.min} and ${range.max}.`);
+  }
+}
+
+/** One round; resolves the attempts it took, or undefined if input ended first. */
+async function playRound(judge: Judge, input: LineInput, range: Range | undefined): Promise<number | undefined> {
+  let attempts = 0;
+  for (;;) {
+    const line = await input.ask(PROMPT);
+    if (line === undefined) {
+      input.print('');
+      return undefined;
+    }
+    const guess = parseGuess(line);
+    if (!guess.ok) {
+      input.print(SENTENCES.notInteger);
+      continue;
+    }
+    const kind = await judge.guess(guess.value);
+    attempts++;
+    input.print(SENTENCES[kind]);
+    if (kind === 'win') return attempts;
+    if (range !== undefined && !inRange(range, guess.value)) {
+      input.print(`(The number is between ${range.min} and ${range.max}.)`);
+    }
+  }
+}

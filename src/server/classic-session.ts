@@ -1,0 +1,58 @@
+import { SoloGame } from '../core/game.js';
+import { parseGuess } from '../core/guess.js';
+import { NOT_INTEGER_BARE, classicReply } from '../protocol/plain.js';
+import type { ServerConfig } from './config.js';
+import type { Session, Wire } from './wire.js';
+
+/**
+ * The chapter's own dialect: `42` in, `Too small!` out, no line endings anywhere. A message is
+ * whatever arrived before the peer fell silent for `classicQuietMs`, so a guess that TCP split
+ * in two is still read as one.
+ */
+export class ClassicSession implements Session {
+  readonly #wire: Wire;
+  readonly #game: SoloGame;
+  readonly #config: ServerConfig;
+  #parts: Buffer[] = [];
+  #bytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(wire: Wire, config: ServerConfig) {
+    this.#wire = wire;
+    this.#config = config;
+    this.#game = new SoloGame(config.range, config.random);
+  }
+
+  receive(chunk: Buffer): void {
+    this.#parts.push(chunk);
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.#config.maxLineBytes) {
+      this.close();
+      this.#wire.sendAndClose(Buffer.from(`Message too long: the limit is ${this.#config.maxLineBytes} bytes`));
+      return;
+    }
+    if (this.#timer === undefined) this.#timer = setTimeout(this.flush, this.#config.classicQuietMs);
+    else this.#timer.refresh();
+  }
+
+  /** Judges what has arrived as one message; called on silence, or at once by detection. */
+  readonly flush = (): void => {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const text = Buffer.concat(this.#parts, this.#bytes).toString('utf8');
+    this.#parts = [];
+    this.#bytes = 0;
+    const guess = parseGuess(text);
+    if (!guess.ok) {
+      this.#wire.send(NOT_INTEGER_BARE);
+      return;
+    }
+    this.#wire.guesses++;
+    this.#wire.send(classicReply(this.#game.guess(guess.value)));
+  };
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

@@ -1,0 +1,51 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
+import { serveConnection } from './connection.js';
+
+export interface GameServer {
+  readonly config: ServerConfig;
+  /** Serves a socket accepted elsewhere (tests, or another listener). */
+  handleSocket(socket: Socket): void;
+  readonly connections: number;
+  /** Binds and resolves with the address actually bound (port 0 gets a free one). */
+  listen(): Promise<AddressInfo>;
+  /** Stops accepting and closes every connection. */
+  close(): Promise<void>;
+}
+
+export function createGameServer(options: ServerOptions): GameServer {
+  const config = resolveConfig(options);
+  const sockets = new Set<Socket>();
+  let listener: Server | undefined;
+
+  const handleSocket = (socket: Socket): void => {
+    sockets.add(socket);
+    serveConnection(socket, config, () => sockets.delete(socket));
+  };
+
+  return {
+    config,
+    handleSocket,
+    get connections() {
+      return sockets.size;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        const server = createServer({ noDelay: true }, handleSocket);
+        listener = server;
+        server.once('error', reject);
+        server.listen({ host: config.host, port: config.port, backlog: 4096 }, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        if (listener === undefined) resolve();
+        else listener.close(() => resolve());
+      });
+    },
+  };
+}
