@@ -1,0 +1,35 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { spawnGuess, waitForLine } from './process.js';
+
+export interface RunningServer {
+  readonly port: number;
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Everything the server printed on stdout and stderr so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `guess serve` as a real process on a free loopback port and resolves once it prints
+ * `Listening on HOST:PORT`. Logs are JSON so tests can read them.
+ */
+export async function startServer(args: readonly string[] = []): Promise<RunningServer> {
+  const child = spawnGuess(['serve', '--port', '0', '--log-format', 'json', ...args]);
+  let text = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  const listening = await waitForLine(child.stdout, (line) => line.startsWith('Listening on '));
+  const port = Number(/:(\d+)$/.exec(listening)?.[1]);
+  return {
+    port,
+    child,
+    output: () => text,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const closed = once(child, 'close');
+      child.kill('SIGTERM');
+      await closed;
+    },
+  };
+}
