@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type Logger } from 'pino';
 import { UsageError } from './args.js';
 
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -14,7 +14,7 @@ export function createLogger(level: string | undefined, format: string | undefin
   const shape = format ?? ((stream as { isTTY?: boolean }).isTTY === true ? 'pretty' : 'json');
   if (shape !== 'pretty' && shape !== 'json') throw new UsageError(`--log-format must be pretty or json, got '${shape}'`);
   const destination = shape === 'json' ? stream : prettyStream(stream);
-  return pino({ level: chosen as LevelWithSilent, base: null }, destination);
+  return pino({ level: chosen, base: null }, destination);
 }
 
 function prettyStream(out: NodeJS.WritableStream): { write(line: string): void } {
