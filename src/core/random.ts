@@ -15,7 +15,8 @@ const UINT32 = 2 ** 32;
  * that every value in the range is equally likely.
  */
 export function seededRandom(seed: number): RandomInt {
-  let s = (seed >>> 0) ^ Math.floor(seed / UINT32);
+  // The high word is multiplied before mixing: a plain XOR made seeds -1 and 0 (and 1 and 2^32) alike.
+  let s = (seed >>> 0) ^ Math.imul(Math.floor(seed / UINT32), 0x9e3779b9);
   const splitmix = (): number => {
     s = (s + 0x9e3779b9) | 0;
     let z = s;

@@ -48,8 +48,8 @@ export class LineDecoder {
       newline = data.indexOf(LF, start);
     }
     const rest = data.length - start;
-    // One byte of slack: the rest may end in the CR of a CRLF whose LF is still on its way.
-    if (rest > this.maxLineBytes + 1) return this.#fail();
+    // One byte of slack, and only for a CR: it may be half of a CRLF whose LF is still on its way.
+    if (rest > this.maxLineBytes && (rest > this.maxLineBytes + 1 || data[data.length - 1] !== CR)) return this.#fail();
     if (rest > 0) this.#pending = Buffer.from(data.subarray(start));
     return undefined;
   }
