@@ -21,15 +21,34 @@ export function parseCommandArgs(name: CommandName, argv: readonly string[]): Pa
   for (const [flag, spec] of Object.entries(command.flags)) options[flag] = { type: spec.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0] ?? 'bad arguments'} (see: guess help ${name})`);
+    // parseArgs explains at length; its first sentence says it all.
+    throw new UsageError(`${(error as Error).message.split(/\n|\. /)[0] ?? 'bad arguments'} (see: guess help ${name})`);
   }
   const { help, ...values } = parsed.values;
   if (parsed.positionals.length > command.positionals) {
     throw new UsageError(`unexpected argument '${parsed.positionals[command.positionals] ?? ''}' (see: guess help ${name})`);
   }
   return { values, positionals: parsed.positionals, help: help === true };
+}
+
+/**
+ * `--min -10` means `--min=-10`: parseArgs refuses a value that starts with a dash (it could be
+ * a forgotten value followed by a flag), but a negative number cannot be a flag.
+ */
+function joinNegativeValues(argv: readonly string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const next = argv[i + 1];
+    if (arg === '--') return [...args, ...argv.slice(i)];
+    if (arg.startsWith('--') && options[arg.slice(2)]?.type === 'string' && next !== undefined && /^-[0-9]/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else args.push(arg);
+  }
+  return args;
 }
 
 /** An integer flag, written the way a guess is: digits with an optional sign. */

@@ -87,7 +87,17 @@ export function commandHelp(name: CommandName): string {
 }
 
 export function overallHelp(): string {
-  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`);
+  const lines = Object.entries(COMMANDS).flatMap(([name, command]: [string, Command]) => {
+    const flags = Object.entries(command.flags).map(([flag, spec]) => `--${flag}${spec.value === undefined ? '' : ` ${spec.value}`}`);
+    const rows: string[] = [];
+    for (const flag of flags) {
+      const last = rows.pop();
+      if (last === undefined) rows.push(flag);
+      else if (last.length + flag.length < 68) rows.push(`${last}  ${flag}`);
+      else rows.push(last, flag);
+    }
+    return [`  ${name.padEnd(8)} ${command.summary}`, ...rows.map((row) => `  ${''.padEnd(8)} ${row}`)];
+  });
   return [
     'guess: guess the number, alone or with a friend over the network',
     '',

@@ -13,7 +13,7 @@ const RUNNERS: Readonly<Record<Exclude<CommandName, 'help'>, () => Promise<Runne
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const topic = rest[0];
+    const topic = rest[0] === '--help' || rest[0] === '-h' ? 'help' : rest[0];
     if (name === 'help' && topic !== undefined) {
       if (!isCommandName(topic)) throw new UsageError(`unknown command '${topic}' (see: guess help)`);
       process.stdout.write(commandHelp(topic));

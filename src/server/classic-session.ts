@@ -16,6 +16,7 @@ export class ClassicSession implements Session {
   #parts: Buffer[] = [];
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(wire: Wire, config: ServerConfig) {
     this.#wire = wire;
@@ -24,6 +25,8 @@ export class ClassicSession implements Session {
   }
 
   receive(chunk: Buffer): void {
+    // Past the limit the connection is closing: whatever else the peer sends is not kept.
+    if (this.#closed) return;
     this.#parts.push(chunk);
     this.#bytes += chunk.length;
     if (this.#bytes > this.#config.maxLineBytes) {
@@ -52,6 +55,9 @@ export class ClassicSession implements Session {
   };
 
   close(): void {
+    this.#closed = true;
+    this.#parts = [];
+    this.#bytes = 0;
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }

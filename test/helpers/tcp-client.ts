@@ -9,6 +9,7 @@ export class TcpClient {
   readonly #waiters: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
   readonly #decoder = new LineDecoder(1 << 20);
   #ended = false;
+  readonly #byteWaiters = new Set<() => void>();
   /** Every byte received, for checks on exact output. */
   received = Buffer.alloc(0);
 
@@ -16,6 +17,7 @@ export class TcpClient {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
       this.received = Buffer.concat([this.received, chunk]);
+      for (const check of this.#byteWaiters) check();
       this.#decoder.push(chunk, (line) => {
         const waiter = this.#waiters.shift();
         if (waiter === undefined) this.#lines.push(line);
@@ -25,6 +27,7 @@ export class TcpClient {
     socket.on('error', () => {});
     socket.on('close', () => {
       this.#ended = true;
+      for (const check of this.#byteWaiters) check();
       for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('connection closed'));
     });
   }
@@ -45,6 +48,26 @@ export class TcpClient {
     if (line !== undefined) return Promise.resolve(line);
     if (this.#ended) return Promise.reject(new Error('connection closed'));
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Resolves with everything received once at least `count` bytes have arrived in total (for
+   * dialects without line endings); rejects if the connection closes first.
+   */
+  receivedBytes(count: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.received.length >= count) {
+          this.#byteWaiters.delete(check);
+          resolve(this.received);
+        } else if (this.#ended) {
+          this.#byteWaiters.delete(check);
+          reject(new Error(`connection closed after ${this.received.length} of ${count} bytes`));
+        }
+      };
+      this.#byteWaiters.add(check);
+      check();
+    });
   }
 
   async ask(line: string): Promise<string> {

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { seededRandom } from '../src/core/random.js';
+import { runGuess } from './helpers/process.js';
+import { PYTHON3, PtyGuess } from './helpers/pty.js';
+
+const BANNER = '## Welcome to GUESS THE NUMBER! ##';
+const PROMPT = 'Please input your guess: ';
+const NO_PYTHON = PYTHON3 ? false : 'python3 is missing: no pseudo-terminal to test with';
+
+/** No stack trace, in any of the forms Node prints one. */
+function assertNoStackTrace(text: string): void {
+  assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m);
+  assert.doesNotMatch(text, /node:internal|Error \[ERR_|Uncaught/);
+}
+
+// Seed 42 draws 80, then 56, for the range 1..100.
+const [FIRST, SECOND] = ((next) => [next(1, 100), next(1, 100)])(seededRandom(42));
+
+describe('guess play, stdin piped', { timeout: 30_000 }, () => {
+  it('plays the chapter\u2019s game: banner, prompt, sentences, attempt count, play again', async () => {
+    assert.deepEqual([FIRST, SECOND], [80, 56]);
+    const { code, stdout, stderr } = await runGuess(['play', '--seed', '42'], '50\nabc\n90\n80\ny\n56\nn\n');
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+    assert.equal(
+      stdout,
+      [
+        BANNER,
+        'I am thinking of a number between 1 and 100.',
+        `${PROMPT}Too small!`,
+        `${PROMPT}Guesses must be an integer. Try again...`,
+        `${PROMPT}Too big!`,
+        `${PROMPT}Exactly! You win!`,
+        'You found it in 3 guesses.',
+        'Play again? [y/n] A new number between 1 and 100.',
+        `${PROMPT}Exactly! You win!`,
+        'You found it in 1 guess.',
+        'Play again? [y/n] Thanks for playing!',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reminds the player of the range after a guess outside it', async () => {
+    const { stdout } = await runGuess(['play', '--seed', '42'], '500\n');
+    assert.match(stdout, /Too big!\n\(The number is between 1 and 100\.\)/);
+  });
+
+  it('uses the range it is given', async () => {
+    const secret = seededRandom(5)(-10, 10);
+    const { code, stdout } = await runGuess(['play', '--seed', '5', '--min', '-10', '--max', '10'], `${secret}\nn\n`);
+    assert.equal(code, 0);
+    assert.match(stdout, /between -10 and 10\./);
+    assert.match(stdout, /Exactly! You win!/);
+  });
+
+  it('exits 0 with no stack trace when input ends mid-game', async () => {
+    const { code, stdout, stderr } = await runGuess(['play', '--seed', '42'], '50\n');
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+    assert.match(stdout, /Too small!/);
+    assertNoStackTrace(stdout);
+  });
+
+  it('exits 0 when input is empty from the start', async () => {
+    const { code, stderr } = await runGuess(['play'], '');
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+  });
+
+  it('answers a ~500 KB pasted line', async () => {
+    const { code, stdout } = await runGuess(['play', '--seed', '42'], `${'1'.repeat(500_000)}\n${'x'.repeat(500_000)}\n80\nn\n`);
+    assert.equal(code, 0);
+    assert.match(stdout, new RegExp(`${PROMPT}Too big!\\n.*\\n${PROMPT}Guesses must be an integer\\. Try again\\.\\.\\.\\n${PROMPT}Exactly! You win!`));
+  });
+
+  for (const [args, message] of [
+    [['play', '--max', 'abc'], /--max must be an integer/],
+    [['play', '--min', '10', '--max', '5'], /--min \(10\) must not be greater than --max \(5\)/],
+    [['play', '--bogus'], /Unknown option '--bogus'/],
+    [['play', '--seed', '1.5'], /--seed must be an integer/],
+    [['play', 'extra'], /unexpected argument 'extra'/],
+    [['play', '--max'], /--max/],
+    [['serve', '--port', 'abc'], /--port must be an integer/],
+    [['serve', '--port', '70000'], /--port must be from 0 to 65535/],
+    [['nosuchcommand'], /unknown command 'nosuchcommand'/],
+  ] as const) {
+    it(`refuses \`guess ${args.join(' ')}\` in one line on stderr, status 2`, async () => {
+      const { code, stdout, stderr } = await runGuess(args);
+      assert.equal(code, 2);
+      assert.equal(stdout, '');
+      assert.match(stderr, /^guess: [^\n]+\n$/);
+      assert.match(stderr, message);
+    });
+  }
+
+  it('takes negative bounds written as separate arguments', async () => {
+    const { code, stdout } = await runGuess(['play', '--min', '-1', '--max', '-1'], '-1\nn\n');
+    assert.equal(code, 0);
+    assert.match(stdout, /Exactly! You win!/);
+  });
+});
+
+describe('guess play, on a terminal', { timeout: 30_000, skip: NO_PYTHON }, () => {
+  it('plays a round typed key by key', async () => {
+    const term = new PtyGuess(['play', '--seed', '42']);
+    try {
+      await term.waitFor(new RegExp(`${BANNER}[^]*${PROMPT}`));
+      let from = term.screen().length;
+      term.type('50\r');
+      await term.waitFor(/Too small!/, from);
+      from = term.screen().length;
+      term.type('80\r');
+      await term.waitFor(/Exactly! You win![^]*You found it in 2 guesses\.[^]*Play again\? \[y\/n\] /, from);
+      term.type('n\r');
+      assert.deepEqual(await term.exited, { code: 0, signal: null });
+      assert.match(term.screen(), /Thanks for playing!/);
+    } finally {
+      term.kill();
+    }
+  });
+
+  it('ends on Ctrl-D at the prompt with status 0', async () => {
+    const term = new PtyGuess(['play', '--seed', '42']);
+    try {
+      await term.waitFor(new RegExp(PROMPT));
+      const from = term.screen().length;
+      term.type('50\r');
+      await term.waitFor(/Too small![^]*Please input your guess: /, from);
+      term.type('\x04');
+      assert.deepEqual(await term.exited, { code: 0, signal: null });
+      assertNoStackTrace(term.screen());
+    } finally {
+      term.kill();
+    }
+  });
+
+  it('ends on Ctrl-C with no stack trace', async () => {
+    const term = new PtyGuess(['play', '--seed', '42']);
+    try {
+      await term.waitFor(new RegExp(PROMPT));
+      term.type('12');
+      await term.waitFor(/12$/);
+      term.type('\x03');
+      const { code } = await term.exited;
+      assert.equal(code, 130);
+      assert.match(term.screen(), /Bye!/);
+      assertNoStackTrace(term.screen());
+    } finally {
+      term.kill();
+    }
+  });
+
+  it('answers a long pasted line', async () => {
+    const term = new PtyGuess(['play', '--seed', '42']);
+    try {
+      await term.waitFor(new RegExp(PROMPT));
+      const from = term.screen().length;
+      term.type(`${'1'.repeat(64 * 1024)}\r`);
+      await term.waitFor(/Too big!/, from);
+      term.type('\x04');
+      assert.equal((await term.exited).code, 0);
+    } finally {
+      term.kill();
+    }
+  });
+});

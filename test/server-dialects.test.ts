@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { get } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { maxBinarySearchGuesses } from '../src/core/game.js';
+import { binarySearch, verdictOf } from './helpers/binary-search.js';
+import { classicAsk } from './helpers/classic.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+import { TcpClient } from './helpers/tcp-client.js';
+
+// Secrets in 50..100: 42 is always too small and 200 always too big, whatever the seed draws.
+const RANGE = { min: 50, max: 100 };
+
+describe('server dialects', { timeout: 30_000 }, () => {
+  let server: RunningServer;
+  const clients: TcpClient[] = [];
+  const connect = async (): Promise<TcpClient> => {
+    const client = await TcpClient.connect(server.port);
+    clients.push(client);
+    return client;
+  };
+
+  before(async () => {
+    server = await startServer(['--min', '50', '--max', '100', '--seed', '3']);
+  });
+  after(async () => {
+    for (const client of clients) client.close();
+    await server.stop();
+  });
+
+  describe('plain lines', () => {
+    it('answers `42\\n` and `42\\r\\n` with exact sentence lines', async () => {
+      const client = await connect();
+      assert.equal(await client.ask('42'), 'Too small!');
+      client.send('200\r\n');
+      assert.equal(await client.nextLine(), 'Too big!');
+      assert.equal(client.received.toString(), 'Too small!\nToo big!\n');
+    });
+
+    it('never speaks first: the first bytes received are the reply to the first guess', async () => {
+      const client = await connect();
+      client.send('42\n');
+      assert.equal(await client.nextLine(), 'Too small!');
+      assert.equal(client.received.toString(), 'Too small!\n');
+    });
+
+    it('answers a line that is not an integer, and the game goes on', async () => {
+      const client = await connect();
+      for (const bad of ['4.2', 'abc', '1e3', "42'", '', '٤٢']) {
+        assert.match(await client.ask(bad), /^Guesses must be an integer/, JSON.stringify(bad));
+      }
+      assert.equal(await client.ask(' +42 '), 'Too small!');
+    });
+
+    it('plays a whole round by binary search, then starts another on the same connection', async () => {
+      const client = await connect();
+      for (let round = 0; round < 2; round++) {
+        const { guesses } = await binarySearch(RANGE, async (guess) => verdictOf(await client.ask(String(guess))));
+        assert.ok(guesses <= maxBinarySearchGuesses(RANGE));
+      }
+    });
+
+    it('reads guesses that arrive many to a packet, and answers them in order', async () => {
+      const client = await connect();
+      client.send('42\n200\nx\n42\n');
+      assert.deepEqual(
+        [await client.nextLine(), await client.nextLine(), await client.nextLine(), await client.nextLine()],
+        ['Too small!', 'Too big!', 'Guesses must be an integer. Try again...', 'Too small!'],
+      );
+    });
+
+    it('accepts a line of exactly 1024 bytes', async () => {
+      const client = await connect();
+      assert.equal(await client.ask(`${'0'.repeat(1022)}42`), 'Too small!');
+      client.send(`${'0'.repeat(1021)}200\r\n`);
+      assert.equal(await client.nextLine(), 'Too big!');
+    });
+
+    it('answers a line over 1 KiB with an error line, then closes', async () => {
+      const client = await connect();
+      assert.equal(await client.ask('42'), 'Too small!');
+      client.send(`${'1'.repeat(1025)}\n`);
+      assert.equal(await client.nextLine(), 'Error: Message too long: the limit is 1024 bytes per line');
+      await client.closed();
+    });
+
+    it('closes a connection whose first bytes run past 1 KiB with no line ending', async () => {
+      const client = await connect();
+      client.send('7'.repeat(3000));
+      assert.match(await client.nextLine(), /^Error: Message too long/);
+      await client.closed();
+    });
+  });
+
+  describe('classic (the chapter\u2019s bare dialect)', () => {
+    it('answers bytes with no line ending with the bare sentence, no newline', async () => {
+      const client = await connect();
+      assert.equal(await classicAsk(client, '42'), 'Too small!');
+      assert.equal(await classicAsk(client, '200'), 'Too big!');
+      assert.equal(await classicAsk(client, 'x'), 'Guesses must be an integer. Try again...');
+      const { guesses } = await binarySearch(RANGE, async (guess) => verdictOf(await classicAsk(client, String(guess))));
+      assert.ok(guesses <= maxBinarySearchGuesses(RANGE));
+      // Every reply, back to back: not one byte between the sentences.
+      assert.match(client.received.toString(), /^Too small!Too big!Guesses must be an integer\. Try again\.\.\.(Too (small|big)!)*Exactly! You win!$/);
+    });
+
+    it('judges a guess split into two writes as one, first message or later', async () => {
+      const client = await connect();
+      // Judged apart, `2` and `00` would both be too small; together they are 200, too big.
+      assert.equal(await classicAsk(client, ['2', '00']), 'Too big!');
+      assert.equal(await classicAsk(client, ['2', '00']), 'Too big!');
+      assert.equal(await classicAsk(client, ['4', '2']), 'Too small!');
+      assert.equal(client.received.toString(), 'Too big!Too big!Too small!');
+    });
+
+    it('answers a message over 1 KiB with a bare error, then closes', async () => {
+      const client = await connect();
+      assert.equal(await classicAsk(client, '42'), 'Too small!');
+      client.send('7'.repeat(1500));
+      await client.closed();
+      assert.equal(client.received.toString(), 'Too small!Message too long: the limit is 1024 bytes');
+    });
+  });
+
+  describe('JSON lines (reserved)', () => {
+    it('answers each line with an error object and keeps the connection', async () => {
+      const client = await connect();
+      client.send('{"type":"hello"}\n{"x":1}\n');
+      for (let i = 0; i < 2; i++) {
+        const reply = JSON.parse(await client.nextLine()) as Record<string, unknown>;
+        assert.equal(reply.type, 'error');
+        assert.equal(reply.code, 'E_JSON_NOT_READY');
+        assert.equal(typeof reply.message, 'string');
+      }
+      const third = JSON.parse(await client.ask('{}')) as Record<string, unknown>;
+      assert.equal(third.code, 'E_JSON_NOT_READY');
+      assert.equal(client.socket.closed, false);
+    });
+
+    it('answers a JSON line over 1 KiB with an error object, then closes', async () => {
+      const client = await connect();
+      client.send(`{"pad":"${'x'.repeat(2000)}"}\n`);
+      const reply = JSON.parse(await client.nextLine()) as Record<string, unknown>;
+      assert.equal(reply.code, 'E_LINE_TOO_LONG');
+      await client.closed();
+    });
+  });
+
+  describe('HTTP (reserved)', () => {
+    it('answers a valid HTTP/1.1 response that says how to play', async () => {
+      const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        get({ host: '127.0.0.1', port: server.port, path: '/' }, resolve).on('error', reject);
+      });
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      await once(response, 'end');
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.httpVersion, '1.1');
+      assert.match(response.headers['content-type'] ?? '', /^text\/plain/);
+      assert.equal(Number(response.headers['content-length']), Buffer.byteLength(body));
+      assert.match(body, /guess join/);
+    });
+
+    it('recognises a request line sent a few bytes at a time', async () => {
+      const client = await connect();
+      for (const part of ['G', 'ET', ' /', ' HTTP/1.1\r\n', 'Host: x\r\n', '\r\n']) client.send(part);
+      await client.closed();
+      const text = client.received.toString();
+      assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      assert.equal(Number(/Content-Length: (\d+)/i.exec(head)?.[1]), Buffer.byteLength(body));
+    });
+  });
+
+  it('logs each connection and disconnection', async () => {
+    const client = await connect();
+    assert.equal(await client.ask('42'), 'Too small!');
+    const port = client.socket.localPort ?? 0;
+    client.close();
+    const log = await server.waitFor(new RegExp(`"peer":"127\\.0\\.0\\.1:${port}"[^\\n]*"msg":"Disconnected"`));
+    assert.match(log, new RegExp(`"msg":"Connected by 127\\.0\\.0\\.1:${port}"`));
+  });
+});
