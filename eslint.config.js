@@ -59,11 +59,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*'], message: 'The web client runs in a browser.' },
+          { group: ['**/src/server/*', '**/src/client/*', '**/src/cli/*'], message: 'Server and client meet only on the wire.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' },
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
     },
   },
 );

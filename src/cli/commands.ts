@@ -37,6 +37,7 @@ export const COMMANDS = {
       port: { type: 'string', value: 'P', help: 'port to listen on (default 65432)' },
       ...RANGE_FLAGS,
       'max-line-bytes': { type: 'string', value: 'N', help: 'longest message accepted, in bytes (default 1024)' },
+      'allow-origin': { type: 'string', value: 'O,…', help: 'other page origins whose scripts may open the WebSocket (* for any)' },
       'log-level': { type: 'string', value: 'L', help: 'fatal, error, warn, info (default), debug or silent' },
       'log-format': { type: 'string', value: 'F', help: 'pretty (default on a terminal) or json' },
       trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram' },

@@ -21,6 +21,7 @@ export async function serve(args: ParsedArgs): Promise<number> {
         host: stringFlag(values, 'host'),
         port: portFlag(values),
         maxLineBytes: intFlag(values, 'max-line-bytes'),
+        allowedOrigins: stringFlag(values, 'allow-origin')?.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
       }),
     });
   } catch (error) {
@@ -37,6 +38,7 @@ export async function serve(args: ParsedArgs): Promise<number> {
   }
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(`Listening on ${shown}:${address.port}\n`);
+  process.stdout.write(`Open in a browser:  http://${shown}:${address.port}/\n`);
   process.stdout.write(`Play from another terminal:  npx guess join ${shown}:${address.port}   (or: nc ${address.address} ${address.port})\n`);
   if (host === '0.0.0.0' || host === '::') {
     const lan = lanAddresses();

@@ -1,6 +1,7 @@
 import { DEFAULT_RANGE, type Range } from '../core/game.js';
 import type { RandomInt } from '../core/random.js';
 import { rangeProblem } from '../core/range.js';
+import { DEFAULT_WEB_ROOT } from './web-assets.js';
 
 /** The part of a pino logger the server uses; any logger of that shape will do. */
 export interface Log {
@@ -26,6 +27,13 @@ export interface ServerConfig {
    * line TCP split, short enough that a person never notices it.
    */
   readonly classicQuietMs: number;
+  /**
+   * Page origins, besides the server's own, allowed to open its WebSocket (`*` for any). A
+   * browser's handshake from any other origin is refused (see origin.ts).
+   */
+  readonly allowedOrigins: readonly string[];
+  /** The built web client's directory (dist/web). */
+  readonly webRoot: string;
   readonly log: Log;
   /** Receives one `--trace` line per message on the wire; off when undefined. */
   readonly trace: ((line: string) => void) | undefined;
@@ -37,6 +45,8 @@ export const DEFAULTS = Object.freeze({
   range: DEFAULT_RANGE,
   maxLineBytes: 1024, // bytes
   classicQuietMs: 40, // ms
+  allowedOrigins: Object.freeze([]),
+  webRoot: DEFAULT_WEB_ROOT,
 });
 
 export type ServerOptions = Partial<ServerConfig> & Pick<ServerConfig, 'random' | 'log'>;
@@ -50,6 +60,8 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     random: options.random,
     maxLineBytes: options.maxLineBytes ?? DEFAULTS.maxLineBytes,
     classicQuietMs: options.classicQuietMs ?? DEFAULTS.classicQuietMs,
+    allowedOrigins: Object.freeze([...(options.allowedOrigins ?? DEFAULTS.allowedOrigins)]),
+    webRoot: options.webRoot ?? DEFAULTS.webRoot,
     log: options.log,
     trace: options.trace,
   };

@@ -2,16 +2,19 @@ import type { Socket } from 'node:net';
 import { detectDialect, type Dialect } from '../protocol/detect.js';
 import { ClassicSession } from './classic-session.js';
 import type { ServerConfig } from './config.js';
-import { HttpSession } from './http-session.js';
 import { JsonSession } from './json-session.js';
 import { PlainSession } from './plain-session.js';
 import { Wire, type Session } from './wire.js';
 
+/** Takes over a socket that speaks HTTP, with the bytes detection already read from it. */
+export type HttpHandoff = (socket: Socket, head: Buffer) => void;
+
 /**
  * Serves one accepted socket: waits for the client's first bytes (the server never speaks
- * first), detects the dialect, then hands every byte to that dialect's session.
+ * first), detects the dialect, then hands every byte to that dialect's session (or, for HTTP,
+ * the socket itself to the HTTP server).
  */
-export function serveConnection(socket: Socket, config: ServerConfig, onClose: () => void): void {
+export function serveConnection(socket: Socket, config: ServerConfig, onClose: () => void, http: HttpHandoff): void {
   const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   const wire = new Wire(socket, peer, config.trace);
   const since = Date.now();
@@ -27,6 +30,11 @@ export function serveConnection(socket: Socket, config: ServerConfig, onClose: (
     clearTimeout(quiet);
     dialect = chosen;
     socket.off('data', sniff);
+    if (chosen === 'http') {
+      http(socket, head ?? Buffer.alloc(0));
+      head = undefined;
+      return;
+    }
     session = createSession(chosen, wire, config);
     socket.on('data', (chunk: Buffer) => {
       wire.traceIncoming(chunk);
@@ -64,7 +72,7 @@ export function serveConnection(socket: Socket, config: ServerConfig, onClose: (
   });
 }
 
-function createSession(dialect: Dialect, wire: Wire, config: ServerConfig): Session {
+function createSession(dialect: Exclude<Dialect, 'http'>, wire: Wire, config: ServerConfig): Session {
   switch (dialect) {
     case 'plain':
       return new PlainSession(wire, config);
@@ -72,7 +80,5 @@ function createSession(dialect: Dialect, wire: Wire, config: ServerConfig): Sess
       return new ClassicSession(wire, config);
     case 'json':
       return new JsonSession(wire, config);
-    case 'http':
-      return new HttpSession(wire, config);
   }
 }

@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ServerConfig } from './config.js';
+import { handleRequest, SECURITY_HEADERS, WEBSOCKET_PATH, type Routes } from './http-routes.js';
+import { originAllowed } from './origin.js';
+
+/** How the WebSocket side sees one JSON session: text in, text out. */
+export interface TextSession {
+  receive(text: string): void;
+  close(): void;
+}
+
+export interface TextPeer {
+  readonly peer: string;
+  send(text: string): void;
+  /** Ends the connection after what was sent so far. */
+  end(): void;
+}
+
+export type TextSessionFactory = (peer: TextPeer) => TextSession;
+
+export interface HttpFront {
+  /** Takes over a socket the detector found speaking HTTP; `head` is what it has read so far. */
+  readonly handleSocket: (socket: Socket, head: Buffer) => void;
+}
+
+// Replies a browser has not yet read before it is made to wait: a page that stops reading is
+// slowed down, as a TCP peer is, and a fast one never notices.
+const MAX_UNSENT_REPLIES = 256;
+
+/**
+ * HTTP and WebSocket on the game's own port. The connection detector hands over sockets that
+ * start with an HTTP method; a Node `http` server (never listening itself) parses them, serves
+ * the web client, and upgrades `/ws` to a WebSocket that carries the JSON dialect's objects,
+ * one per text frame.
+ */
+export function createHttpFront(config: ServerConfig, routes: Routes, sessions: TextSessionFactory): HttpFront {
+  const http = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => handleRequest(routes, req, res));
+  // A frame is one message, so a frame may be as long as a line of the JSON dialect.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxLineBytes, perMessageDeflate: false });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = upgradeRefusal(req, config.allowedOrigins);
+    if (refusal !== undefined) {
+      config.log.info({ origin: req.headers.origin, url: req.url }, `WebSocket refused: ${refusal.reason}`);
+      const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      socket.end(
+        `HTTP/1.1 ${refusal.status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n${headers}` +
+          `Content-Length: ${Buffer.byteLength(refusal.reason) + 1}\r\n\r\n${refusal.reason}\n`,
+      );
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, req, sessions));
+  });
+  http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    else socket.destroy();
+  });
+
+  return {
+    handleSocket: (socket, head) => {
+      // Give back what detection read, then let the HTTP parser have the socket from the start.
+      if (head.length > 0) socket.unshift(head);
+      http.emit('connection', socket);
+    },
+  };
+}
+
+function upgradeRefusal(req: IncomingMessage, allowed: readonly string[]): { status: string; reason: string } | undefined {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path !== WEBSOCKET_PATH) return { status: '404 Not Found', reason: `no WebSocket here; it is at ${WEBSOCKET_PATH}` };
+  if (!originAllowed(req.headers.origin, req.headers.host, allowed)) {
+    return { status: '403 Forbidden', reason: 'this page\u2019s origin may not open the game\u2019s WebSocket' };
+  }
+  return undefined;
+}
+
+function serveWebSocket(ws: WebSocket, req: IncomingMessage, sessions: TextSessionFactory): void {
+  const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+  let unsent = 0;
+  const sent = (): void => {
+    unsent--;
+    if (unsent < MAX_UNSENT_REPLIES / 2 && ws.isPaused) ws.resume();
+  };
+  const session = sessions({
+    peer,
+    send(text) {
+      if (ws.readyState !== ws.OPEN) return;
+      unsent++;
+      ws.send(text, sent);
+      if (unsent >= MAX_UNSENT_REPLIES && !ws.isPaused) ws.pause();
+    },
+    end() {
+      ws.close(1000);
+    },
+  });
+  ws.on('message', (data) => {
+    // The dialect is text: a binary frame is read as UTF-8, as a TCP line is.
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : data instanceof ArrayBuffer
+        ? Buffer.from(data).toString('utf8')
+        : data.toString('utf8');
+    session.receive(text);
+  });
+  ws.on('error', () => ws.terminate());
+  ws.on('close', () => session.close());
+}

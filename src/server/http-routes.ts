@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { chooseEncoding, type Asset } from './web-assets.js';
+
+/** The path browsers open the game's WebSocket on. */
+export const WEBSOCKET_PATH = '/ws';
+
+/** A room link: `/r/CODE`. Codes are short and alphanumeric; the page reads the code itself. */
+const ROOM_LINK = /^\/r\/[A-Za-z0-9]{1,16}\/?$/;
+
+/**
+ * Sent with every response. The page runs only its own bundled script (no inline script, no
+ * eval, nothing from elsewhere) and talks only to this server, so a player name that slipped
+ * into markup could still not run.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+});
+
+export interface Routes {
+  readonly assets: ReadonlyMap<string, Asset>;
+  /** What `/healthz` reports besides `"status": "ok"`. */
+  readonly health: () => Readonly<Record<string, number | string>>;
+}
+
+/** Answers one HTTP request (everything but the WebSocket upgrade). */
+export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerResponse): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    text(res, 405, 'Method not allowed: this server only serves pages (GET).\n');
+    return;
+  }
+  const path = pathOf(req.url);
+  if (path === '/healthz') {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ status: 'ok', ...routes.health() }));
+    return;
+  }
+  if (path === WEBSOCKET_PATH) {
+    res.setHeader('Upgrade', 'websocket');
+    text(res, 426, 'This address is the game\u2019s WebSocket: open the page instead.\n');
+    return;
+  }
+  const name = path === '/' || ROOM_LINK.test(path) ? '/index.html' : path === '/favicon.ico' ? faviconOf(routes.assets) : path;
+  const asset = name === undefined ? undefined : routes.assets.get(name);
+  if (asset === undefined) {
+    if (routes.assets.size === 0) text(res, 503, 'The web client is not built: run `npm run build`.\n');
+    else text(res, 404, 'Not found.\n');
+    return;
+  }
+  sendAsset(req, res, asset);
+}
+
+function sendAsset(req: IncomingMessage, res: ServerResponse, asset: Asset): void {
+  res.setHeader('Content-Type', asset.type);
+  res.setHeader('Cache-Control', asset.cacheControl);
+  res.setHeader('ETag', asset.etag);
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (req.headers['if-none-match'] === asset.etag) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  const encoding = chooseEncoding(req.headers['accept-encoding'], asset);
+  const body = encoding === 'br' ? asset.br : encoding === 'gzip' ? asset.gzip : asset.body;
+  if (encoding !== undefined) res.setHeader('Content-Encoding', encoding);
+  res.setHeader('Content-Length', (body ?? asset.body).length);
+  res.end(body ?? asset.body);
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(body);
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+// The page links its icon by hashed name; browsers that ask for /favicon.ico anyway get the same.
+function faviconOf(assets: ReadonlyMap<string, Asset>): string | undefined {
+  for (const name of assets.keys()) if (name.startsWith('/assets/favicon-')) return name;
+  return undefined;
+}
