@@ -100,17 +100,6 @@ describe('HTTP on the game port', () => {
     agent.destroy();
   });
 
-  it('reads a request whose first bytes arrive one at a time', async () => {
-    const client = await TcpClient.connect(server.port);
-    const bytes = Buffer.from('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    for (const byte of bytes) {
-      client.send(Buffer.from([byte]));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await client.closed();
-    assert.match(client.received.toString('utf8'), /^HTTP\/1\.1 200 OK\r\n[\s\S]*"status":"ok"/);
-  });
-
   it('refuses a request head over 16 KiB with 431', async () => {
     const client = await TcpClient.connect(server.port);
     client.send(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`);

@@ -146,8 +146,8 @@ describe('server dialects', { timeout: 30_000 }, () => {
     });
   });
 
-  describe('HTTP (reserved)', () => {
-    it('answers a valid HTTP/1.1 response that says how to play', async () => {
+  describe('HTTP', () => {
+    it('answers a valid HTTP/1.1 response: the web client', async () => {
       const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
         get({ host: '127.0.0.1', port: server.port, path: '/' }, resolve).on('error', reject);
       });
@@ -156,14 +156,14 @@ describe('server dialects', { timeout: 30_000 }, () => {
       await once(response, 'end');
       assert.equal(response.statusCode, 200);
       assert.equal(response.httpVersion, '1.1');
-      assert.match(response.headers['content-type'] ?? '', /^text\/plain/);
+      assert.match(response.headers['content-type'] ?? '', /^text\/html/);
       assert.equal(Number(response.headers['content-length']), Buffer.byteLength(body));
-      assert.match(body, /guess join/);
+      assert.match(body, /<title>Guess the number<\/title>/);
     });
 
     it('recognises a request line sent a few bytes at a time', async () => {
       const client = await connect();
-      for (const part of ['G', 'ET', ' /', ' HTTP/1.1\r\n', 'Host: x\r\n', '\r\n']) client.send(part);
+      for (const part of ['G', 'ET', ' /', ' HTTP/1.1\r\n', 'Host: x\r\n', 'Connection: close\r\n', '\r\n']) client.send(part);
       await client.closed();
       const text = client.received.toString();
       assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
