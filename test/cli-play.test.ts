@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../src/core/random.js';
+import { assertNoStackTrace } from './helpers/assertions.js';
 import { runGuess } from './helpers/process.js';
 import { PYTHON3, PtyGuess } from './helpers/pty.js';
 
 const BANNER = '## Welcome to GUESS THE NUMBER! ##';
 const PROMPT = 'Please input your guess: ';
 const NO_PYTHON = PYTHON3 ? false : 'python3 is missing: no pseudo-terminal to test with';
-
-/** No stack trace, in any of the forms Node prints one. */
-function assertNoStackTrace(text: string): void {
-  assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m);
-  assert.doesNotMatch(text, /node:internal|Error \[ERR_|Uncaught/);
-}
 
 // Seed 42 draws 80, then 56, for the range 1..100.
 const [FIRST, SECOND] = ((next) => [next(1, 100), next(1, 100)])(seededRandom(42));

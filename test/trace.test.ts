@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapeBytes, traceLine } from '../src/protocol/trace.js';
+import { runGuess } from './helpers/process.js';
+import { startServer } from './helpers/server.js';
+import { TcpClient } from './helpers/tcp-client.js';
+
+const CLOCK = String.raw`\d\d:\d\d:\d\d\.\d{3}`;
 
 describe('trace lines', () => {
   it('escapes the bytes exactly', () => {
@@ -29,5 +34,52 @@ describe('trace lines', () => {
       traceLine(time, '127.0.0.1:50412', 'to-client', Buffer.from('Too small!\n')),
       '12:00:01.234  client 127.0.0.1:50412  ◀──"Too small!\\n"──  server',
     );
+  });
+});
+
+describe('--trace', { timeout: 30_000 }, () => {
+  it('`serve --trace` prints a line per message, with the bytes escaped and an arrow', async () => {
+    const server = await startServer(['--trace', '--seed', '42']);
+    const client = await TcpClient.connect(server.port);
+    try {
+      const port = client.socket.localPort ?? 0;
+      assert.equal(await client.ask('42'), 'Too small!');
+      const output = await server.waitFor(/◀──"Too small!\\n"──/);
+      // The exact text after the clock: the peer, then the bytes as a quoted, escaped string.
+      const lines = output.split('\n').filter((line) => new RegExp(`^${CLOCK}  `).test(line)).map((line) => line.slice(14));
+      assert.ok(lines.includes(`client 127.0.0.1:${port}  ──"42\\n"──▶  server`), output);
+      assert.ok(lines.includes(`client 127.0.0.1:${port}  ◀──"Too small!\\n"──  server`), output);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  });
+
+  it('`join --trace` prints the same diagram on stderr, seen from the client', async () => {
+    const server = await startServer(['--seed', '42']);
+    try {
+      const { code, stdout, stderr } = await runGuess(['join', `127.0.0.1:${server.port}`, '--trace'], '42\n');
+      assert.equal(code, 0);
+      assert.match(stdout, /Too small!/);
+      const lines = stderr.split('\n');
+      assert.equal(lines.length, 3);
+      assert.match(lines[0] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ──"42\\\\n"──▶  server$`));
+      assert.match(lines[1] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ◀──"Too small!\\\\n"──  server$`));
+      assert.equal(lines[2], '');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('`join --classic --trace` shows bare bytes, with no line ending', async () => {
+    const server = await startServer(['--seed', '42']);
+    try {
+      const { code, stderr } = await runGuess(['join', `127.0.0.1:${server.port}`, '--classic', '--trace'], '42\n');
+      assert.equal(code, 0);
+      assert.match(stderr, / {2}──"42"──▶ {2}server\n/);
+      assert.match(stderr, / {2}◀──"Too small!"── {2}server\n/);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -11,7 +11,7 @@ export class ClientError extends Error {
 
 /** Says what went wrong connecting to `host:port`, and what to try. */
 export function describeConnectError(error: NodeJS.ErrnoException, host: string, port: number): string {
-  const where = `${host}:${port}`;
+  const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   switch (error.code) {
     case 'ECONNREFUSED':
       return `cannot connect to ${where}: nothing is listening there — is the server running? (start one with: guess serve)`;

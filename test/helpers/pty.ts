@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN, ROOT } from './paths.js';
+import { OutputWatcher } from './watch.js';
 
 const RELAY = join(ROOT, 'test', 'fixtures', 'pty-run.py');
 
@@ -13,8 +14,7 @@ export const PYTHON3 = spawnSync('python3', ['--version']).status === 0;
  */
 export class PtyGuess {
   readonly child: ChildProcessWithoutNullStreams;
-  #screen = '';
-  readonly #watchers = new Set<() => void>();
+  readonly #output: OutputWatcher;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
@@ -22,24 +22,14 @@ export class PtyGuess {
       cwd: ROOT,
       env: { ...process.env, TERM: 'xterm', COLUMNS: '80', LINES: '24', ...env },
     });
-    this.child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      this.#screen += text;
-      for (const watch of this.#watchers) watch();
-    });
-    this.child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      this.#screen += text;
-      for (const watch of this.#watchers) watch();
-    });
+    this.#output = new OutputWatcher(this.child, [this.child.stdout, this.child.stderr]);
     this.exited = new Promise((resolve) => {
-      this.child.once('close', (code, signal) => {
-        for (const watch of this.#watchers) watch();
-        resolve({ code, signal });
-      });
+      this.child.once('close', (code, signal) => resolve({ code, signal }));
     });
   }
 
   screen(): string {
-    return this.#screen;
+    return this.#output.text();
   }
 
   /** Types bytes as keys (`\r` is Enter, `\x03` Ctrl-C, `\x04` Ctrl-D). */
@@ -49,20 +39,7 @@ export class PtyGuess {
 
   /** Resolves once the screen, from `from` on, matches `pattern`; rejects if the program ends first. */
   waitFor(pattern: RegExp, from = 0): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const watch = (): void => {
-        const seen = this.#screen.slice(from);
-        if (pattern.test(seen)) {
-          this.#watchers.delete(watch);
-          resolve(seen);
-        } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
-          this.#watchers.delete(watch);
-          reject(new Error(`exited before showing ${String(pattern)}; screen: ${JSON.stringify(this.#screen.slice(-400))}`));
-        }
-      };
-      this.#watchers.add(watch);
-      watch();
-    });
+    return this.#output.waitFor(pattern, from);
   }
 
   kill(): void {
