@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { maxBinarySearchGuesses } from '../src/core/game.js';
 import { closedPort } from './helpers/free-port.js';
 import { assertNoStackTrace } from './helpers/assertions.js';
 import { PROMPT, joinByBinarySearch } from './helpers/join.js';
 import { finished, runGuess, spawnGuess } from './helpers/process.js';
+import { PYTHON3, PtyGuess } from './helpers/pty.js';
 import { startServer } from './helpers/server.js';
 import { OutputWatcher } from './helpers/watch.js';
 
@@ -81,6 +83,43 @@ describe('guess join', { timeout: 30_000 }, () => {
     } finally {
       child.kill('SIGKILL');
       await server.stop();
+    }
+  });
+
+  it('says in one line that the server answered something that is not a reply', async () => {
+    const { createServer } = await import('node:net');
+    const impostor = createServer((socket) => socket.on('data', () => socket.write('hello there\n')));
+    impostor.listen(0, '127.0.0.1');
+    await once(impostor, 'listening');
+    try {
+      const { port } = impostor.address() as import('node:net').AddressInfo;
+      const { code, stderr } = await runGuess(['join', `127.0.0.1:${port}`], '5\n');
+      assert.equal(code, 1);
+      assert.match(stderr, /^guess: unexpected reply from the server: "hello there"\n$/);
+    } finally {
+      impostor.close();
+    }
+  });
+
+  describe('on a terminal', { skip: PYTHON3 ? false : 'python3 is missing: no pseudo-terminal to test with' }, () => {
+    for (const [key, name, status] of [['\x04', 'Ctrl-D', 0], ['\x03', 'Ctrl-C', 130]] as const) {
+      it(`ends on ${name} with status ${status} and no stack trace`, async () => {
+        const server = await startServer(['--min', '50', '--max', '100']);
+        const term = new PtyGuess(['join', `127.0.0.1:${server.port}`]);
+        try {
+          await term.waitFor(new RegExp(PROMPT));
+          const from = term.screen().length;
+          term.type('1\r');
+          await term.waitFor(new RegExp(`Too small![^]*${PROMPT}`), from);
+          term.type(key);
+          assert.equal((await term.exited).code, status);
+          assertNoStackTrace(term.screen());
+          await server.waitFor(/"msg":"Disconnected"/);
+        } finally {
+          term.kill();
+          await server.stop();
+        }
+      });
     }
   });
 });
