@@ -1,0 +1,42 @@
+/**
+ * A load generator process: the bench runner forks one or two of these and drives them over IPC
+ * (connect, start, mark a window, stop), so the runner's own work never competes with the bots.
+ */
+import { Load } from './load.js';
+import type { Command, Event } from './ipc.js';
+
+let load: Load | undefined;
+
+function send(event: Event): void {
+  process.send?.(event);
+}
+
+async function handle(command: Command): Promise<void> {
+  switch (command.cmd) {
+    case 'connect':
+      load = new Load(command.options);
+      send({ evt: 'connected', report: await load.connect() });
+      return;
+    case 'start':
+      load?.start();
+      send({ evt: 'ack' });
+      return;
+    case 'mark':
+      load?.mark();
+      send({ evt: 'ack' });
+      return;
+    case 'stop': {
+      const stats = load?.stats();
+      load?.close();
+      if (stats !== undefined) send({ evt: 'stats', stats: { ...stats, rtt: stats.rtt.toSparse() } });
+      process.disconnect();
+      return;
+    }
+  }
+}
+
+process.on('message', (command: Command) => {
+  handle(command).catch((error: unknown) => {
+    send({ evt: 'failed', message: error instanceof Error ? error.message : String(error) });
+  });
+});

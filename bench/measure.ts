@@ -1,0 +1,137 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Range } from '../src/core/game.js';
+import type { DialectName } from './dialects.js';
+import { Generators } from './generators.js';
+import type { ConnectReport } from './load.js';
+import { CpuMeter, openFds, rssBytes } from './proc.js';
+import type { ServerName, ServerProcess } from './servers.js';
+
+export interface LoadResult {
+  readonly server: ServerName;
+  readonly dialect: DialectName;
+  readonly conns: number;
+  readonly processes: number;
+  readonly connect: ConnectReport;
+  readonly served: number;
+  readonly guessesPerSecond: number;
+  /** Round trips in microseconds. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  /** Server CPU over the window, in percent of one core. */
+  readonly cpu: number;
+  readonly rss: number;
+  /** Inconsistent replies, broken connections and failed connects. */
+  readonly errors: number;
+  readonly errorSamples: readonly string[];
+}
+
+export interface LoadPlan {
+  readonly dialect: DialectName;
+  readonly conns: number;
+  readonly processes: number;
+  readonly range: Range;
+  readonly warmupMs: number;
+  readonly windowMs: number;
+}
+
+/** Connects the bots, lets them warm up, then measures one window of play. */
+export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promise<LoadResult> {
+  const generators = new Generators(plan.processes);
+  try {
+    const connect = await generators.connect({
+      host: '127.0.0.1',
+      port: server.port,
+      dialect: plan.dialect,
+      conns: plan.conns,
+      range: plan.range,
+    });
+    await generators.start();
+    await delay(plan.warmupMs);
+    await generators.mark();
+    const cpu = new CpuMeter(server.pid);
+    await delay(plan.windowMs);
+    const cpuPercent = cpu.percent();
+    const rss = rssBytes(server.pid);
+    const stats = await generators.stop();
+    const samples = [...stats.errorSamples];
+    if (connect.firstFailure !== undefined) samples.unshift(`connect failed: ${connect.firstFailure}`);
+    return {
+      server: server.name,
+      dialect: plan.dialect,
+      conns: plan.conns,
+      processes: plan.processes,
+      connect,
+      served: stats.served,
+      guessesPerSecond: stats.guessesPerSecond,
+      p50: stats.rtt.quantile(0.5) / 1000,
+      p99: stats.rtt.quantile(0.99) / 1000,
+      p999: stats.rtt.quantile(0.999) / 1000,
+      cpu: cpuPercent,
+      rss,
+      errors: stats.errors + connect.failed,
+      errorSamples: samples,
+    };
+  } finally {
+    generators.kill();
+  }
+}
+
+export interface IdleResult {
+  readonly server: ServerName;
+  readonly conns: number;
+  readonly connected: number;
+  readonly rssBefore: number;
+  readonly rssAfter: number;
+  readonly bytesPerConn: number;
+  readonly errors: number;
+  readonly errorSamples: readonly string[];
+}
+
+/**
+ * RSS per idle connection: a fresh server's RSS, then `conns` connections that never send a byte,
+ * then its RSS again once the server holds them all and its memory has settled.
+ */
+export async function measureIdle(server: ServerProcess, conns: number, processes: number): Promise<IdleResult> {
+  await settle(server.pid);
+  const rssBefore = rssBytes(server.pid);
+  const fdsBefore = openFds(server.pid);
+  const generators = new Generators(processes);
+  try {
+    const connect = await generators.connect({
+      host: '127.0.0.1',
+      port: server.port,
+      dialect: 'plain',
+      conns,
+      range: { min: 1, max: 2 },
+    });
+    // The client's connect completes in the kernel; wait until the server has accepted them all.
+    for (let i = 0; i < 200 && openFds(server.pid) < fdsBefore + connect.connected; i++) await delay(50);
+    const rssAfter = await settle(server.pid);
+    const stats = await generators.stop();
+    return {
+      server: server.name,
+      conns,
+      connected: connect.connected,
+      rssBefore,
+      rssAfter,
+      bytesPerConn: (rssAfter - rssBefore) / Math.max(1, connect.connected),
+      errors: stats.errors + connect.failed,
+      errorSamples: connect.firstFailure === undefined ? stats.errorSamples : [`connect failed: ${connect.firstFailure}`],
+    };
+  } finally {
+    generators.kill();
+  }
+}
+
+/** Waits (at most ~3 s) until RSS stops moving by more than 1 %, and returns it. */
+async function settle(pid: number): Promise<number> {
+  let last = rssBytes(pid);
+  for (let i = 0; i < 12; i++) {
+    await delay(250);
+    const now = rssBytes(pid);
+    if (Math.abs(now - last) <= last * 0.01) return now;
+    last = now;
+  }
+  return last;
+}

@@ -1,0 +1,199 @@
+import type { DialectName } from './dialects.js';
+import type { IdleResult, LoadResult } from './measure.js';
+import type { StartupResult } from './startup.js';
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly ramGiB: number;
+  readonly node: string;
+  readonly kernel: string;
+  readonly date: string;
+  readonly loadAverage: readonly number[];
+}
+
+export interface Settings {
+  readonly range: { readonly min: number; readonly max: number };
+  readonly warmupMs: number;
+  readonly windowMs: number;
+  readonly reps: number;
+  readonly command: string;
+}
+
+export interface Results {
+  readonly machine: Machine;
+  readonly settings: Settings;
+  /** One row per measured cell: the median repetition by guesses/s, with errors of all of them. */
+  readonly loads: readonly LoadResult[];
+  readonly idle: readonly IdleResult[];
+  readonly startup: readonly StartupResult[];
+  readonly unavailable: readonly DialectName[];
+}
+
+export interface Verdict {
+  readonly target: string;
+  readonly measured: string;
+  readonly result: 'PASS' | 'FAIL' | 'n/a' | 'reported';
+}
+
+/** Every target of the benchmark, checked against this run's figures. */
+export function verdicts(results: Results): Verdict[] {
+  const load = (server: string, dialect: DialectName, conns: number, processes = 1): LoadResult | undefined =>
+    results.loads.find((r) => r.server === server && r.dialect === dialect && r.conns === conns && r.processes === processes);
+  const out: Verdict[] = [];
+
+  for (const conns of [100, 1000]) {
+    const ours = load('ours', 'plain', conns);
+    const base = load('baseline', 'plain', conns);
+    const ratio = ours !== undefined && base !== undefined ? ours.guessesPerSecond / base.guessesPerSecond : NaN;
+    out.push({
+      target: `plain, ${conns.toLocaleString('en-US')} conns: ≥ 0.9 × baseline guesses/s`,
+      measured: Number.isNaN(ratio) ? 'not measured' : `${ratio.toFixed(2)} × (${rate(ours?.guessesPerSecond)} vs ${rate(base?.guessesPerSecond)})`,
+      result: Number.isNaN(ratio) ? 'n/a' : ratio >= 0.9 ? 'PASS' : 'FAIL',
+    });
+  }
+
+  const ours1 = load('ours', 'plain', 1);
+  const base1 = load('baseline', 'plain', 1);
+  const rttRatio = ours1 !== undefined && base1 !== undefined ? ours1.p50 / base1.p50 : NaN;
+  out.push({
+    target: '1 conn: p50 round trip ≤ 1.2 × baseline',
+    measured: Number.isNaN(rttRatio) ? 'not measured' : `${rttRatio.toFixed(2)} × (${us(ours1?.p50)} vs ${us(base1?.p50)})`,
+    result: Number.isNaN(rttRatio) ? 'n/a' : rttRatio <= 1.2 ? 'PASS' : 'FAIL',
+  });
+
+  const big = results.loads.filter((r) => r.server === 'ours' && r.conns === 10_000);
+  out.push({
+    target: '10,000 conns: all connected and served, 0 errors',
+    measured:
+      big.length === 0
+        ? 'not measured'
+        : big.map((r) => `${r.dialect}: ${r.connect.connected}/${r.conns} connected, ${r.served} served, ${r.errors} errors`).join('; '),
+    result: big.length === 0 ? 'n/a' : big.every((r) => r.connect.connected === r.conns && r.served === r.conns && r.errors === 0) ? 'PASS' : 'FAIL',
+  });
+
+  const idle = results.idle.find((r) => r.server === 'ours');
+  out.push({
+    target: 'idle connections: ≤ 5 KiB RSS each',
+    measured: idle === undefined ? 'not measured' : `${kib(idle.bytesPerConn)} KiB (${idle.connected.toLocaleString('en-US')} idle)`,
+    result: idle === undefined ? 'n/a' : idle.bytesPerConn <= 5 * 1024 && idle.errors === 0 ? 'PASS' : 'FAIL',
+  });
+
+  const jsonRows = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'json');
+  const jsonRatios = jsonRows.flatMap((json) => {
+    const plain = load('ours', 'plain', json.conns);
+    return plain === undefined ? [] : [{ conns: json.conns, ratio: json.guessesPerSecond / plain.guessesPerSecond }];
+  });
+  out.push({
+    target: 'JSON dialect: ≥ 0.75 × plain guesses/s',
+    measured: jsonRatios.length === 0
+      ? results.unavailable.includes('json') ? 'JSON dialect not available yet' : 'not measured'
+      : jsonRatios.map((r) => `${r.conns.toLocaleString('en-US')}: ${r.ratio.toFixed(2)} ×`).join(', '),
+    result: jsonRatios.length === 0 ? 'n/a' : jsonRatios.every((r) => r.ratio >= 0.75) ? 'PASS' : 'FAIL',
+  });
+
+  const ws = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'ws');
+  out.push({
+    target: 'WebSocket: reported',
+    measured: ws.length > 0 ? ws.map((r) => `${r.conns.toLocaleString('en-US')}: ${rate(r.guessesPerSecond)}/s`).join(', ') : results.unavailable.includes('ws') ? 'WebSocket not available yet' : 'not measured',
+    result: ws.length > 0 ? 'reported' : 'n/a',
+  });
+
+  for (const start of results.startup.filter((s) => s.label.startsWith('guess'))) {
+    out.push({
+      target: `\`${start.label}\` starts in < 150 ms (whole process)`,
+      measured: `median ${start.medianMs.toFixed(0)} ms of ${start.runs}`,
+      result: start.medianMs < 150 ? 'PASS' : 'FAIL',
+    });
+  }
+
+  const errors = results.loads.reduce((n, r) => n + r.errors, 0) + results.idle.reduce((n, r) => n + r.errors, 0);
+  out.push({ target: 'no errors anywhere in the run', measured: `${errors} errors`, result: errors === 0 ? 'PASS' : 'FAIL' });
+  return out;
+}
+
+export function markdown(results: Results): string {
+  const { machine: m, settings: s } = results;
+  const lines: string[] = [];
+  lines.push(
+    `Run on ${m.date}: ${m.cpu}, ${m.cores} cores, ${m.ramGiB.toFixed(1)} GiB RAM, Node ${m.node}, Linux ${m.kernel}; ` +
+      `load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}.`,
+    '',
+    `Command: \`${s.command}\`. Range ${s.range.min}..${s.range.max}; each cell: ${s.warmupMs} ms warm-up, then a ${s.windowMs} ms window; ` +
+      `${s.reps} repetition${s.reps === 1 ? '' : 's'}, interleaved, median shown (errors summed over all).`,
+    'Our server runs as `guess serve --log-level warn` (at info it logs two lines per connection). ' +
+      'Server and generators share the machine\'s cores; loopback only. RTT in µs; CPU in % of one core.',
+    '',
+    '| dialect | conns | server | gen procs | guesses/s | ours / baseline | RTT p50 | p99 | p99.9 | server CPU | server RSS | served | errors |',
+    '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  );
+  for (const r of results.loads) {
+    const base = results.loads.find((b) => b.server === 'baseline' && b.dialect === 'plain' && b.conns === r.conns && b.processes === 1);
+    const ratio = r.server === 'ours' && base !== undefined ? `${(r.guessesPerSecond / base.guessesPerSecond).toFixed(2)}` : '';
+    lines.push(
+      `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${r.server} | ${r.processes} | ${rate(r.guessesPerSecond)} | ${ratio} | ` +
+        `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
+    );
+  }
+  for (const dialect of results.unavailable) lines.push(`| ${dialect} | – | ours | – | not available yet | | | | | | | | |`);
+
+  const comparison = generatorComparison(results);
+  if (comparison.length > 0) {
+    lines.push(
+      '',
+      'Is the generator the bottleneck? The baseline driven by one generator process and by two:',
+      '',
+      '| conns | 1 gen proc | 2 gen procs | 2 / 1 |',
+      '|--:|--:|--:|--:|',
+      ...comparison,
+      '',
+      'A second generator process that adds little (2 / 1 near 1.0) means one process already drives the server as hard as it goes.',
+    );
+  }
+
+  if (results.idle.length > 0) {
+    lines.push('', '| idle connections | connected | RSS before | RSS after | per connection |', '|---|--:|--:|--:|--:|');
+    for (const r of results.idle) {
+      lines.push(
+        `| ${r.server} | ${r.connected.toLocaleString('en-US')} | ${mib(r.rssBefore)} MiB | ${mib(r.rssAfter)} MiB | ${kib(r.bytesPerConn)} KiB |`,
+      );
+    }
+  }
+
+  if (results.startup.length > 0) {
+    lines.push('', '| start-up (whole process) | median | max | runs |', '|---|--:|--:|--:|');
+    for (const r of results.startup) lines.push(`| \`${r.label}\` | ${r.medianMs.toFixed(0)} ms | ${r.maxMs.toFixed(0)} ms | ${r.runs} |`);
+  }
+
+  lines.push('', '| target | measured | result |', '|---|---|---|');
+  for (const v of verdicts(results)) lines.push(`| ${v.target} | ${v.measured} | ${v.result} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+function generatorComparison(results: Results): string[] {
+  const rows: string[] = [];
+  for (const two of results.loads.filter((r) => r.server === 'baseline' && r.processes === 2)) {
+    const one = results.loads.find((r) => r.server === 'baseline' && r.dialect === two.dialect && r.conns === two.conns && r.processes === 1);
+    if (one === undefined) continue;
+    rows.push(
+      `| ${two.conns.toLocaleString('en-US')} | ${rate(one.guessesPerSecond)} | ${rate(two.guessesPerSecond)} | ${(two.guessesPerSecond / one.guessesPerSecond).toFixed(2)} |`,
+    );
+  }
+  return rows;
+}
+
+function rate(value: number | undefined): string {
+  return value === undefined ? '–' : Math.round(value).toLocaleString('en-US');
+}
+
+function us(value: number | undefined): string {
+  return value === undefined || Number.isNaN(value) ? '–' : value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
+}
+
+function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}
+
+function kib(bytes: number): string {
+  return (bytes / 1024).toFixed(2);
+}

@@ -1,0 +1,295 @@
+/**
+ * `npm run bench`: our server and the bare baseline as separate processes, driven by the same
+ * binary-search bots, in one run; prints a markdown table with the targets and writes it to
+ * docs/BENCHMARKS.md. Exit status: 0 all good, 1 errors (any reply inconsistent with binary
+ * search, any failed connection), 2 bad usage, 3 a target failed.
+ *
+ *   npm run bench                      the full matrix (a few minutes)
+ *   npm run bench -- --quick           1, 100 and 1,000 connections, short windows, nothing written
+ *   npm run bench -- --conns 100 --dialects plain --reps 1 --cpu-prof /tmp/prof
+ */
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DIALECTS, DIALECT_NAMES, type DialectName } from './dialects.js';
+import { measureIdle, measureLoad, type IdleResult, type LoadPlan, type LoadResult } from './measure.js';
+import { fileLimits } from './proc.js';
+import { markdown, verdicts, type Results } from './report.js';
+import { ROOT, startBaseline, startOurs, type ServerProcess } from './servers.js';
+import { measureStartup, median } from './startup.js';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --quick             1, 100, 1,000 conns, 1 s windows, 1 repetition; no idle, start-up or generator check; writes nothing
+  --conns LIST        connection counts (default 1,100,1000,10000)
+  --dialects LIST     plain,json,ws (default: every one the generator speaks)
+  --reps N            repetitions of each cell, interleaved; the median is shown (default 3)
+  --window MS         measured window per cell (default 2000)
+  --warmup MS         play before the window (default 500)
+  --min A --max B     the servers' range (default 1..1000000)
+  --no-idle           skip the idle-RSS measurement
+  --no-startup        skip the start-up timing
+  --write / --no-write   write docs/BENCHMARKS.md (default: yes, except with --quick)
+  --cpu-prof DIR      run our server under node --cpu-prof, profiles into DIR
+`;
+
+interface Options {
+  readonly conns: readonly number[];
+  readonly dialects: readonly DialectName[];
+  readonly reps: number;
+  readonly windowMs: number;
+  readonly warmupMs: number;
+  readonly range: { readonly min: number; readonly max: number };
+  readonly idle: boolean;
+  readonly startupRuns: number;
+  readonly generatorCheck: boolean;
+  readonly write: boolean;
+  readonly cpuProf: string | undefined;
+}
+
+const IDLE_CONNS = 10_000;
+/** A whole run must end; past this something is stuck and the run fails. */
+const DEADLINE_MS = 10 * 60_000;
+
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean' },
+      conns: { type: 'string' },
+      dialects: { type: 'string' },
+      reps: { type: 'string' },
+      window: { type: 'string' },
+      warmup: { type: 'string' },
+      min: { type: 'string' },
+      max: { type: 'string' },
+      'no-idle': { type: 'boolean' },
+      'no-startup': { type: 'boolean' },
+      write: { type: 'boolean' },
+      'no-write': { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick === true;
+  const numbers = (text: string | undefined, fallback: readonly number[]): number[] =>
+    text === undefined ? [...fallback] : text.split(',').map((part) => positiveInt(part, 'a count'));
+  const dialects = values.dialects === undefined ? [...DIALECT_NAMES] : values.dialects.split(',');
+  for (const name of dialects) {
+    if (!(DIALECT_NAMES as readonly string[]).includes(name)) usage(`unknown dialect '${name}' (plain, json, ws)`);
+  }
+  const min = values.min === undefined ? 1 : Number(values.min);
+  const max = values.max === undefined ? 1_000_000 : Number(values.max);
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) usage('--min and --max must be integers, min ≤ max');
+  return {
+    conns: numbers(values.conns, quick ? [1, 100, 1000] : [1, 100, 1000, 10_000]),
+    dialects: dialects as DialectName[],
+    reps: values.reps === undefined ? (quick ? 1 : 3) : positiveInt(values.reps, '--reps'),
+    windowMs: values.window === undefined ? (quick ? 1000 : 2000) : positiveInt(values.window, '--window'),
+    warmupMs: values.warmup === undefined ? (quick ? 300 : 500) : positiveInt(values.warmup, '--warmup'),
+    range: { min, max },
+    idle: !quick && values['no-idle'] !== true,
+    startupRuns: quick || values['no-startup'] === true ? 0 : 15,
+    generatorCheck: !quick,
+    write: values['no-write'] === true ? false : values.write === true || !quick,
+    cpuProf: values['cpu-prof'],
+  };
+}
+
+function positiveInt(text: string, what: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) usage(`${what} must be a positive integer, got '${text}'`);
+  return value;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+/**
+ * Generator processes for `conns` connections: `wanted`, or more if one process may not hold its
+ * share. Node raises its soft open-file limit to the hard one at start-up, so the hard limit is
+ * what counts; undefined when even the server could not hold them.
+ */
+function processesFor(conns: number, wanted: number): number | undefined {
+  const { hard } = fileLimits();
+  const perProcess = hard - 100;
+  if (conns > perProcess) return undefined;
+  return Math.max(wanted, Math.ceil(conns / perProcess));
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const { soft, hard } = fileLimits();
+  log(`bench: open-file limit ${soft} (hard ${hard}); range ${options.range.min}..${options.range.max}`);
+
+  const unavailable = options.dialects.filter((d) => DIALECTS[d] === undefined);
+  for (const dialect of unavailable) log(`bench: the ${dialect} dialect is not available yet: reported as such`);
+  const dialects = options.dialects.filter((d) => DIALECTS[d] !== undefined);
+  const conns = options.conns.filter((n) => {
+    if (processesFor(n, 1) !== undefined) return true;
+    log(
+      `bench: skipping ${n} connections: each side needs an open-file limit above ${n + 100}, and the hard limit here is ${hard}. ` +
+        `Raise it (as root: ulimit -Hn ${n + 1000}, or LimitNOFILE= for a service) and run again.`,
+    );
+    return false;
+  });
+
+  const machine = {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    ramGiB: totalmem() / 2 ** 30,
+    node: process.version,
+    kernel: release(),
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    loadAverage: loadavg(),
+  };
+  if (options.cpuProf !== undefined) mkdirSync(options.cpuProf, { recursive: true });
+  const nodeArgs = options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`];
+
+  const ours = await startOurs({ range: options.range, nodeArgs });
+  const baseline = await startBaseline({ range: options.range });
+  const runs = new Map<string, LoadResult[]>();
+  try {
+    for (let rep = 1; rep <= options.reps; rep++) {
+      for (const n of conns) {
+        const cells: Array<{ server: ServerProcess; plan: LoadPlan }> = [];
+        const plan = (dialect: DialectName, processes: number): LoadPlan => ({
+          dialect,
+          conns: n,
+          processes: processesFor(n, processes) ?? processes,
+          range: options.range,
+          warmupMs: options.warmupMs,
+          windowMs: options.windowMs,
+        });
+        if (dialects.includes('plain')) {
+          cells.push({ server: baseline, plan: plan('plain', 1) });
+          cells.push({ server: ours, plan: plan('plain', 1) });
+          if (options.generatorCheck && (n === 100 || n === 1000)) cells.push({ server: baseline, plan: plan('plain', 2) });
+        }
+        for (const dialect of dialects.filter((d) => d !== 'plain')) cells.push({ server: ours, plan: plan(dialect, 1) });
+        for (const { server, plan: p } of cells) {
+          const result = await measureLoad(server, p);
+          const key = `${server.name}/${p.dialect}/${p.conns}/${p.processes}`;
+          runs.set(key, [...(runs.get(key) ?? []), result]);
+          log(
+            `rep ${rep}/${options.reps} ${server.name.padEnd(8)} ${p.dialect.padEnd(5)} ${String(n).padStart(5)} conns, ${p.processes} gen: ` +
+              `${Math.round(result.guessesPerSecond)} guesses/s, p50 ${result.p50.toFixed(1)} µs, cpu ${result.cpu.toFixed(0)} %, ` +
+              `${result.connect.connected} connected (${result.connect.retries} retries, ${result.connect.ms.toFixed(0)} ms), ` +
+              `${result.served} served, ${result.errors} errors`,
+          );
+          for (const sample of result.errorSamples) log(`   error: ${sample}`);
+        }
+      }
+    }
+  } finally {
+    await ours.stop();
+    await baseline.stop();
+  }
+
+  const idle: IdleResult[] = [];
+  if (options.idle) {
+    const processes = processesFor(IDLE_CONNS, 1);
+    if (processes === undefined) log(`bench: skipping idle RSS: ${IDLE_CONNS} connections need a higher open-file limit (hard ${hard})`);
+    else {
+      for (const start of [startBaseline, startOurs]) {
+        const server = await start({ range: options.range });
+        try {
+          const result = await measureIdle(server, IDLE_CONNS, processes);
+          idle.push(result);
+          log(`idle ${server.name}: ${result.connected} connected, ${(result.bytesPerConn / 1024).toFixed(2)} KiB each, ${result.errors} errors`);
+          for (const sample of result.errorSamples) log(`   error: ${sample}`);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  }
+
+  const startup = options.startupRuns > 0 ? await measureStartup(options.startupRuns) : [];
+  const loads = [...runs.values()].map(pickMedian);
+  const results: Results = {
+    machine,
+    settings: {
+      range: options.range,
+      warmupMs: options.warmupMs,
+      windowMs: options.windowMs,
+      reps: options.reps,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    },
+    loads,
+    idle,
+    startup,
+    unavailable,
+  };
+  const table = markdown(results);
+  process.stdout.write(`\n${table}`);
+  if (options.write) {
+    writeBenchmarks(table);
+    log('bench: wrote docs/BENCHMARKS.md');
+  }
+  log(`bench: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+  const errors = loads.reduce((n, r) => n + r.errors, 0) + idle.reduce((n, r) => n + r.errors, 0);
+  if (errors > 0) {
+    log(`bench: FAILED: ${errors} errors (replies inconsistent with binary search, or broken connections)`);
+    return 1;
+  }
+  const failed = verdicts(results).filter((v) => v.result === 'FAIL');
+  if (failed.length > 0) {
+    log(`bench: targets missed: ${failed.map((v) => v.target).join('; ')}`);
+    return 3;
+  }
+  return 0;
+}
+
+/** The repetition with the median throughput stands for the cell; errors of every repetition count. */
+function pickMedian(reps: readonly LoadResult[]): LoadResult {
+  const sorted = [...reps].sort((a, b) => a.guessesPerSecond - b.guessesPerSecond);
+  const middle = median(sorted.map((r) => r.guessesPerSecond));
+  const chosen = sorted.reduce((best, r) =>
+    Math.abs(r.guessesPerSecond - middle) < Math.abs(best.guessesPerSecond - middle) ? r : best,
+  );
+  const errors = reps.reduce((n, r) => n + r.errors, 0);
+  return { ...chosen, errors, errorSamples: reps.flatMap((r) => r.errorSamples).slice(0, 5) };
+}
+
+const BEGIN = '<!-- bench:begin (written by npm run bench) -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the generated part of docs/BENCHMARKS.md, keeping whatever is written around it. */
+function writeBenchmarks(table: string): void {
+  const file = join(ROOT, 'docs', 'BENCHMARKS.md');
+  const block = `${BEGIN}\n${table}${END}`;
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${BEGIN}\n${END}\n`;
+  const from = old.indexOf(BEGIN);
+  const to = old.indexOf(END);
+  const next = from === -1 || to === -1 ? `${old.trimEnd()}\n\n${block}\n` : `${old.slice(0, from)}${block}${old.slice(to + END.length)}`;
+  writeFileSync(file, next);
+}
+
+const deadline = setTimeout(() => {
+  log(`bench: FAILED: still running after ${DEADLINE_MS / 60_000} minutes`);
+  process.exit(1);
+}, DEADLINE_MS);
+deadline.unref();
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(`bench: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

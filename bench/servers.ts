@@ -1,0 +1,84 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Range } from '../src/core/game.js';
+
+/** The repository root, from the compiled file in dist/bench/. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const GUESS_BIN = fileURLToPath(new URL('../../bin/guess.js', import.meta.url));
+const BASELINE = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
+
+export type ServerName = 'ours' | 'baseline';
+
+export interface ServerProcess {
+  readonly name: ServerName;
+  readonly pid: number;
+  readonly port: number;
+  /** The last few kilobytes the server printed, for a failure report. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly range: Range;
+  /** Extra node options for our server, e.g. --cpu-prof. */
+  readonly nodeArgs?: readonly string[];
+}
+
+/**
+ * Our server runs exactly as a user runs it (`guess serve`), with logs at warn level: at info it
+ * writes two lines per connection, which would measure the logger rather than the server.
+ */
+export function startOurs(options: ServerOptions): Promise<ServerProcess> {
+  const { min, max } = options.range;
+  return startProcess('ours', [
+    ...(options.nodeArgs ?? []),
+    GUESS_BIN,
+    'serve',
+    '--port', '0',
+    '--min', String(min),
+    '--max', String(max),
+    '--log-level', 'warn',
+    '--log-format', 'json',
+  ]);
+}
+
+export function startBaseline(options: ServerOptions): Promise<ServerProcess> {
+  const { min, max } = options.range;
+  return startProcess('baseline', [BASELINE, '--port', '0', '--min', String(min), '--max', String(max)]);
+}
+
+async function startProcess(name: ServerName, args: readonly string[]): Promise<ServerProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { cwd: ROOT });
+  let text = '';
+  const keep = (chunk: string): void => {
+    text = (text + chunk).slice(-4096);
+  };
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const match = /^Listening on .*:(\d+)$/.exec(line);
+      if (match !== null) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${name} server exited (${String(code)}) before listening:\n${text}`)));
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} server has no pid`);
+  return {
+    name,
+    pid,
+    port,
+    output: () => text,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
