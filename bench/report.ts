@@ -129,7 +129,7 @@ export function markdown(results: Results): string {
   );
   for (const r of results.loads) {
     const base = results.loads.find((b) => b.server === 'baseline' && b.dialect === 'plain' && b.conns === r.conns && b.processes === 1);
-    const ratio = r.server === 'ours' && base !== undefined ? `${(r.guessesPerSecond / base.guessesPerSecond).toFixed(2)}` : '';
+    const ratio = r.server === 'ours' && base !== undefined ? (r.guessesPerSecond / base.guessesPerSecond).toFixed(2) : '';
     lines.push(
       `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${r.server} | ${r.processes} | ${rate(r.guessesPerSecond)} | ${ratio} | ` +
         `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
