@@ -50,4 +50,23 @@ describe('guess serve', { timeout: 30_000 }, () => {
       await server.stop();
     }
   });
+
+  it('takes its message limit from --max-line-bytes', async () => {
+    const server = await startServer(['--max-line-bytes', '32', '--min', '50', '--max', '100']);
+    try {
+      const client = await TcpClient.connect(server.port);
+      assert.equal(await client.ask(`${'0'.repeat(31)}1`), 'Too small!');
+      client.send(`${'0'.repeat(32)}1\n`);
+      assert.equal(await client.nextLine(), 'Error: Message too long: the limit is 32 bytes per line');
+      await client.closed();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuses a limit too small to hold a guess, in one line with status 2', async () => {
+    const { code, stderr } = await runGuess(['serve', '--port', '0', '--max-line-bytes', '8']);
+    assert.equal(code, 2);
+    assert.match(stderr, /^guess: [^\n]*at least 16, got 8\n$/);
+  });
 });

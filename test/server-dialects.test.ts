@@ -163,12 +163,20 @@ describe('server dialects', { timeout: 30_000 }, () => {
 
     it('recognises a request line sent a few bytes at a time', async () => {
       const client = await connect();
-      for (const part of ['G', 'ET', ' /', ' HTTP/1.1\r\n', 'Host: x\r\n', 'Connection: close\r\n', '\r\n']) client.send(part);
-      await client.closed();
-      const text = client.received.toString();
+      for (const part of ['G', 'ET', ' /', ' HTTP/1.1\r\n', 'Host: x\r\n', '\r\n']) client.send(part);
+      // Read until the head and as many body bytes as it announces have arrived (keep-alive or not).
+      let text: string;
+      for (let want = 1; ; ) {
+        text = (await client.receivedBytes(want)).toString('latin1');
+        const end = text.indexOf('\r\n\r\n');
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text)?.[1] ?? NaN);
+        if (end !== -1 && Number.isInteger(length) && text.length >= end + 4 + length) {
+          assert.equal(text.length, end + 4 + length, 'nothing after the announced body');
+          break;
+        }
+        want = text.length + 1;
+      }
       assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
-      const [head = '', body = ''] = text.split('\r\n\r\n');
-      assert.equal(Number(/Content-Length: (\d+)/i.exec(head)?.[1]), Buffer.byteLength(body));
     });
   });
 
