@@ -122,18 +122,23 @@ describe('server dialects', { timeout: 30_000 }, () => {
     });
   });
 
-  describe('JSON lines (reserved)', () => {
-    it('answers each line with an error object and keeps the connection', async () => {
+  describe('JSON lines', () => {
+    it('welcomes a hello, answers each bad line with an error object and keeps the connection', async () => {
       const client = await connect();
-      client.send('{"type":"hello"}\n{"x":1}\n');
-      for (let i = 0; i < 2; i++) {
+      const welcome = JSON.parse(await client.ask('{"type":"hello","name":"Ada","extra":true}')) as Record<string, unknown>;
+      assert.equal(welcome.type, 'welcome');
+      assert.equal(welcome.v, 1);
+      assert.equal(welcome.name, 'Ada');
+      assert.equal(typeof welcome.token, 'string');
+      client.send('nope\n{"x":1}\n{"type":"guess","value":"42"}\n{"type":"guess","value":4.5}\n');
+      for (const code of ['E_BAD_JSON', 'E_UNKNOWN_TYPE', 'E_BAD_MESSAGE', 'E_NOT_INTEGER']) {
         const reply = JSON.parse(await client.nextLine()) as Record<string, unknown>;
         assert.equal(reply.type, 'error');
-        assert.equal(reply.code, 'E_JSON_NOT_READY');
+        assert.equal(reply.code, code);
         assert.equal(typeof reply.message, 'string');
       }
-      const third = JSON.parse(await client.ask('{}')) as Record<string, unknown>;
-      assert.equal(third.code, 'E_JSON_NOT_READY');
+      const again = JSON.parse(await client.ask('{"type":"hello"}')) as Record<string, unknown>;
+      assert.equal(again.code, 'E_HELLO_TWICE');
       assert.equal(client.socket.closed, false);
     });
 

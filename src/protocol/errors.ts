@@ -5,7 +5,24 @@
 export const ERRORS = {
   E_NOT_INTEGER: 'Guesses must be an integer. Try again...',
   E_LINE_TOO_LONG: 'Message too long',
-  E_JSON_NOT_READY: 'The JSON dialect is not served yet',
+  E_BAD_JSON: 'A message must be one JSON object',
+  E_UNKNOWN_TYPE: 'Unknown message type',
+  E_BAD_MESSAGE: 'A field is missing or has the wrong type',
+  E_VERSION: 'This protocol version is not supported',
+  E_HELLO_FIRST: 'Say hello (or resume) first',
+  E_HELLO_TWICE: 'You already said hello on this connection',
+  E_UNKNOWN_TOKEN: 'No seat is waiting for that token (it expired, or was never issued)',
+  E_BAD_RANGE: 'The range is not usable',
+  E_IN_ROOM: 'You are already in a room: leave it first',
+  E_NOT_IN_ROOM: 'You are not in a room',
+  E_UNKNOWN_ROOM: 'No room has that code',
+  E_ROOM_FULL: 'The room is full',
+  E_NO_ROUND: 'No round is under way',
+  E_ROUND_RUNNING: 'A round is already under way',
+  E_NOT_ENOUGH_PLAYERS: 'This mode needs more players',
+  E_NOT_YOUR_TURN: 'Not your turn',
+  E_PICK_OUT_OF_RANGE: 'The secret must be within the room\u2019s range',
+  E_JSON_NOT_READY: 'This message is not served yet',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

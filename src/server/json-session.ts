@@ -1,28 +1,40 @@
-import { ERRORS } from '../protocol/errors.js';
 import { LineDecoder } from '../protocol/line-decoder.js';
+import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { ServerConfig } from './config.js';
+import { JsonPeer, type TextOut } from './json-peer.js';
 import type { Session, Wire } from './wire.js';
 
-const NOT_READY = Buffer.from(
-  `${JSON.stringify({ type: 'error', code: 'E_JSON_NOT_READY', message: ERRORS.E_JSON_NOT_READY })}\n`,
-);
-
-/** Reserved for rooms: every line is answered with an error object, and the connection stays open. */
-export class JsonSession implements Session {
+/** JSON lines over TCP: cuts lines and hands each to a JsonPeer, which answers in lines. */
+export class JsonSession implements Session, TextOut {
   readonly #wire: Wire;
   readonly #decoder: LineDecoder;
+  readonly #peer: JsonPeer;
 
   constructor(wire: Wire, config: ServerConfig) {
     this.#wire = wire;
     this.#decoder = new LineDecoder(config.maxLineBytes);
+    this.#peer = new JsonPeer(this);
   }
 
   receive(chunk: Buffer): void {
-    const error = this.#decoder.push(chunk, () => this.#wire.send(NOT_READY));
+    const error = this.#decoder.push(chunk, this.#onLine);
     if (error !== undefined) {
-      this.#wire.sendAndClose(Buffer.from(`${JSON.stringify({ type: 'error', code: error.code, message: error.message })}\n`));
+      this.#wire.sendAndClose(Buffer.from(`${encodeServerMessage(errorMessage(error.code, error.message))}\n`));
     }
   }
 
-  close(): void {}
+  // Made once per session: no closure per line on the hot path.
+  readonly #onLine = (line: string): void => this.#peer.receive(line);
+
+  send(text: string): void {
+    this.#wire.send(Buffer.from(`${text}\n`));
+  }
+
+  end(): void {
+    this.#wire.socket.end();
+  }
+
+  close(): void {
+    this.#peer.close();
+  }
 }

@@ -1,8 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { serveConnection } from './connection.js';
-import { createHttpFront, type TextSessionFactory } from './http-front.js';
-import { ERRORS } from '../protocol/errors.js';
+import { createHttpFront } from './http-front.js';
+import { JsonPeer } from './json-peer.js';
 import { loadWebAssets } from './web-assets.js';
 
 export interface GameServer {
@@ -22,7 +22,7 @@ export function createGameServer(options: ServerOptions): GameServer {
   let listener: Server | undefined;
   const assets = loadWebAssets(config.webRoot);
   if (assets.size === 0) config.log.warn({ webRoot: config.webRoot }, 'The web client is not built: run `npm run build`');
-  const http = createHttpFront(config, { assets, health: () => ({ connections: sockets.size }) }, notReady);
+  const http = createHttpFront(config, { assets, health: () => ({ connections: sockets.size }) }, (peer) => new JsonPeer(peer));
 
   const handleSocket = (socket: Socket): void => {
     sockets.add(socket);
@@ -55,10 +55,3 @@ export function createGameServer(options: ServerOptions): GameServer {
     },
   };
 }
-
-const NOT_READY = JSON.stringify({ type: 'error', code: 'E_JSON_NOT_READY', message: ERRORS.E_JSON_NOT_READY });
-
-const notReady: TextSessionFactory = (peer) => ({
-  receive: () => peer.send(NOT_READY),
-  close: () => undefined,
-});

@@ -1,0 +1,172 @@
+/**
+ * What a room tells its members. These objects are the server's JSON messages as they go on the
+ * wire (the protocol layer adds nothing but framing), so their field names are a contract:
+ * docs/PROTOCOL.md describes each one.
+ */
+import type { Outcome } from './game.js';
+
+export type Mode = 'race' | 'pick' | 'solo';
+export type BotKind = 'binary' | 'weak';
+export type Role = 'player' | 'spectator';
+/** `waiting`: no round yet; `picking`: the picker chooses; `playing`: guesses count; `ended`: between rounds. */
+export type RoomState = 'waiting' | 'picking' | 'playing' | 'ended';
+export type OutcomeKind = Outcome['kind'];
+export type PlayerId = string;
+
+export interface PlayerRef {
+  readonly id: PlayerId;
+  readonly name: string;
+}
+
+export interface SeatView extends PlayerRef {
+  /** 1 for the room's creator, then in order of arrival; seats are not reused within a room. */
+  readonly seat: number;
+  readonly bot: boolean;
+  readonly connected: boolean;
+  /** Accepted guesses in the current (or last) round. */
+  readonly attempts: number;
+  /** Whether this player has found the current (or last) round's secret. */
+  readonly found: boolean;
+}
+
+export interface Standing extends PlayerRef {
+  /** Rounds won. */
+  readonly wins: number;
+  /** Rounds this player guessed in. */
+  readonly rounds: number;
+  /** Accepted guesses over all those rounds: the pick mode's score (fewest wins the match). */
+  readonly guesses: number;
+}
+
+export interface HistoryEntry {
+  readonly value: number;
+  readonly outcome: OutcomeKind;
+}
+
+/** The whole room as one member sees it: sent on create, join and resume. */
+export interface RoomMessage {
+  readonly type: 'room';
+  readonly code: string;
+  readonly mode: Mode;
+  readonly min: number;
+  readonly max: number;
+  readonly maxPlayers: number;
+  readonly you: PlayerId;
+  readonly role: Role;
+  readonly state: RoomState;
+  /** Rounds started so far (0 before the first). */
+  readonly round: number;
+  /** Who picks (pick mode, while picking or playing), else null. */
+  readonly picker: PlayerId | null;
+  /** sha256 of the current round's secret and salt, once the round is under way; else null. */
+  readonly commitment: string | null;
+  readonly players: readonly SeatView[];
+  readonly spectators: number;
+  /** Your own guesses in the current round, oldest first. */
+  readonly history: readonly HistoryEntry[];
+  readonly standings: readonly Standing[];
+}
+
+export type PresenceEvent = 'joined' | 'left' | 'dropped' | 'returned';
+
+/** Someone else arrived, left, lost their connection, or came back. */
+export interface PresenceMessage {
+  readonly type: 'presence';
+  readonly event: PresenceEvent;
+  readonly player: PlayerId;
+  readonly name: string;
+  readonly role: Role;
+  /** Their seat (players only), null for a spectator. */
+  readonly seat: number | null;
+}
+
+/** Pick mode: a round is about to start and `picker` has `timeoutMs` to choose the secret. */
+export interface PickingMessage {
+  readonly type: 'picking';
+  readonly round: number;
+  readonly picker: PlayerId;
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly timeoutMs: number;
+}
+
+/** To the picker alone: the secret it chose was accepted. */
+export interface PickedMessage {
+  readonly type: 'picked';
+  readonly round: number;
+  readonly value: number;
+}
+
+export interface RoundStartMessage {
+  readonly type: 'round_start';
+  readonly round: number;
+  readonly mode: Mode;
+  readonly min: number;
+  readonly max: number;
+  /** The player who chose the secret (pick mode), or null when the server drew it. */
+  readonly picker: PlayerId | null;
+  /** Hex sha256 of the secret's decimal digits followed by the salt; the salt comes with `round_end`. */
+  readonly commitment: string;
+  readonly guessers: readonly PlayerId[];
+}
+
+/** The answer to your own `guess`: `value` is the number you sent. */
+export interface ResultMessage {
+  readonly type: 'result';
+  readonly value: number;
+  readonly outcome: OutcomeKind;
+  /** The chapter's sentence for the outcome. */
+  readonly message: string;
+  /** Your accepted guesses in this round, this one included. */
+  readonly attempts: number;
+}
+
+/** Another player's guess. Its value is withheld when it found the secret (the round may go on). */
+export interface ProgressMessage {
+  readonly type: 'progress';
+  readonly player: PlayerId;
+  readonly name: string;
+  readonly outcome: OutcomeKind;
+  readonly attempts: number;
+  readonly value?: number;
+}
+
+export type RoundEndReason = 'found' | 'all_found' | 'abandoned' | 'timeout';
+
+/** Sent to everyone in the room: the secret and salt that open the commitment, and the standings. */
+export interface RoundEndMessage {
+  readonly type: 'round_end';
+  readonly round: number;
+  readonly reason: RoundEndReason;
+  readonly winner: PlayerRef | null;
+  readonly secret: number;
+  readonly salt: string;
+  readonly commitment: string;
+  readonly standings: readonly Standing[];
+}
+
+/** The answer to `leave`. */
+export interface LeftMessage {
+  readonly type: 'left';
+  readonly code: string;
+}
+
+/** The room closed (it stayed empty too long, or the server is stopping). */
+export interface ClosedMessage {
+  readonly type: 'closed';
+  readonly code: string;
+  readonly reason: string;
+}
+
+export type RoomEvent =
+  | RoomMessage
+  | PresenceMessage
+  | PickingMessage
+  | PickedMessage
+  | RoundStartMessage
+  | ResultMessage
+  | ProgressMessage
+  | RoundEndMessage
+  | LeftMessage
+  | ClosedMessage;

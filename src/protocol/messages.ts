@@ -1,0 +1,136 @@
+/**
+ * The JSON dialect: one object per line over TCP, one object per text frame over WebSocket.
+ * Client messages are decoded here, once, into a typed union; nothing past this module looks at
+ * raw JSON. Unknown fields are ignored so that newer clients can talk to older servers.
+ * docs/PROTOCOL.md is the contract; every type and field below has its entry there.
+ */
+import * as v from 'valibot';
+import { SENTENCES } from '../core/game.js';
+import type { OutcomeKind, RoomEvent } from '../core/room-events.js';
+import { ERRORS, type ErrorCode } from './errors.js';
+
+/** Bumped when a change would break an existing client. `hello` and `welcome` carry it. */
+export const PROTOCOL_VERSION = 1;
+
+/** Longest player name, in characters, after trimming; longer names are cut. */
+export const MAX_NAME_LENGTH = 24;
+
+const Integerish = v.number();
+
+const Version = v.optional(v.pipe(v.number(), v.integer()));
+
+const Name = v.optional(
+  v.pipe(
+    v.string(),
+    // Control characters would let a name rewrite another player's terminal.
+    v.transform((name) => Array.from(name.replace(/[\p{Cc}\p{Cf}]/gu, '').trim()).slice(0, MAX_NAME_LENGTH).join('')),
+  ),
+);
+
+const Code = v.pipe(v.string(), v.trim(), v.toUpperCase(), v.maxLength(16));
+
+const SCHEMAS = {
+  hello: v.object({ type: v.literal('hello'), v: Version, name: Name }),
+  resume: v.object({ type: v.literal('resume'), v: Version, token: v.pipe(v.string(), v.maxLength(128)) }),
+  create: v.object({
+    type: v.literal('create'),
+    mode: v.picklist(['race', 'pick', 'solo']),
+    min: v.optional(Integerish),
+    max: v.optional(Integerish),
+    bot: v.optional(v.picklist(['binary', 'weak'])),
+    maxPlayers: v.optional(v.pipe(v.number(), v.integer())),
+  }),
+  join: v.object({ type: v.literal('join'), code: Code, as: v.optional(v.picklist(['player', 'spectator'])) }),
+  leave: v.object({ type: v.literal('leave') }),
+  start: v.object({ type: v.literal('start') }),
+  guess: v.object({ type: v.literal('guess'), value: Integerish }),
+  pick: v.object({ type: v.literal('pick'), value: Integerish }),
+} as const;
+
+type Schemas = typeof SCHEMAS;
+export type ClientMessageType = keyof Schemas;
+export type ClientMessage = { [K in ClientMessageType]: v.InferOutput<Schemas[K]> }[ClientMessageType];
+export type ClientMessageOf<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>;
+
+export const CLIENT_MESSAGE_TYPES = Object.freeze(Object.keys(SCHEMAS)) as readonly ClientMessageType[];
+
+export interface WelcomeMessage {
+  readonly type: 'welcome';
+  readonly v: number;
+  /** Your player id: other messages name you by it. */
+  readonly player: string;
+  readonly name: string;
+  /** Keep it secret: `resume {token}` on a new connection gets your seat back. */
+  readonly token: string;
+  /** True when this answers `resume`: a `room` snapshot and the missed messages follow. */
+  readonly resumed: boolean;
+  /** With `resumed`: how many replayed messages follow before the `room` snapshot. */
+  readonly missed?: number;
+}
+
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type ServerMessage = WelcomeMessage | ErrorMessage | RoomEvent;
+export type ServerMessageType = ServerMessage['type'];
+
+/** A refused line, as a value: the session answers it with an `error` and reads on. */
+export interface DecodeError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Decoded = { readonly ok: true; readonly message: ClientMessage } | { readonly ok: false; readonly error: DecodeError };
+
+/** Decodes one line (or frame) of text. Never throws. */
+export function decodeClientMessage(text: string): Decoded {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return refuse('E_BAD_JSON', 'A message must be one JSON object (this is not valid JSON)');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return refuse('E_BAD_JSON', 'A message must be one JSON object, like {"type":"hello","name":"Ada"}');
+  }
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string') return refuse('E_UNKNOWN_TYPE', 'A message needs a "type" field, a string');
+  if (!Object.hasOwn(SCHEMAS, type)) {
+    return refuse('E_UNKNOWN_TYPE', `Unknown message type ${JSON.stringify(type.slice(0, 32))}`);
+  }
+  const parsed = v.safeParse(SCHEMAS[type as ClientMessageType], raw);
+  if (!parsed.success) return refuse('E_BAD_MESSAGE', describeIssue(type, parsed.issues[0]));
+  const message = parsed.output;
+  if ((message.type === 'guess' || message.type === 'pick') && !Number.isInteger(message.value)) {
+    return refuse('E_NOT_INTEGER', ERRORS.E_NOT_INTEGER);
+  }
+  return { ok: true, message };
+}
+
+/** One message as the text of a line (without its LF) or of a WebSocket frame. */
+export function encodeServerMessage(message: ServerMessage): string {
+  return JSON.stringify(message);
+}
+
+export function errorMessage(code: ErrorCode, message: string = ERRORS[code]): ErrorMessage {
+  return { type: 'error', code, message };
+}
+
+/** The chapter's sentence that goes with an outcome in `result.message`. */
+export function sentenceFor(outcome: OutcomeKind): string {
+  return SENTENCES[outcome];
+}
+
+function refuse(code: ErrorCode, message: string): Decoded {
+  return { ok: false, error: { code, message } };
+}
+
+function describeIssue(type: string, issue: v.BaseIssue<unknown> | undefined): string {
+  if (issue === undefined) return `Bad "${type}" message`;
+  const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+  const where = path === '' ? `"${type}"` : `${type}.${path}`;
+  return `${where}: expected ${issue.expected ?? 'something else'}, got ${issue.received}`;
+}
