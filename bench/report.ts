@@ -122,20 +122,20 @@ export function markdown(results: Results): string {
     `Command: \`${s.command}\`. Range ${s.range.min}..${s.range.max}; each cell: ${s.warmupMs} ms warm-up, then a ${s.windowMs} ms window; ` +
       `${s.reps} repetition${s.reps === 1 ? '' : 's'}, interleaved, median shown (errors summed over all).`,
     'Our server runs as `guess serve --log-level warn` (at info it logs two lines per connection). ' +
-      'Server and generators share the machine\'s cores; loopback only. RTT in µs; CPU in % of one core.',
+      'Server and generators share the machine\'s cores; loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine).',
     '',
-    '| dialect | conns | server | gen procs | guesses/s | ours / baseline | RTT p50 | p99 | p99.9 | server CPU | server RSS | served | errors |',
-    '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| dialect | conns | server | gen procs | guesses/s | ours / baseline | RTT p50 | p99 | p99.9 | server CPU | CPU per guess | server RSS | served | errors |',
+    '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const r of results.loads) {
     const base = results.loads.find((b) => b.server === 'baseline' && b.dialect === 'plain' && b.conns === r.conns && b.processes === 1);
     const ratio = r.server === 'ours' && base !== undefined ? (r.guessesPerSecond / base.guessesPerSecond).toFixed(2) : '';
     lines.push(
       `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${r.server} | ${r.processes} | ${rate(r.guessesPerSecond)} | ${ratio} | ` +
-        `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
+        `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${us((r.cpu / 100 / r.guessesPerSecond) * 1e6)} µs | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
     );
   }
-  for (const dialect of results.unavailable) lines.push(`| ${dialect} | – | ours | – | not available yet | | | | | | | | |`);
+  for (const dialect of results.unavailable) lines.push(`| ${dialect} | – | ours | – | not available yet | | | | | | | | | |`);
 
   const comparison = generatorComparison(results);
   if (comparison.length > 0) {

@@ -37,10 +37,12 @@ export function newRound(range: Range, random: RandomInt): Round {
  * `Too small!` below it), as the chapter's server does, and counts as an attempt.
  */
 export function judge(round: Round, guess: number): { round: Round; outcome: Outcome } {
-  const attempts = round.attempts + 1;
-  if (guess < round.secret) return { round: { ...round, attempts }, outcome: LOW };
-  if (guess > round.secret) return { round: { ...round, attempts }, outcome: HIGH };
-  return { round: { ...round, attempts, won: true }, outcome: { kind: 'win', attempts } };
+  // Every guess a server judges comes through here: the next round is built field by field,
+  // which V8 does several times faster than an object spread.
+  const next = { range: round.range, secret: round.secret, attempts: round.attempts + 1, won: guess === round.secret };
+  if (guess < round.secret) return { round: next, outcome: LOW };
+  if (guess > round.secret) return { round: next, outcome: HIGH };
+  return { round: next, outcome: { kind: 'win', attempts: next.attempts } };
 }
 
 const LOW: Outcome = Object.freeze({ kind: 'low' });

@@ -45,7 +45,8 @@ export class LineDecoder {
       if (end - start > this.maxLineBytes) return this.#fail();
       onLine(data.toString('utf8', start, end));
       start = newline + 1;
-      newline = data.indexOf(LF, start);
+      // A chunk usually ends with its one line: skip the native call that would only say so.
+      newline = start < data.length ? data.indexOf(LF, start) : -1;
     }
     const rest = data.length - start;
     // One byte of slack, and only for a CR: it may be half of a CRLF whose LF is still on its way.
