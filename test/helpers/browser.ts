@@ -25,6 +25,8 @@ export function launchBrowser(): Promise<Browser> {
 /** A new page in its own context, with every console error and uncaught exception collected. */
 export async function openPlayer(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  // Every wait in these tests is for an event that comes within milliseconds when things work.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -34,4 +36,34 @@ export async function openPlayer(browser: Browser, url: string): Promise<{ page:
   page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()}`));
   await page.goto(url);
   return { page, errors };
+}
+
+/** Waits until the element matching `selector` has text that `pattern` matches; returns that text. */
+export async function waitForText(page: Page, selector: string, pattern: RegExp): Promise<string> {
+  const match = page.locator(selector).filter({ hasText: pattern }).first();
+  await match.waitFor();
+  return (await match.textContent()) ?? '';
+}
+
+export const ANNOUNCE = '[data-testid="announce"]';
+
+/**
+ * Plays one round to the win by binary search, typing into the field named "Your guess" and
+ * reading each answer from the live region. Returns the guesses made.
+ */
+export async function binarySearch(page: Page, range: { min: number; max: number }): Promise<number[]> {
+  let { min, max } = range;
+  const guesses: number[] = [];
+  const field = page.getByLabel('Your guess');
+  while (min <= max && guesses.length < 64) {
+    const value = Math.floor((min + max) / 2);
+    guesses.push(value);
+    await field.fill(String(value));
+    await field.press('Enter');
+    const text = await waitForText(page, ANNOUNCE, new RegExp(`^${value}: |You win!`));
+    if (/You win!/.test(text) || /Exactly/.test(text)) return guesses;
+    if (/Too small/.test(text)) min = value + 1;
+    else max = value - 1;
+  }
+  throw new Error(`binary search did not finish: ${guesses.join(', ')}`);
 }

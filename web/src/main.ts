@@ -1,16 +1,80 @@
-import { button, byId, h, replace } from './dom.js';
+import { byId, replace } from './dom.js';
+import { Link } from './socket.js';
+import { initialState, type AppState } from './state.js';
+import { GameView, joiningView, landingView, type Actions } from './views.js';
+import { Session } from './session.js';
 
 const app = byId('app', HTMLElement);
+const status = byId('status', HTMLElement);
+const problem = byId('problem', HTMLElement);
 
-replace(
-  app,
-  h('section', { class: 'landing' },
-    h('h2', {}, 'Play'),
-    h('div', { class: 'actions' },
-      button('Play solo', () => undefined, { class: 'primary' }),
-      button('Create race room', () => undefined),
-      button('Create pick room', () => undefined),
-    ),
-  ),
-);
-byId('status', HTMLElement).textContent = '';
+const NAME_KEY = 'guess.name';
+let state: AppState = initialState(location.pathname, localStorage.getItem(NAME_KEY) ?? '');
+let game: GameView | undefined;
+let drawn: AppState['screen'] | undefined;
+
+function setState(next: AppState): void {
+  state = next;
+  draw();
+}
+
+function draw(): void {
+  status.textContent = state.linkDetail;
+  status.classList.toggle('down', state.link !== 'open');
+  if (problem.textContent !== state.error) problem.textContent = state.error;
+  if (state.screen !== drawn) {
+    drawn = state.screen;
+    game = undefined;
+    if (state.screen === 'landing') replace(app, landingView(state, actions));
+    else if (state.screen === 'joining') replace(app, joiningView(state, actions));
+    else {
+      game = new GameView(actions);
+      replace(app, game.element);
+      game.update(state);
+      game.focus();
+      return;
+    }
+  }
+  game?.update(state);
+}
+
+const session = new Session(() => state, setState);
+const link = Link.forThisPage({
+  onOpen: () => session.connected(link),
+  onMessage: (message) => session.receive(message),
+  onState: (linkState, detail) => setState({ ...state, link: linkState, linkDetail: detail }),
+});
+session.attach(link);
+
+const actions: Actions = {
+  playSolo: () => session.playSolo(),
+  createRoom: (mode, name) => {
+    rememberName(name);
+    session.createRoom(mode, name);
+  },
+  joinRoom: (code, name) => {
+    rememberName(name);
+    session.joinRoom(code, name);
+  },
+  guess: (text) => session.guess(text),
+  pick: (text) => session.pick(text),
+  rematch: () => session.rematch(),
+  leave: () => {
+    session.leave();
+    history.pushState(null, '', '/');
+  },
+  copyLink: (text) => {
+    void navigator.clipboard.writeText(text).then(
+      () => setState({ ...state, notice: 'Link copied.' }),
+      () => setState({ ...state, notice: 'Could not copy: select the link and copy it yourself.' }),
+    );
+  },
+};
+
+function rememberName(name: string): void {
+  if (name.trim() !== '') localStorage.setItem(NAME_KEY, name.trim());
+}
+
+
+draw();
+link.connect();

@@ -1,0 +1,55 @@
+// `npm run screenshot`: plays a little of a race room in headless Chromium against a real
+// `guess serve`, and saves the host's page as docs/img/web-client.png for the README.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = fileURLToPath(new URL('../docs/img/web-client.png', import.meta.url));
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const server = spawn(process.execPath, ['bin/guess.js', 'serve', '--port', '0', '--seed', '4', '--log-level', 'silent'], { cwd: root });
+const lines = createInterface({ input: server.stdout });
+let port;
+for await (const line of lines) {
+  const match = /^Listening on .*:(\d+)$/.exec(line);
+  if (match) {
+    port = Number(match[1]);
+    break;
+  }
+}
+const base = `http://127.0.0.1:${port}`;
+const browser = await chromium.launch({
+  executablePath,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const ada = await (await browser.newContext({ viewport: { width: 960, height: 820 }, deviceScaleFactor: 1 })).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await ada.goto(base);
+  await ada.getByLabel('Your name').fill('Ada');
+  await ada.getByRole('button', { name: 'Create race room' }).click();
+  const link = await ada.getByTestId('room-link').textContent();
+  await bob.goto(link);
+  await bob.getByLabel('Your name').fill('Bob');
+  await bob.getByRole('button', { name: 'Join room' }).click();
+  await ada.getByText('Bob').waitFor();
+  await ada.getByRole('button', { name: 'Start round' }).click();
+  const guess = async (page, value) => {
+    await page.getByLabel('Your guess').fill(String(value));
+    await page.getByLabel('Your guess').press('Enter');
+    await page.getByTestId('announce').getByText(new RegExp(`^${value}: `)).waitFor();
+  };
+  for (const value of [50, 75]) await guess(bob, value);
+  for (const value of [50, 25, 37, 43]) await guess(ada, value);
+  await ada.getByText(/Bob.*2 guesses/).waitFor();
+  await ada.getByLabel('Your guess').focus();
+  await ada.screenshot({ path: out, fullPage: true });
+  console.log(`Saved ${out}`);
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+  await once(server, 'close');
+}

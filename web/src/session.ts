@@ -1,0 +1,306 @@
+import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.js';
+import type { RoomMessage, Standing } from '../../src/core/room-events.js';
+import { verifyCommitment } from './commitment.js';
+import { parseGuess } from '../../src/core/guess.js';
+import type { Link } from './socket.js';
+import type { AppState, RoomView, Seat } from './state.js';
+
+const TOKEN_KEY = 'guess.token';
+
+/**
+ * The page's side of the JSON dialect: turns what the player does into client messages, and
+ * every server message into the next AppState. The resume token lives in sessionStorage, so a
+ * reload (or a dropped connection) gets the seat back, and a new tab starts fresh.
+ */
+export class Session {
+  readonly #get: () => AppState;
+  readonly #set: (state: AppState) => void;
+  #link: Link | undefined;
+  /** This connection has said hello or resume. */
+  #greeted = false;
+  #resuming = false;
+  /** What the player asked for before the connection was ready. */
+  #queue: ClientMessage[] = [];
+
+  constructor(get: () => AppState, set: (state: AppState) => void) {
+    this.#get = get;
+    this.#set = set;
+  }
+
+  attach(link: Link): void {
+    this.#link = link;
+  }
+
+  /** A (new) connection is open: get the seat back if there is one. */
+  connected(link: Link): void {
+    this.#link = link;
+    this.#greeted = false;
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token !== null) {
+      this.#resuming = true;
+      this.#greeted = true;
+      link.send({ type: 'resume', v: 1, token });
+    }
+    this.#flush();
+  }
+
+  playSolo(): void {
+    this.#request({ type: 'create', mode: 'solo' });
+  }
+
+  createRoom(mode: 'race' | 'pick', name: string): void {
+    this.#rename(name);
+    this.#request({ type: 'create', mode });
+  }
+
+  joinRoom(code: string, name: string): void {
+    const clean = code.trim().toUpperCase();
+    if (!/^[A-Z0-9]{1,16}$/.test(clean)) {
+      this.#update({ error: 'A room code is letters and digits, like K7PQM.' });
+      return;
+    }
+    this.#rename(name);
+    this.#update({ pendingCode: clean });
+    this.#request({ type: 'join', code: clean });
+  }
+
+  guess(text: string): void {
+    const value = readInteger(text);
+    if (value === undefined) {
+      this.#update({ error: '', notice: `${text.trim()} is not a whole number. Try again.` });
+      return;
+    }
+    this.#request({ type: 'guess', value });
+  }
+
+  pick(text: string): void {
+    const value = readInteger(text);
+    if (value === undefined) {
+      this.#update({ error: 'The secret must be a whole number.' });
+      return;
+    }
+    this.#request({ type: 'pick', value });
+  }
+
+  rematch(): void {
+    this.#request({ type: 'start' });
+  }
+
+  leave(): void {
+    this.#request({ type: 'leave' });
+  }
+
+  receive(raw: unknown): void {
+    if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') return;
+    this.#apply(raw as ServerMessage);
+  }
+
+  #rename(name: string): void {
+    const state = this.#get();
+    this.#update({ me: { ...state.me, name: name.trim() } });
+  }
+
+  #request(message: ClientMessage): void {
+    this.#update({ error: '' });
+    this.#queue.push(message);
+    this.#flush();
+  }
+
+  #flush(): void {
+    const link = this.#link;
+    if (link === undefined || !link.open || this.#resuming) return;
+    if (!this.#greeted && this.#queue.length > 0) {
+      const name = this.#get().me.name;
+      link.send(name === '' ? { type: 'hello', v: 1 } : { type: 'hello', v: 1, name });
+      this.#greeted = true;
+    }
+    for (const message of this.#queue.splice(0)) link.send(message);
+  }
+
+  #update(patch: Partial<AppState>): void {
+    this.#set({ ...this.#get(), ...patch });
+  }
+
+  #updateRoom(patch: (room: RoomView) => Partial<RoomView>, rest: Partial<AppState> = {}): void {
+    const room = this.#get().room;
+    if (room === undefined) return;
+    this.#update({ room: { ...room, ...patch(room) }, ...rest });
+  }
+
+  #apply(message: ServerMessage): void {
+    const state = this.#get();
+    switch (message.type) {
+      case 'welcome':
+        sessionStorage.setItem(TOKEN_KEY, message.token);
+        this.#resuming = false;
+        this.#update({ me: { id: message.player, name: message.name } });
+        if (!message.resumed) this.#flush();
+        return;
+      case 'room':
+        this.#enterRoom(message);
+        return;
+      case 'presence': {
+        const seat: Seat = { id: message.player, name: message.name, attempts: 0, last: undefined, connected: true, role: 'player', score: undefined };
+        const verb = { joined: 'joined', left: 'left', dropped: 'lost their connection', returned: 'is back' }[message.event];
+        this.#updateRoom(
+          (room) => {
+            if (message.role === 'spectator') return {};
+            if (message.event === 'joined') return { seats: [...room.seats.filter((s) => s.id !== message.player), seat] };
+            if (message.event === 'left') return { seats: room.seats.filter((s) => s.id !== message.player) };
+            return { seats: room.seats.map((s) => (s.id === message.player ? { ...s, connected: message.event === 'returned' } : s)) };
+          },
+          { notice: `${message.name} ${verb}.` },
+        );
+        return;
+      }
+      case 'picking':
+        this.#updateRoom(
+          (room) => ({
+            phase: 'picking',
+            round: message.round,
+            commitment: undefined,
+            reveal: undefined,
+            winner: undefined,
+            seats: room.seats.map((s) => ({ ...s, attempts: 0, last: undefined, role: s.id === message.picker ? 'picker' : 'guesser' })),
+          }),
+          { steps: [], attempts: 0, notice: message.picker === state.me.id ? 'Your turn to pick the secret.' : `${message.name} is picking the secret.` },
+        );
+        return;
+      case 'picked':
+        this.#update({ notice: `You picked ${message.value}. The others are guessing.` });
+        return;
+      case 'round_start':
+        this.#updateRoom(
+          (room) => ({
+            phase: 'playing',
+            round: message.round,
+            range: { min: message.min, max: message.max },
+            commitment: message.commitment,
+            reveal: undefined,
+            winner: undefined,
+            seats: room.seats.map((s) => ({
+              ...s,
+              attempts: 0,
+              last: undefined,
+              role: message.picker === null ? 'player' : s.id === message.picker ? 'picker' : 'guesser',
+            })),
+          }),
+          {
+            steps: [],
+            attempts: 0,
+            // In solo the next round follows the win at once: keep the win in the announcement.
+            notice: `${state.room?.phase === 'over' ? `${state.notice} ` : ''}Round ${message.round}: guess a number from ${message.min} to ${message.max}.`,
+          },
+        );
+        return;
+      case 'result':
+        this.#updateRoom(
+          (room) => ({ seats: room.seats.map((s) => (s.id === state.me.id ? { ...s, attempts: message.attempts, last: message.outcome } : s)) }),
+          {
+            steps: [...state.steps, { value: message.value, outcome: message.outcome }],
+            attempts: message.attempts,
+            notice: `${message.value}: ${message.message}`,
+            error: '',
+          },
+        );
+        return;
+      case 'progress':
+        this.#updateRoom((room) => ({
+          seats: room.seats.map((s) => (s.id === message.player ? { ...s, attempts: message.attempts, last: message.outcome } : s)),
+        }));
+        return;
+      case 'round_end': {
+        const reveal = { secret: message.secret, salt: message.salt, verified: undefined, how: '' };
+        const winner = message.winner === null ? 'Nobody won this round.' : message.winner.id === state.me.id ? 'You win!' : `${message.winner.name} wins!`;
+        this.#updateRoom(
+          (room) => ({
+            phase: 'over',
+            winner: message.winner ?? undefined,
+            commitment: message.commitment,
+            reveal,
+            seats: withScores(room.seats, message.standings, room.mode),
+          }),
+          { notice: `${winner} The secret was ${message.secret}.` },
+        );
+        void verifyCommitment(message.commitment, `${message.secret}${message.salt}`).then(({ ok, how }) => {
+          this.#updateRoom((room) => (room.reveal?.salt === message.salt ? { reveal: { ...reveal, verified: ok, how } } : {}));
+        });
+        return;
+      }
+      case 'left':
+      case 'closed':
+        history.replaceState(null, '', '/');
+        this.#update({
+          screen: 'landing',
+          room: undefined,
+          pendingCode: undefined,
+          steps: [],
+          attempts: 0,
+          notice: message.type === 'closed' ? `Room ${message.code} closed: ${message.reason}` : '',
+        });
+        return;
+      case 'error':
+        if (this.#resuming) {
+          // The seat is gone (it waited too long): start over, as a new player.
+          this.#resuming = false;
+          this.#greeted = false;
+          sessionStorage.removeItem(TOKEN_KEY);
+          this.#update({ screen: state.pendingCode === undefined ? 'landing' : 'joining', room: undefined, notice: 'Your previous game has expired.' });
+          this.#flush();
+          return;
+        }
+        this.#update({ error: message.message });
+        return;
+    }
+  }
+
+  #enterRoom(message: RoomMessage): void {
+    const state = this.#get();
+    const role = (id: string): Seat['role'] => (message.mode !== 'pick' || message.picker === null ? 'player' : id === message.picker ? 'picker' : 'guesser');
+    const room: RoomView = {
+      code: message.code,
+      mode: message.mode,
+      range: { min: message.min, max: message.max },
+      seats: withScores(
+        message.players.map((p) => ({ id: p.id, name: p.name, attempts: p.attempts, last: p.found ? 'win' : undefined, connected: p.connected, role: role(p.id), score: undefined })),
+        message.standings,
+        message.mode,
+      ).map((s) => (s.id === message.you && message.role === 'spectator' ? { ...s, role: 'spectator' } : s)),
+      phase: message.state === 'ended' ? 'over' : message.state,
+      round: message.round,
+      commitment: message.commitment ?? undefined,
+      reveal: state.room?.code === message.code ? state.room.reveal : undefined,
+      winner: state.room?.code === message.code ? state.room.winner : undefined,
+    };
+    if (message.mode !== 'solo' && location.pathname !== `/r/${message.code}`) history.replaceState(null, '', `/r/${message.code}`);
+    const mine = message.history.map((h) => ({ value: h.value, outcome: h.outcome }));
+    this.#update({
+      screen: 'game',
+      pendingCode: message.code,
+      me: { ...state.me, id: message.you },
+      room,
+      steps: mine,
+      attempts: mine.length,
+      error: '',
+    });
+  }
+}
+
+function withScores(seats: readonly Seat[], standings: readonly Standing[], mode: RoomView['mode']): Seat[] {
+  if (mode === 'solo') return [...seats];
+  return seats.map((seat) => {
+    const standing = standings.find((s) => s.id === seat.id);
+    if (standing === undefined || standing.rounds === 0) return seat;
+    return { ...seat, score: mode === 'race' ? plural(standing.wins, 'win') : `${plural(standing.guesses, 'guess', 'guesses')} in ${plural(standing.rounds, 'round')}` };
+  });
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The server's own reading of a guess; JSON has no room for the infinities it gives huge ones. */
+function readInteger(text: string): number | undefined {
+  const guess = parseGuess(text);
+  return guess.ok && Number.isSafeInteger(guess.value) ? guess.value : undefined;
+}

@@ -1,0 +1,68 @@
+import type { Step } from './chart.js';
+
+/** Everything the page shows, in one place; the views draw it and never keep state of their own. */
+export type Mode = 'solo' | 'race' | 'pick';
+
+export interface Seat {
+  readonly id: string;
+  readonly name: string;
+  readonly attempts: number;
+  /** The hint of this player's last guess, for the others' progress. */
+  readonly last: Step['outcome'] | undefined;
+  readonly connected: boolean;
+  readonly role: 'player' | 'picker' | 'guesser' | 'spectator';
+  /** Standings so far, in words (`2 wins`), once a round has ended. */
+  readonly score: string | undefined;
+}
+
+export interface Reveal {
+  readonly secret: number;
+  readonly salt: string;
+  /** undefined while the page is still checking. */
+  readonly verified: boolean | undefined;
+  readonly how: string;
+}
+
+export interface RoomView {
+  readonly code: string;
+  readonly mode: Mode;
+  readonly range: { min: number; max: number };
+  readonly seats: readonly Seat[];
+  readonly phase: 'waiting' | 'picking' | 'playing' | 'over';
+  readonly round: number;
+  readonly commitment: string | undefined;
+  readonly reveal: Reveal | undefined;
+  readonly winner: { id: string; name: string } | undefined;
+}
+
+export interface AppState {
+  readonly link: 'connecting' | 'open' | 'reconnecting';
+  readonly linkDetail: string;
+  readonly screen: 'landing' | 'joining' | 'game';
+  /** A room code from `/r/CODE` or typed by the player, before joining. */
+  readonly pendingCode: string | undefined;
+  readonly me: { id: string | undefined; name: string };
+  readonly room: RoomView | undefined;
+  readonly steps: readonly Step[];
+  readonly attempts: number;
+  readonly notice: string;
+  readonly error: string;
+}
+
+export const ROOM_LINK = /^\/r\/([A-Za-z0-9]{1,16})\/?$/;
+
+export function initialState(path: string, name: string): AppState {
+  const code = ROOM_LINK.exec(path)?.[1]?.toUpperCase();
+  return {
+    link: 'connecting',
+    linkDetail: 'Connecting…',
+    screen: code === undefined ? 'landing' : 'joining',
+    pendingCode: code,
+    me: { id: undefined, name },
+    room: undefined,
+    steps: [],
+    attempts: 0,
+    notice: '',
+    error: '',
+  };
+}

@@ -1,0 +1,260 @@
+import { narrowed, rangeChart } from './chart.js';
+import { button, h, replace } from './dom.js';
+import type { AppState, RoomView, Seat } from './state.js';
+
+export interface Actions {
+  readonly playSolo: () => void;
+  readonly createRoom: (mode: 'race' | 'pick', name: string) => void;
+  readonly joinRoom: (code: string, name: string) => void;
+  readonly guess: (text: string) => void;
+  readonly pick: (text: string) => void;
+  readonly rematch: () => void;
+  readonly leave: () => void;
+  readonly copyLink: (link: string) => void;
+}
+
+let ids = 0;
+const nextId = (prefix: string): string => `${prefix}-${++ids}`;
+
+function field(label: string, attributes: Record<string, string | boolean>): { wrap: HTMLElement; input: HTMLInputElement } {
+  const id = nextId('field');
+  const input = h('input', { id, ...attributes });
+  return { wrap: h('p', { class: 'field' }, h('label', { for: id }, label), input), input };
+}
+
+/** The first screen: solo in one click, or a room with friends. */
+export function landingView(state: AppState, actions: Actions): HTMLElement {
+  const name = field('Your name', { name: 'name', autocomplete: 'nickname', maxlength: '32', value: state.me.name });
+  const code = field('Room code', { name: 'code', autocapitalize: 'characters', autocomplete: 'off', maxlength: '16', spellcheck: false });
+  const join = h('form', { class: 'join' }, code.wrap, h('button', { type: 'submit' }, 'Join room'));
+  join.addEventListener('submit', (event) => {
+    event.preventDefault();
+    actions.joinRoom(code.input.value, name.input.value);
+  });
+  return h('div', { class: 'landing' },
+    h('section', { 'aria-labelledby': 'solo-h' },
+      h('h2', { id: 'solo-h' }, 'Alone'),
+      h('p', {}, 'The server picks a number; you find it.'),
+      button('Play solo', actions.playSolo, { class: 'primary' }),
+    ),
+    h('section', { 'aria-labelledby': 'friends-h' },
+      h('h2', { id: 'friends-h' }, 'With friends'),
+      name.wrap,
+      h('div', { class: 'actions' },
+        button('Create race room', () => actions.createRoom('race', name.input.value), { class: 'primary' }),
+        button('Create pick room', () => actions.createRoom('pick', name.input.value)),
+      ),
+      h('p', { class: 'hint' }, 'Race: everyone hunts the same secret, first to find it wins. Pick: one player chooses the secret, the others guess; roles swap on rematch.'),
+      join,
+    ),
+  );
+}
+
+/** Someone opened a room link: show the code and ask only for a name. */
+export function joiningView(state: AppState, actions: Actions): HTMLElement {
+  const code = state.pendingCode ?? '';
+  const name = field('Your name', { name: 'name', autocomplete: 'nickname', maxlength: '32', value: state.me.name });
+  const form = h('form', { class: 'join' }, name.wrap, h('button', { type: 'submit', class: 'primary' }, 'Join room'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    actions.joinRoom(code, name.input.value);
+  });
+  return h('section', { class: 'joining', 'aria-labelledby': 'join-h' },
+    h('h2', { id: 'join-h' }, 'Room ', h('span', { class: 'code', 'data-testid': 'room-code' }, code)),
+    h('p', {}, 'A friend invited you to play guess the number.'),
+    form,
+    h('p', {}, h('a', { href: '/' }, 'Or play on your own')),
+  );
+}
+
+/**
+ * The game screen. Built once per game so the guess field keeps focus and what is being typed;
+ * `update` redraws everything around it.
+ */
+export class GameView {
+  readonly element: HTMLElement;
+  readonly #header = h('div', { class: 'room-head' });
+  readonly #players = h('section', { class: 'players', 'aria-labelledby': 'players-h' });
+  readonly #play = h('section', { class: 'play', 'aria-labelledby': 'play-h' });
+  readonly #history = h('section', { class: 'history', 'aria-labelledby': 'history-h' });
+  readonly #fairness = h('section', { class: 'fairness' });
+  readonly #live = h('p', { class: 'live', 'aria-live': 'polite', role: 'status', 'data-testid': 'announce' });
+  readonly #guessForm: HTMLFormElement;
+  readonly #guessInput: HTMLInputElement;
+  readonly #guessButton: HTMLButtonElement;
+  readonly #pickForm: HTMLFormElement;
+  readonly #pickInput: HTMLInputElement;
+  readonly #status = h('p', { class: 'round-status', 'data-testid': 'round-status' });
+  readonly #after = h('div', { class: 'after' });
+  readonly #actions: Actions;
+  #announced = '';
+  #phase: RoomView['phase'] | undefined;
+
+  constructor(actions: Actions) {
+    this.#actions = actions;
+    const guess = field('Your guess', { name: 'guess', inputmode: 'numeric', autocomplete: 'off', enterkeyhint: 'send', pattern: '[+-]?[0-9]*' });
+    this.#guessInput = guess.input;
+    this.#guessButton = h('button', { type: 'submit', class: 'primary' }, 'Guess');
+    this.#guessForm = h('form', { class: 'guess' }, guess.wrap, this.#guessButton);
+    this.#guessForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = this.#guessInput.value;
+      if (text.trim() === '') return;
+      this.#guessInput.value = '';
+      actions.guess(text);
+    });
+    const pick = field('Secret number for the others', { name: 'secret', inputmode: 'numeric', autocomplete: 'off' });
+    this.#pickInput = pick.input;
+    this.#pickForm = h('form', { class: 'pick' }, pick.wrap, h('button', { type: 'submit', class: 'primary' }, 'Pick this secret'));
+    this.#pickForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      actions.pick(this.#pickInput.value);
+      this.#pickInput.value = '';
+    });
+    this.element = h('div', { class: 'game' }, this.#header, this.#play, this.#players, this.#history, this.#fairness);
+  }
+
+  focus(): void {
+    if (this.#pickForm.isConnected) this.#pickInput.focus();
+    else this.#guessInput.focus();
+  }
+
+  update(state: AppState): void {
+    const room = state.room;
+    if (room === undefined) return;
+    const me = room.seats.find((seat) => seat.id === state.me.id);
+    this.#drawHeader(room);
+    this.#drawPlay(state, room, me);
+    this.#drawPlayers(state, room);
+    this.#drawHistory(state, room);
+    this.#drawFairness(room);
+    if (state.notice !== this.#announced) {
+      this.#announced = state.notice;
+      this.#live.textContent = state.notice;
+    }
+    // Keyboard play: the next thing to do has the focus whenever the round changes phase.
+    if (room.phase !== this.#phase) {
+      this.#phase = room.phase;
+      if (room.phase === 'over' || room.phase === 'waiting') this.#after.querySelector('button')?.focus();
+      else this.focus();
+    }
+  }
+
+  #drawHeader(room: RoomView): void {
+    if (room.mode === 'solo') {
+      replace(this.#header, h('h2', {}, 'Solo game'), button('Leave', this.#actions.leave, { class: 'quiet' }));
+      return;
+    }
+    const link = `${location.origin}/r/${room.code}`;
+    replace(
+      this.#header,
+      h('h2', {}, room.mode === 'race' ? 'Race room ' : 'Pick room ', h('span', { class: 'code', 'data-testid': 'room-code' }, room.code)),
+      h('p', { class: 'share' },
+        'Invite a friend: ',
+        h('a', { href: link, 'data-testid': 'room-link' }, link),
+        ' ',
+        button('Copy link', () => this.#actions.copyLink(link)),
+      ),
+      button('Leave', this.#actions.leave, { class: 'quiet' }),
+    );
+  }
+
+  #drawPlay(state: AppState, room: RoomView, me: Seat | undefined): void {
+    const picking = room.phase === 'picking' && me?.role === 'picker';
+    const canGuess = state.link === 'open' && room.phase === 'playing' && me?.role !== 'picker' && me?.role !== 'spectator' && room.winner === undefined;
+    const left = narrowed(room.range, state.steps);
+    this.#guessInput.disabled = !canGuess;
+    this.#guessButton.disabled = !canGuess;
+    this.#status.textContent = roundStatus(state, room, me);
+    const form = picking ? this.#pickForm : this.#guessForm;
+    if (picking) this.#pickInput.setAttribute('placeholder', `${room.range.min} to ${room.range.max}`);
+    else this.#guessInput.setAttribute('placeholder', `${left.min} to ${left.max}`);
+    if (!form.isConnected || this.#play.childElementCount === 0) {
+      replace(this.#play, h('h2', { id: 'play-h', class: 'visually-hidden' }, 'Your move'), this.#status, form, this.#live, this.#after);
+    }
+    const start = room.mode === 'solo' ? undefined : room.phase === 'waiting' ? 'Start round' : room.phase === 'over' ? 'Rematch' : undefined;
+    replace(
+      this.#after,
+      h('p', { class: 'attempts' }, `Attempts: `, h('strong', { 'data-testid': 'attempts' }, state.attempts)),
+      start === undefined ? null : button(start, this.#actions.rematch, { class: 'primary' }),
+    );
+  }
+
+  #drawPlayers(state: AppState, room: RoomView): void {
+    if (room.mode === 'solo') {
+      replace(this.#players);
+      return;
+    }
+    replace(
+      this.#players,
+      h('h2', { id: 'players-h' }, 'Players'),
+      h('ul', { 'data-testid': 'players' },
+        ...room.seats.map((seat) =>
+          h('li', { class: seat.connected ? 'seat' : 'seat away', 'data-player': seat.id },
+            h('span', { class: 'name' }, seat.name),
+            seat.id === state.me.id ? h('span', { class: 'tag' }, ' (you)') : null,
+            seat.role === 'picker' ? h('span', { class: 'tag' }, ' picks') : seat.role === 'spectator' ? h('span', { class: 'tag' }, ' watches') : null,
+            h('span', { class: 'progress' },
+              ` ${seat.attempts} ${seat.attempts === 1 ? 'guess' : 'guesses'}`,
+              seat.last === undefined ? '' : `, last ${seat.last === 'low' ? 'too small' : seat.last === 'high' ? 'too big' : 'exact!'}`,
+              seat.score === undefined ? '' : ` · ${seat.score}`,
+              seat.connected ? '' : ' (disconnected)',
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  #drawHistory(state: AppState, room: RoomView): void {
+    if (state.steps.length === 0) {
+      replace(this.#history);
+      return;
+    }
+    replace(
+      this.#history,
+      h('h2', { id: 'history-h' }, 'Your guesses'),
+      rangeChart(room.range, state.steps),
+      h('ol', { 'data-testid': 'history' },
+        ...state.steps.map((step) => h('li', {}, `${step.value}: `, step.outcome === 'low' ? 'too small' : step.outcome === 'high' ? 'too big' : 'exact!')),
+      ),
+    );
+  }
+
+  #drawFairness(room: RoomView): void {
+    if (room.commitment === undefined) {
+      replace(this.#fairness);
+      return;
+    }
+    const reveal = room.reveal;
+    replace(
+      this.#fairness,
+      h('h2', {}, 'Fair play'),
+      h('p', {}, 'Commitment to the secret: ', h('code', { class: 'commitment' }, room.commitment)),
+      reveal === undefined
+        ? h('p', {}, 'The secret and its salt are revealed when the round ends, and this page checks them.')
+        : h('p', { 'data-testid': 'verdict', class: reveal.verified === false ? 'bad' : 'good' },
+            `Secret ${reveal.secret}, salt ${reveal.salt}: `,
+            reveal.verified === undefined ? 'checking…' : reveal.verified ? `commitment verified (${reveal.how}).` : 'DOES NOT MATCH the commitment: the secret was changed.',
+          ),
+    );
+  }
+}
+
+function roundStatus(state: AppState, room: RoomView, me: Seat | undefined): string {
+  if (state.link !== 'open') return 'Disconnected: your game is kept while the page reconnects.';
+  if (room.phase === 'over' && room.winner !== undefined) {
+    return room.winner.id === state.me.id ? 'You win!' : `${room.winner.name} wins.`;
+  }
+  if (room.phase === 'over') return 'Round over.';
+  if (room.phase === 'waiting') return 'Share the link below; press Start round when everyone is here.';
+  if (room.phase === 'picking') {
+    if (me?.role === 'picker') return `Pick the secret, from ${room.range.min} to ${room.range.max}.`;
+    const picker = room.seats.find((seat) => seat.role === 'picker');
+    return `Waiting for ${picker?.name ?? 'the picker'} to pick the secret…`;
+  }
+  if (me?.role === 'picker') return 'The others are guessing your number.';
+  if (me?.role === 'spectator') return 'You are watching.';
+  const left = narrowed(room.range, state.steps);
+  return `Guess a number from ${left.min} to ${left.max}.`;
+}
