@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import type { Range } from '../src/core/game.js';
 import { LineDecoder } from '../src/protocol/line-decoder.js';
 import { parseReply } from '../src/protocol/plain.js';
 import type { Verdict } from './bot.js';
@@ -9,15 +10,18 @@ export type DialectName = (typeof DIALECT_NAMES)[number];
 export interface Target {
   readonly host: string;
   readonly port: number;
+  /** The server's range: dialects that set up a game (JSON's solo room) ask for exactly this one. */
+  readonly range: Range;
 }
 
 /** What a connection reports back to its bot. */
 export interface LinkEvents {
-  reply(text: string): void;
+  /** One message: a line, or a WebSocket frame's text. */
+  readonly reply: (text: string) => void;
   /** The connection broke the protocol or failed; it is closed after this. */
-  error(message: string): void;
+  readonly error: (message: string) => void;
   /** The peer closed the connection (not called after our own close()). */
-  closed(): void;
+  readonly closed: () => void;
 }
 
 /** One open connection, as a bot uses it. */
@@ -27,12 +31,18 @@ export interface Link {
   close(): void;
 }
 
-/** How bots speak one dialect: how to connect, how a guess is written, how a reply reads. */
+/**
+ * What a message says to a bot: the verdict on its guess, `other` for a message that is not a
+ * reply to a guess (JSON's `round_end`, `round_start`), undefined for one it cannot accept.
+ */
+export type Reading = Verdict | 'other' | undefined;
+
+/** How bots speak one dialect: how to connect (and set up a game), how a guess is written, how a reply reads. */
 export interface BotDialect {
   readonly name: DialectName;
   open(target: Target, events: LinkEvents): Promise<Link>;
   encode(guess: number): string;
-  verdict(reply: string): Verdict | undefined;
+  read(message: string): Reading;
 }
 
 /** Opens a TCP connection; rejects with the socket's error (its `code` tells whether to retry). */
@@ -52,9 +62,9 @@ export function openSocket(target: Target): Promise<Socket> {
 }
 
 /** Lines over TCP, for the plain and JSON dialects. */
-async function openLines(target: Target, events: LinkEvents): Promise<Link> {
+export async function openLines(target: Target, events: LinkEvents): Promise<Link> {
   const socket = await openSocket(target);
-  const decoder = new LineDecoder(1024);
+  const decoder = new LineDecoder(64 * 1024);
   let closing = false;
   const onLine = (line: string): void => events.reply(line);
   socket.on('data', (chunk: Buffer) => {
@@ -76,15 +86,12 @@ async function openLines(target: Target, events: LinkEvents): Promise<Link> {
   };
 }
 
-const plain: BotDialect = {
+export const plain: BotDialect = {
   name: 'plain',
   open: openLines,
   encode: (guess) => `${guess}\n`,
-  verdict: (reply) => {
-    const kind = parseReply(reply);
+  read: (message) => {
+    const kind = parseReply(message);
     return kind === 'not-integer' ? undefined : kind;
   },
 };
-
-/** The dialects the generator speaks so far; the others are reported as not available. */
-export const DIALECTS: Readonly<Partial<Record<DialectName, BotDialect>>> = { plain };

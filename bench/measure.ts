@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Range } from '../src/core/game.js';
 import type { DialectName } from './dialects.js';
 import { Generators } from './generators.js';
+import { Load } from './load.js';
 import type { ConnectReport } from './load.js';
 import { CpuMeter, openFds, rssBytes } from './proc.js';
 import type { ServerName, ServerProcess } from './servers.js';
@@ -134,4 +135,15 @@ async function settle(pid: number): Promise<number> {
     last = now;
   }
   return last;
+}
+
+/** Whether the server plays `dialect` yet: undefined if one bot can set up a game, else why not. */
+export async function probe(server: ServerProcess, dialect: DialectName, range: Range): Promise<string | undefined> {
+  const load = new Load({ host: '127.0.0.1', port: server.port, dialect, conns: 1, range, connectRetries: 0 });
+  try {
+    const report = await load.connect();
+    return report.connected === 1 ? undefined : (report.firstFailure ?? 'could not connect');
+  } finally {
+    load.close();
+  }
 }

@@ -27,7 +27,8 @@ export interface Results {
   readonly loads: readonly LoadResult[];
   readonly idle: readonly IdleResult[];
   readonly startup: readonly StartupResult[];
-  readonly unavailable: readonly DialectName[];
+  /** Dialects our server does not play yet, with the reason the probe got. */
+  readonly unavailable: ReadonlyArray<{ readonly dialect: DialectName; readonly reason: string }>;
 }
 
 export interface Verdict {
@@ -87,7 +88,7 @@ export function verdicts(results: Results): Verdict[] {
   out.push({
     target: 'JSON dialect: ≥ 0.75 × plain guesses/s',
     measured: jsonRatios.length === 0
-      ? results.unavailable.includes('json') ? 'JSON dialect not available yet' : 'not measured'
+      ? results.unavailable.some((u) => u.dialect === 'json') ? 'JSON dialect not available yet' : 'not measured'
       : jsonRatios.map((r) => `${r.conns.toLocaleString('en-US')}: ${r.ratio.toFixed(2)} ×`).join(', '),
     result: jsonRatios.length === 0 ? 'n/a' : jsonRatios.every((r) => r.ratio >= 0.75) ? 'PASS' : 'FAIL',
   });
@@ -95,7 +96,7 @@ export function verdicts(results: Results): Verdict[] {
   const ws = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'ws');
   out.push({
     target: 'WebSocket: reported',
-    measured: ws.length > 0 ? ws.map((r) => `${r.conns.toLocaleString('en-US')}: ${rate(r.guessesPerSecond)}/s`).join(', ') : results.unavailable.includes('ws') ? 'WebSocket not available yet' : 'not measured',
+    measured: ws.length > 0 ? ws.map((r) => `${r.conns.toLocaleString('en-US')}: ${rate(r.guessesPerSecond)}/s`).join(', ') : results.unavailable.some((u) => u.dialect === 'ws') ? 'WebSocket not available yet' : 'not measured',
     result: ws.length > 0 ? 'reported' : 'n/a',
   });
 
@@ -135,7 +136,8 @@ export function markdown(results: Results): string {
         `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${us((r.cpu / 100 / r.guessesPerSecond) * 1e6)} µs | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
     );
   }
-  for (const dialect of results.unavailable) lines.push(`| ${dialect} | – | ours | – | not available yet | | | | | | | | | |`);
+  for (const { dialect } of results.unavailable) lines.push(`| ${dialect} | – | ours | – | not available yet | | | | | | | | | |`);
+  for (const { dialect, reason } of results.unavailable) lines.push('', `${dialect}: not available: ${reason.replaceAll('|', '\\|')}`);
 
   const comparison = generatorComparison(results);
   if (comparison.length > 0) {

@@ -12,8 +12,8 @@ import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DIALECTS, DIALECT_NAMES, type DialectName } from './dialects.js';
-import { measureIdle, measureLoad, type IdleResult, type LoadPlan, type LoadResult } from './measure.js';
+import { DIALECT_NAMES, type DialectName } from './dialects.js';
+import { measureIdle, measureLoad, probe, type IdleResult, type LoadPlan, type LoadResult } from './measure.js';
 import { fileLimits } from './proc.js';
 import { markdown, verdicts, type Results } from './report.js';
 import { ROOT, startBaseline, startOurs, type ServerProcess } from './servers.js';
@@ -133,9 +133,6 @@ async function main(): Promise<number> {
   const { soft, hard } = fileLimits();
   log(`bench: open-file limit ${soft} (hard ${hard}); range ${options.range.min}..${options.range.max}`);
 
-  const unavailable = options.dialects.filter((d) => DIALECTS[d] === undefined);
-  for (const dialect of unavailable) log(`bench: the ${dialect} dialect is not available yet: reported as such`);
-  const dialects = options.dialects.filter((d) => DIALECTS[d] !== undefined);
   const conns = options.conns.filter((n) => {
     if (processesFor(n, 1) !== undefined) return true;
     log(
@@ -159,6 +156,14 @@ async function main(): Promise<number> {
 
   const ours = await startOurs({ range: options.range, nodeArgs });
   const baseline = await startBaseline({ range: options.range });
+  const unavailable: Array<{ dialect: DialectName; reason: string }> = [];
+  for (const dialect of options.dialects.filter((d) => d !== 'plain')) {
+    const reason = await probe(ours, dialect, options.range);
+    if (reason === undefined) continue;
+    unavailable.push({ dialect, reason });
+    log(`bench: our server does not play ${dialect} yet (${reason}): reported as not available`);
+  }
+  const dialects = options.dialects.filter((d) => !unavailable.some((u) => u.dialect === d));
   const runs = new Map<string, LoadResult[]>();
   try {
     for (let rep = 1; rep <= options.reps; rep++) {

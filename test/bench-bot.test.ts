@@ -4,6 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BinarySearchBot, type Verdict } from '../bench/bot.js';
+import { DIALECTS } from '../bench/json-dialects.js';
 import { Load } from '../bench/load.js';
 import { startServer } from './helpers/server.js';
 
@@ -50,6 +51,18 @@ describe('the load generator\u2019s binary-search checker', () => {
         }
       }),
     );
+  });
+});
+
+describe('the load generator\u2019s reading of replies', () => {
+  it('takes plain sentences and JSON results as verdicts, and nothing else', () => {
+    assert.equal(DIALECTS.plain.read('Too small!'), 'low');
+    assert.equal(DIALECTS.plain.read('Guesses must be an integer. Try again...'), undefined);
+    assert.equal(DIALECTS.json.read('{"type":"result","value":50,"outcome":"win","message":"Exactly! You win!","attempts":1}'), 'win');
+    assert.equal(DIALECTS.ws.read('{"type":"round_start","round":2}'), 'other');
+    assert.equal(DIALECTS.json.read('{"type":"error","code":"E_NOT_INTEGER","message":"x"}'), undefined);
+    assert.equal(DIALECTS.json.read('{"type":"result","outcome":"maybe"}'), undefined);
+    assert.equal(DIALECTS.json.read('not json'), undefined);
   });
 });
 
