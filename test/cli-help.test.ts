@@ -15,10 +15,11 @@ describe('help', { timeout: 30_000 }, () => {
     }
   });
 
-  for (const [name, command] of commands) {
+  // Started together, checked one by one.
+  const runs = commands.map(([name, command]) => ({ name, command, both: Promise.all([runGuess(['help', name]), runGuess([name, '--help'])]) }));
+  for (const { name, command, both } of runs) {
     it(`\`guess help ${name}\` and \`guess ${name} --help\` describe every flag of ${name}`, async () => {
-      const viaHelp = await runGuess(['help', name]);
-      const viaFlag = await runGuess([name, '--help']);
+      const [viaHelp, viaFlag] = await both;
       assert.equal(viaHelp.code, 0);
       assert.equal(viaFlag.code, 0);
       assert.equal(viaFlag.stdout, viaHelp.stdout);

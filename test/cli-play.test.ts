@@ -70,19 +70,23 @@ describe('guess play, stdin piped', { timeout: 30_000 }, () => {
     assert.match(stdout, new RegExp(`${PROMPT}Too big!\\n.*\\n${PROMPT}Guesses must be an integer\\. Try again\\.\\.\\.\\n${PROMPT}Exactly! You win!`));
   });
 
-  for (const [args, message] of [
-    [['play', '--max', 'abc'], /--max must be an integer/],
-    [['play', '--min', '10', '--max', '5'], /--min \(10\) must not be greater than --max \(5\)/],
-    [['play', '--bogus'], /Unknown option '--bogus'/],
-    [['play', '--seed', '1.5'], /--seed must be an integer/],
-    [['play', 'extra'], /unexpected argument 'extra'/],
-    [['play', '--max'], /--max/],
-    [['serve', '--port', 'abc'], /--port must be an integer/],
-    [['serve', '--port', '70000'], /--port must be from 0 to 65535/],
-    [['nosuchcommand'], /unknown command 'nosuchcommand'/],
-  ] as const) {
+  const badCalls = (
+    [
+      [['play', '--max', 'abc'], /--max must be an integer/],
+      [['play', '--min', '10', '--max', '5'], /--min \(10\) must not be greater than --max \(5\)/],
+      [['play', '--bogus'], /Unknown option '--bogus'/],
+      [['play', '--seed', '1.5'], /--seed must be an integer/],
+      [['play', 'extra'], /unexpected argument 'extra'/],
+      [['play', '--max'], /--max/],
+      [['serve', '--port', 'abc'], /--port must be an integer/],
+      [['serve', '--port', '70000'], /--port must be from 0 to 65535/],
+      [['nosuchcommand'], /unknown command 'nosuchcommand'/],
+    ] as const
+  ).map(([args, message]) => ({ args, message, run: runGuess(args) }));
+  // Started together above, checked one by one below.
+  for (const { args, message, run } of badCalls) {
     it(`refuses \`guess ${args.join(' ')}\` in one line on stderr, status 2`, async () => {
-      const { code, stdout, stderr } = await runGuess(args);
+      const { code, stdout, stderr } = await run;
       assert.equal(code, 2);
       assert.equal(stdout, '');
       assert.match(stderr, /^guess: [^\n]+\n$/);

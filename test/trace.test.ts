@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { escapeBytes, traceLine } from '../src/protocol/trace.js';
 import { runGuess } from './helpers/process.js';
-import { startServer } from './helpers/server.js';
+import { startServer, type RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
 
 const CLOCK = String.raw`\d\d:\d\d:\d\d\.\d{3}`;
@@ -38,48 +38,45 @@ describe('trace lines', () => {
 });
 
 describe('--trace', { timeout: 30_000 }, () => {
+  // 42 is always too small for a secret in 50..100.
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer(['--trace', '--min', '50', '--max', '100']);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
   it('`serve --trace` prints a line per message, with the bytes escaped and an arrow', async () => {
-    const server = await startServer(['--trace', '--seed', '42']);
     const client = await TcpClient.connect(server.port);
     try {
       const port = client.socket.localPort ?? 0;
       assert.equal(await client.ask('42'), 'Too small!');
-      const output = await server.waitFor(/◀──"Too small!\\n"──/);
+      const output = await server.waitFor(new RegExp(`client 127\\.0\\.0\\.1:${port}  ◀──"Too small!\\\\n"──`));
       // The exact text after the clock: the peer, then the bytes as a quoted, escaped string.
       const lines = output.split('\n').filter((line) => new RegExp(`^${CLOCK}  `).test(line)).map((line) => line.slice(14));
       assert.ok(lines.includes(`client 127.0.0.1:${port}  ──"42\\n"──▶  server`), output);
       assert.ok(lines.includes(`client 127.0.0.1:${port}  ◀──"Too small!\\n"──  server`), output);
     } finally {
       client.close();
-      await server.stop();
     }
   });
 
   it('`join --trace` prints the same diagram on stderr, seen from the client', async () => {
-    const server = await startServer(['--seed', '42']);
-    try {
-      const { code, stdout, stderr } = await runGuess(['join', `127.0.0.1:${server.port}`, '--trace'], '42\n');
-      assert.equal(code, 0);
-      assert.match(stdout, /Too small!/);
-      const lines = stderr.split('\n');
-      assert.equal(lines.length, 3);
-      assert.match(lines[0] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ──"42\\\\n"──▶  server$`));
-      assert.match(lines[1] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ◀──"Too small!\\\\n"──  server$`));
-      assert.equal(lines[2], '');
-    } finally {
-      await server.stop();
-    }
+    const { code, stdout, stderr } = await runGuess(['join', `127.0.0.1:${server.port}`, '--trace'], '42\n');
+    assert.equal(code, 0);
+    assert.match(stdout, /Too small!/);
+    const lines = stderr.split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ──"42\\\\n"──▶  server$`));
+    assert.match(lines[1] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ◀──"Too small!\\\\n"──  server$`));
+    assert.equal(lines[2], '');
   });
 
   it('`join --classic --trace` shows bare bytes, with no line ending', async () => {
-    const server = await startServer(['--seed', '42']);
-    try {
-      const { code, stderr } = await runGuess(['join', `127.0.0.1:${server.port}`, '--classic', '--trace'], '42\n');
-      assert.equal(code, 0);
-      assert.match(stderr, / {2}──"42"──▶ {2}server\n/);
-      assert.match(stderr, / {2}◀──"Too small!"── {2}server\n/);
-    } finally {
-      await server.stop();
-    }
+    const { code, stderr } = await runGuess(['join', `127.0.0.1:${server.port}`, '--classic', '--trace'], '42\n');
+    assert.equal(code, 0);
+    assert.match(stderr, / {2}──"42"──▶ {2}server\n/);
+    assert.match(stderr, / {2}◀──"Too small!"── {2}server\n/);
   });
 });

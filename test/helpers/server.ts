@@ -8,8 +8,11 @@ export interface RunningServer {
   readonly child: ChildProcessWithoutNullStreams;
   /** Everything the server printed on stdout and stderr so far. */
   output(): string;
-  /** Resolves with the output so far once it matches `pattern` (checked on every chunk, never on a timer). */
-  waitFor(pattern: RegExp): Promise<string>;
+  /**
+   * Resolves with the output from offset `from` on, once it matches `pattern` (checked on every
+   * chunk, never on a timer). Pass `output().length` taken earlier to look only at what came since.
+   */
+  waitFor(pattern: RegExp, from?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +29,7 @@ export async function startServer(args: readonly string[] = []): Promise<Running
     port,
     child,
     output: () => output.text(),
-    waitFor: (pattern) => output.waitFor(pattern),
+    waitFor: (pattern, from = 0) => output.waitFor(pattern, from),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const closed = once(child, 'close');
