@@ -1,5 +1,6 @@
 import type { DialectName } from './dialects.js';
-import type { IdleResult, LoadResult } from './measure.js';
+import type { Row } from './aggregate.js';
+import type { IdleResult } from './measure.js';
 import type { StartupResult } from './startup.js';
 
 export interface Machine {
@@ -17,6 +18,7 @@ export interface Settings {
   readonly warmupMs: number;
   readonly windowMs: number;
   readonly reps: number;
+  readonly repsAt10k: number;
   readonly command: string;
 }
 
@@ -24,7 +26,7 @@ export interface Results {
   readonly machine: Machine;
   readonly settings: Settings;
   /** One row per measured cell: the median repetition by guesses/s, with errors of all of them. */
-  readonly loads: readonly LoadResult[];
+  readonly loads: readonly Row[];
   readonly idle: readonly IdleResult[];
   readonly startup: readonly StartupResult[];
   /** Dialects our server does not play yet, with the reason the probe got. */
@@ -39,27 +41,27 @@ export interface Verdict {
 
 /** Every target of the benchmark, checked against this run's figures. */
 export function verdicts(results: Results): Verdict[] {
-  const load = (server: string, dialect: DialectName, conns: number, processes = 1): LoadResult | undefined =>
+  const load = (server: string, dialect: DialectName, conns: number, processes = 1): Row | undefined =>
     results.loads.find((r) => r.server === server && r.dialect === dialect && r.conns === conns && r.processes === processes);
   const out: Verdict[] = [];
 
   for (const conns of [100, 1000]) {
     const ours = load('ours', 'plain', conns);
     const base = load('baseline', 'plain', conns);
-    const ratio = ours !== undefined && base !== undefined ? ours.guessesPerSecond / base.guessesPerSecond : NaN;
+    const ratio = ours?.vs.baseline ?? NaN;
     out.push({
       target: `plain, ${conns.toLocaleString('en-US')} conns: ≥ 0.9 × baseline guesses/s`,
-      measured: Number.isNaN(ratio) ? 'not measured' : `${ratio.toFixed(2)} × (${rate(ours?.guessesPerSecond)} vs ${rate(base?.guessesPerSecond)})`,
+      measured: Number.isNaN(ratio) ? 'not measured' : `${ratio.toFixed(2)} × (medians ${rate(ours?.guessesPerSecond)} vs ${rate(base?.guessesPerSecond)})`,
       result: Number.isNaN(ratio) ? 'n/a' : ratio >= 0.9 ? 'PASS' : 'FAIL',
     });
   }
 
   const ours1 = load('ours', 'plain', 1);
   const base1 = load('baseline', 'plain', 1);
-  const rttRatio = ours1 !== undefined && base1 !== undefined ? ours1.p50 / base1.p50 : NaN;
+  const rttRatio = ours1?.vs.p50Baseline ?? NaN;
   out.push({
     target: '1 conn: p50 round trip ≤ 1.2 × baseline',
-    measured: Number.isNaN(rttRatio) ? 'not measured' : `${rttRatio.toFixed(2)} × (${us(ours1?.p50)} vs ${us(base1?.p50)})`,
+    measured: Number.isNaN(rttRatio) ? 'not measured' : `${rttRatio.toFixed(2)} × (medians ${us(ours1?.p50)} vs ${us(base1?.p50)} µs)`,
     result: Number.isNaN(rttRatio) ? 'n/a' : rttRatio <= 1.2 ? 'PASS' : 'FAIL',
   });
 
@@ -81,10 +83,7 @@ export function verdicts(results: Results): Verdict[] {
   });
 
   const jsonRows = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'json');
-  const jsonRatios = jsonRows.flatMap((json) => {
-    const plain = load('ours', 'plain', json.conns);
-    return plain === undefined ? [] : [{ conns: json.conns, ratio: json.guessesPerSecond / plain.guessesPerSecond }];
-  });
+  const jsonRatios = jsonRows.flatMap((json) => (json.vs.plain === undefined ? [] : [{ conns: json.conns, ratio: json.vs.plain }]));
   out.push({
     target: 'JSON dialect: ≥ 0.75 × plain guesses/s',
     measured: jsonRatios.length === 0
@@ -121,7 +120,8 @@ export function markdown(results: Results): string {
       `load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}.`,
     '',
     `Command: \`${s.command}\`. Range ${s.range.min}..${s.range.max}; each cell: ${s.warmupMs} ms warm-up, then a ${s.windowMs} ms window; ` +
-      `${s.reps} repetition${s.reps === 1 ? '' : 's'}, interleaved, median shown (errors summed over all).`,
+      `${s.reps} repetition${s.reps === 1 ? '' : 's'} (${s.repsAt10k} at 10,000 connections), interleaved; each row shows the median repetition, ` +
+      'each ratio is the median of ratios paired within a repetition, errors are summed over all.',
     'Our server runs as `guess serve --log-level warn` (at info it logs two lines per connection). ' +
       'Server and generators share the machine\'s cores; loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine).',
     '',
@@ -129,8 +129,7 @@ export function markdown(results: Results): string {
     '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const r of results.loads) {
-    const base = results.loads.find((b) => b.server === 'baseline' && b.dialect === 'plain' && b.conns === r.conns && b.processes === 1);
-    const ratio = r.server === 'ours' && base !== undefined ? (r.guessesPerSecond / base.guessesPerSecond).toFixed(2) : '';
+    const ratio = r.vs.baseline === undefined ? '' : r.vs.baseline.toFixed(2);
     lines.push(
       `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${r.server} | ${r.processes} | ${rate(r.guessesPerSecond)} | ${ratio} | ` +
         `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${us((r.cpu / 100 / r.guessesPerSecond) * 1e6)} µs | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
@@ -176,9 +175,9 @@ function generatorComparison(results: Results): string[] {
   const rows: string[] = [];
   for (const two of results.loads.filter((r) => r.server === 'baseline' && r.processes === 2)) {
     const one = results.loads.find((r) => r.server === 'baseline' && r.dialect === two.dialect && r.conns === two.conns && r.processes === 1);
-    if (one === undefined) continue;
+    if (one === undefined || two.vs.oneGenerator === undefined) continue;
     rows.push(
-      `| ${two.conns.toLocaleString('en-US')} | ${rate(one.guessesPerSecond)} | ${rate(two.guessesPerSecond)} | ${(two.guessesPerSecond / one.guessesPerSecond).toFixed(2)} |`,
+      `| ${two.conns.toLocaleString('en-US')} | ${rate(one.guessesPerSecond)} | ${rate(two.guessesPerSecond)} | ${two.vs.oneGenerator.toFixed(2)} |`,
     );
   }
   return rows;
