@@ -140,9 +140,10 @@ export interface RoundEndMessage {
   readonly round: number;
   readonly reason: RoundEndReason;
   readonly winner: PlayerRef | null;
-  readonly secret: number;
-  readonly salt: string;
-  readonly commitment: string;
+  /** Null (with salt and commitment) when the round ended before a secret was chosen. */
+  readonly secret: number | null;
+  readonly salt: string | null;
+  readonly commitment: string | null;
   readonly standings: readonly Standing[];
 }
 

@@ -22,7 +22,6 @@ export const ERRORS = {
   E_NOT_ENOUGH_PLAYERS: 'This mode needs more players',
   E_NOT_YOUR_TURN: 'Not your turn',
   E_PICK_OUT_OF_RANGE: 'The secret must be within the room\u2019s range',
-  E_JSON_NOT_READY: 'This message is not served yet',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

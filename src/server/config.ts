@@ -1,6 +1,7 @@
 import { DEFAULT_RANGE, type Range } from '../core/game.js';
 import type { RandomInt } from '../core/random.js';
 import { rangeProblem } from '../core/range.js';
+import { DEFAULT_RULES, type RoomRules } from '../core/room.js';
 import { DEFAULT_WEB_ROOT } from './web-assets.js';
 
 /** The part of a pino logger the server uses; any logger of that shape will do. */
@@ -34,6 +35,8 @@ export interface ServerConfig {
   readonly allowedOrigins: readonly string[];
   /** The built web client's directory (dist/web). */
   readonly webRoot: string;
+  /** Rooms: sizes and timings (seat kept for `resume`, pick timeout, bot pace, empty-room close). */
+  readonly rooms: RoomRules;
   readonly log: Log;
   /** Receives one `--trace` line per message on the wire; off when undefined. */
   readonly trace: ((line: string) => void) | undefined;
@@ -47,9 +50,10 @@ export const DEFAULTS = Object.freeze({
   classicQuietMs: 40, // ms
   allowedOrigins: Object.freeze([]),
   webRoot: DEFAULT_WEB_ROOT,
+  rooms: DEFAULT_RULES,
 });
 
-export type ServerOptions = Partial<ServerConfig> & Pick<ServerConfig, 'random' | 'log'>;
+export type ServerOptions = Partial<Omit<ServerConfig, 'rooms'>> & { readonly rooms?: Partial<RoomRules> } & Pick<ServerConfig, 'random' | 'log'>;
 
 /** Fills in defaults, checks every value, and freezes the result. Throws a TypeError naming the bad option. */
 export function resolveConfig(options: ServerOptions): ServerConfig {
@@ -62,6 +66,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     classicQuietMs: options.classicQuietMs ?? DEFAULTS.classicQuietMs,
     allowedOrigins: Object.freeze([...(options.allowedOrigins ?? DEFAULTS.allowedOrigins)]),
     webRoot: options.webRoot ?? DEFAULTS.webRoot,
+    rooms: Object.freeze({ ...DEFAULTS.rooms, ...options.rooms }),
     log: options.log,
     trace: options.trace,
   };
@@ -75,6 +80,11 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
   }
   if (!Number.isFinite(config.classicQuietMs) || config.classicQuietMs <= 0) {
     throw new TypeError(`classicQuietMs must be a positive number of milliseconds, got ${String(config.classicQuietMs)}`);
+  }
+  for (const [name, value] of Object.entries(config.rooms)) {
+    if (!Number.isSafeInteger(value) || value < (name === 'maxPlayers' ? 1 : 0)) {
+      throw new TypeError(`rooms.${name} must be a non-negative integer, got ${String(value)}`);
+    }
   }
   return Object.freeze(config);
 }

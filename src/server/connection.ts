@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { detectDialect, type Dialect } from '../protocol/detect.js';
 import { ClassicSession } from './classic-session.js';
 import type { ServerConfig } from './config.js';
+import type { Hub } from './hub.js';
 import { JsonSession } from './json-session.js';
 import { PlainSession } from './plain-session.js';
 import { Wire, type Session } from './wire.js';
@@ -14,7 +15,7 @@ export type HttpHandoff = (socket: Socket, head: Buffer) => void;
  * first), detects the dialect, then hands every byte to that dialect's session (or, for HTTP,
  * the socket itself to the HTTP server).
  */
-export function serveConnection(socket: Socket, config: ServerConfig, onClose: () => void, http: HttpHandoff): void {
+export function serveConnection(socket: Socket, config: ServerConfig, onClose: () => void, http: HttpHandoff, hub: Hub): void {
   const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   const wire = new Wire(socket, peer, config.trace);
   const since = Date.now();
@@ -35,7 +36,7 @@ export function serveConnection(socket: Socket, config: ServerConfig, onClose: (
       head = undefined;
       return;
     }
-    session = createSession(chosen, wire, config);
+    session = createSession(chosen, wire, config, hub);
     socket.on('data', (chunk: Buffer) => {
       wire.traceIncoming(chunk);
       session?.receive(chunk);
@@ -72,13 +73,13 @@ export function serveConnection(socket: Socket, config: ServerConfig, onClose: (
   });
 }
 
-function createSession(dialect: Exclude<Dialect, 'http'>, wire: Wire, config: ServerConfig): Session {
+function createSession(dialect: Exclude<Dialect, 'http'>, wire: Wire, config: ServerConfig, hub: Hub): Session {
   switch (dialect) {
     case 'plain':
       return new PlainSession(wire, config);
     case 'classic':
       return new ClassicSession(wire, config);
     case 'json':
-      return new JsonSession(wire, config);
+      return new JsonSession(wire, config, hub);
   }
 }

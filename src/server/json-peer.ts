@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import type { PlayerId } from '../core/room-events.js';
 import { ERRORS, type ErrorCode } from '../protocol/errors.js';
 import {
   PROTOCOL_VERSION,
@@ -8,6 +8,7 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '../protocol/messages.js';
+import type { Hub, HubPeer } from './hub.js';
 
 /** Where a JSON peer's answers go: a TCP line writer or a WebSocket, the peer cannot tell. */
 export interface TextOut {
@@ -16,17 +17,17 @@ export interface TextOut {
   end(): void;
 }
 
-let players = 0;
-
 /**
  * One JSON connection, whatever carries it: text in (`receive`, one message per call), text out
  * (`out.send`). TCP lines and WebSocket frames both feed it, so the two transports cannot drift.
  */
-export class JsonPeer {
+export class JsonPeer implements HubPeer {
+  readonly #hub: Hub;
   readonly #out: TextOut;
-  #player: string | undefined;
+  #player: PlayerId | undefined;
 
-  constructor(out: TextOut) {
+  constructor(hub: Hub, out: TextOut) {
+    this.#hub = hub;
     this.#out = out;
   }
 
@@ -36,27 +37,82 @@ export class JsonPeer {
       this.#send(errorMessage(decoded.error.code, decoded.error.message));
       return;
     }
-    this.#handle(decoded.message);
+    const message = decoded.message;
+    const player = this.#player;
+    if (player === undefined) this.#greet(message);
+    // The hot path first: a guess is most of the traffic.
+    else if (message.type === 'guess') this.#answer(this.#hub.guess(player, message.value));
+    else this.#handle(player, message);
   }
 
+  /** The connection is gone. */
   close(): void {
+    const player = this.#player;
     this.#player = undefined;
+    if (player !== undefined) this.#hub.disconnect(this, player);
   }
 
-  #handle(message: ClientMessage): void {
+  sendText(text: string): void {
+    this.#out.send(text);
+  }
+
+  supersede(): void {
+    this.#player = undefined;
+    this.#out.end();
+  }
+
+  #greet(message: ClientMessage): void {
+    if (message.type === 'hello') {
+      if (message.v !== undefined && message.v < 1) return this.#refuse('E_VERSION');
+      const { id, name, token } = this.#hub.hello(this, message.name ?? '');
+      this.#player = id;
+      this.#send({ type: 'welcome', v: PROTOCOL_VERSION, player: id, name, token, resumed: false });
+    } else if (message.type === 'resume') {
+      if (message.v !== undefined && message.v < 1) return this.#refuse('E_VERSION');
+      const token = message.token;
+      // Claimed before the hub hands over the player, so that what the room says next reaches us.
+      const resumed = this.#hub.resume(this, token);
+      if (resumed === undefined) return this.#refuse('E_UNKNOWN_TOKEN');
+      this.#player = resumed.player.id;
+      this.#send({
+        type: 'welcome',
+        v: PROTOCOL_VERSION,
+        player: resumed.player.id,
+        name: resumed.player.name,
+        token,
+        resumed: true,
+        missed: resumed.missed.length,
+      });
+      for (const event of resumed.missed) this.#send(event);
+      if (resumed.room !== undefined) this.#send(resumed.room);
+    } else this.#refuse('E_HELLO_FIRST');
+  }
+
+  #handle(player: PlayerId, message: Exclude<ClientMessage, { type: 'guess' }>): void {
     switch (message.type) {
-      case 'hello': {
-        if (this.#player !== undefined) return this.#refuse('E_HELLO_TWICE');
-        if (message.v !== undefined && message.v < 1) return this.#refuse('E_VERSION');
-        const player = `p${++players}`;
-        this.#player = player;
-        const name = message.name === undefined || message.name === '' ? `Player ${players}` : message.name;
-        this.#send({ type: 'welcome', v: PROTOCOL_VERSION, player, name, token: randomBytes(18).toString('base64url'), resumed: false });
-        return;
+      case 'hello':
+      case 'resume':
+        return this.#refuse('E_HELLO_TWICE');
+      case 'create':
+        return this.#answer(
+          this.#hub.create(player, { mode: message.mode, min: message.min, max: message.max, bot: message.bot, maxPlayers: message.maxPlayers }),
+        );
+      case 'join':
+        return this.#answer(this.#hub.join(player, message.code, message.as ?? 'player'));
+      case 'leave': {
+        const room = this.#hub.leave(player);
+        if (typeof room === 'string') return this.#refuse(room);
+        return this.#send({ type: 'left', code: room.code });
       }
-      default:
-        return this.#refuse('E_JSON_NOT_READY');
+      case 'start':
+        return this.#answer(this.#hub.start(player));
+      case 'pick':
+        return this.#answer(this.#hub.pick(player, message.value));
     }
+  }
+
+  #answer(refusal: ErrorCode | undefined): void {
+    if (refusal !== undefined) this.#refuse(refusal);
   }
 
   #refuse(code: ErrorCode): void {

@@ -1,6 +1,7 @@
 import { LineDecoder } from '../protocol/line-decoder.js';
 import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { ServerConfig } from './config.js';
+import type { Hub } from './hub.js';
 import { JsonPeer, type TextOut } from './json-peer.js';
 import type { Session, Wire } from './wire.js';
 
@@ -10,10 +11,10 @@ export class JsonSession implements Session, TextOut {
   readonly #decoder: LineDecoder;
   readonly #peer: JsonPeer;
 
-  constructor(wire: Wire, config: ServerConfig) {
+  constructor(wire: Wire, config: ServerConfig, hub: Hub) {
     this.#wire = wire;
     this.#decoder = new LineDecoder(config.maxLineBytes);
-    this.#peer = new JsonPeer(this);
+    this.#peer = new JsonPeer(hub, this);
   }
 
   receive(chunk: Buffer): void {

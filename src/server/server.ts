@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { serveConnection } from './connection.js';
 import { createHttpFront } from './http-front.js';
+import { Hub } from './hub.js';
 import { JsonPeer } from './json-peer.js';
 import { loadWebAssets } from './web-assets.js';
 
@@ -22,11 +23,12 @@ export function createGameServer(options: ServerOptions): GameServer {
   let listener: Server | undefined;
   const assets = loadWebAssets(config.webRoot);
   if (assets.size === 0) config.log.warn({ webRoot: config.webRoot }, 'The web client is not built: run `npm run build`');
-  const http = createHttpFront(config, { assets, health: () => ({ connections: sockets.size }) }, (peer) => new JsonPeer(peer));
+  const hub = new Hub(config);
+  const http = createHttpFront(config, { assets, health: () => ({ connections: sockets.size }) }, (peer) => new JsonPeer(hub, peer));
 
   const handleSocket = (socket: Socket): void => {
     sockets.add(socket);
-    serveConnection(socket, config, () => sockets.delete(socket), http.handleSocket);
+    serveConnection(socket, config, () => sockets.delete(socket), http.handleSocket, hub);
   };
 
   return {
@@ -48,6 +50,7 @@ export function createGameServer(options: ServerOptions): GameServer {
     },
     close() {
       return new Promise((resolve) => {
+        hub.close();
         for (const socket of sockets) socket.destroy();
         if (listener === undefined) resolve();
         else listener.close(() => resolve());

@@ -1,0 +1,217 @@
+import type { Hash } from './commitment.js';
+import type { Range } from './game.js';
+import type { RandomInt } from './random.js';
+import { rangeProblem } from './range.js';
+import { newRoomCode } from './room-code.js';
+import type { BotKind, Mode, PlayerId, PlayerRef, Role, RoomEvent, RoomMessage } from './room-events.js';
+import { Room, type RoomRefusal, type RoomRules } from './room.js';
+
+export type LobbyRefusal = RoomRefusal | 'E_IN_ROOM' | 'E_NOT_IN_ROOM' | 'E_UNKNOWN_ROOM' | 'E_BAD_RANGE';
+
+export interface LobbyDeps {
+  readonly random: RandomInt;
+  readonly hash: Hash;
+  readonly rules: RoomRules;
+  /** The range a `create` without one gets. */
+  readonly range: Range;
+  /** Sends an event to a connected player. */
+  readonly send: (to: PlayerId, event: RoomEvent) => void;
+}
+
+/** Events kept for a dropped player; past this, the oldest go (the `room` snapshot on resume still tells the truth). */
+export const MAX_MISSED = 1000;
+
+interface Player {
+  readonly id: PlayerId;
+  readonly name: string;
+  readonly token: string;
+  room: Room | undefined;
+  connected: boolean;
+  missed: RoomEvent[];
+}
+
+export interface CreateOptions {
+  readonly mode: Mode;
+  readonly min?: number | undefined;
+  readonly max?: number | undefined;
+  readonly bot?: BotKind | undefined;
+  readonly maxPlayers?: number | undefined;
+}
+
+/**
+ * Every player and room of one server, as a pure state machine: who is connected, who sits
+ * where, which codes are live. A player is in one room at a time; a dropped player's seat waits
+ * for `resume`, and what it misses meanwhile is kept for it.
+ */
+export class Lobby {
+  readonly #deps: LobbyDeps;
+  readonly #players = new Map<PlayerId, Player>();
+  readonly #tokens = new Map<string, Player>();
+  readonly #rooms = new Map<string, Room>();
+  #lastPlayer = 0;
+  #lastBot = 0;
+
+  constructor(deps: LobbyDeps) {
+    this.#deps = deps;
+  }
+
+  get rooms(): ReadonlyMap<string, Room> {
+    return this.#rooms;
+  }
+
+  get playerCount(): number {
+    return this.#players.size;
+  }
+
+  /** A new connected player; `token` (unguessable, from the caller) is what `resume` takes. */
+  addPlayer(name: string, token: string): PlayerRef {
+    const id = `p${++this.#lastPlayer}`;
+    const player: Player = { id, name: name === '' ? `Player ${this.#lastPlayer}` : name, token, room: undefined, connected: true, missed: [] };
+    this.#players.set(id, player);
+    this.#tokens.set(token, player);
+    return { id, name: player.name };
+  }
+
+  player(id: PlayerId): PlayerRef | undefined {
+    const player = this.#players.get(id);
+    return player === undefined ? undefined : { id: player.id, name: player.name };
+  }
+
+  roomOf(id: PlayerId): Room | undefined {
+    return this.#players.get(id)?.room;
+  }
+
+  isConnected(id: PlayerId): boolean {
+    return this.#players.get(id)?.connected === true;
+  }
+
+  /**
+   * Gives a player back to a new connection. Resolves the events it missed (oldest first) and
+   * its room's snapshot; the others in the room hear it returned. Works whether or not the old
+   * connection's loss was noticed yet.
+   */
+  resume(token: string): { player: PlayerRef; missed: RoomEvent[]; room: RoomMessage | undefined } | undefined {
+    const player = this.#tokens.get(token);
+    if (player === undefined) return undefined;
+    const missed = player.missed;
+    player.missed = [];
+    player.connected = true;
+    player.room?.rejoin(player.id);
+    return { player: { id: player.id, name: player.name }, missed, room: player.room?.snapshot(player.id) };
+  }
+
+  /** The player's connection is gone. In a room its seat waits; in none there is nothing to keep. */
+  disconnect(id: PlayerId, now: number): void {
+    const player = this.#players.get(id);
+    if (player === undefined || !player.connected) return;
+    player.connected = false;
+    const room = player.room;
+    if (room === undefined) {
+      this.#forget(player);
+      return;
+    }
+    room.drop(id, now);
+    if (!room.has(id)) {
+      player.room = undefined;
+      this.#forget(player);
+    }
+  }
+
+  create(id: PlayerId, options: CreateOptions, now: number): LobbyRefusal | Room {
+    const player = this.#players.get(id);
+    if (player === undefined) return 'E_NOT_IN_ROOM';
+    if (player.room !== undefined) return 'E_IN_ROOM';
+    const range = { min: options.min ?? this.#deps.range.min, max: options.max ?? this.#deps.range.max };
+    if (rangeProblem(range) !== undefined) return 'E_BAD_RANGE';
+    const code = newRoomCode(this.#deps.random, (c) => this.#rooms.has(c));
+    const room = new Room(code, options.mode, range, options.maxPlayers ?? this.#deps.rules.maxPlayers, {
+      random: this.#deps.random,
+      hash: this.#deps.hash,
+      rules: this.#deps.rules,
+      deliver: this.#deliver,
+    });
+    this.#rooms.set(code, room);
+    player.room = room;
+    room.join(player, 'player', now);
+    if (options.bot !== undefined && options.mode !== 'solo') room.addBot(`bot${++this.#lastBot}`, options.bot);
+    return room;
+  }
+
+  join(id: PlayerId, code: string, role: Role, now: number): LobbyRefusal | undefined {
+    const player = this.#players.get(id);
+    if (player === undefined) return 'E_NOT_IN_ROOM';
+    if (player.room !== undefined) return 'E_IN_ROOM';
+    const room = this.#rooms.get(code);
+    if (room === undefined) return 'E_UNKNOWN_ROOM';
+    const refusal = room.join(player, role, now);
+    if (refusal === undefined) player.room = room;
+    return refusal;
+  }
+
+  leave(id: PlayerId, now: number): LobbyRefusal | Room {
+    const player = this.#players.get(id);
+    const room = player?.room;
+    if (player === undefined || room === undefined) return 'E_NOT_IN_ROOM';
+    room.leave(id, now);
+    player.room = undefined;
+    return room;
+  }
+
+  start(id: PlayerId, now: number): LobbyRefusal | undefined {
+    return this.#players.get(id)?.room?.start(id, now) ?? this.#notInRoom(id);
+  }
+
+  pick(id: PlayerId, value: number, now: number): LobbyRefusal | undefined {
+    return this.#players.get(id)?.room?.pick(id, value, now) ?? this.#notInRoom(id);
+  }
+
+  guess(id: PlayerId, value: number, now: number): LobbyRefusal | undefined {
+    const room = this.#players.get(id)?.room;
+    if (room === undefined) return 'E_NOT_IN_ROOM';
+    return room.guess(id, value, now);
+  }
+
+  /** Runs what a room has due at `now`: forgets players whose seats were given up, drops closed rooms. */
+  advance(room: Room, now: number): void {
+    const { expired, closed } = room.advance(now);
+    for (const id of expired) {
+      const player = this.#players.get(id);
+      if (player === undefined) continue;
+      player.room = undefined;
+      this.#forget(player);
+    }
+    if (closed) this.close(room);
+  }
+
+  /** Closes a room, telling whoever is still in it. */
+  close(room: Room): void {
+    if (this.#rooms.get(room.code) !== room) return;
+    this.#rooms.delete(room.code);
+    for (const player of this.#players.values()) {
+      if (player.room !== room) continue;
+      player.room = undefined;
+      this.#deliver(player.id, { type: 'closed', code: room.code, reason: 'The room was closed' });
+      if (!player.connected) this.#forget(player);
+    }
+  }
+
+  #notInRoom(id: PlayerId): LobbyRefusal | undefined {
+    return this.#players.get(id)?.room === undefined ? 'E_NOT_IN_ROOM' : undefined;
+  }
+
+  #forget(player: Player): void {
+    this.#players.delete(player.id);
+    this.#tokens.delete(player.token);
+  }
+
+  readonly #deliver = (to: PlayerId, event: RoomEvent): void => {
+    const player = this.#players.get(to);
+    if (player === undefined) return;
+    if (player.connected) {
+      this.#deps.send(to, event);
+      return;
+    }
+    if (player.missed.length >= MAX_MISSED) player.missed.shift();
+    player.missed.push(event);
+  };
+}

@@ -1,0 +1,496 @@
+import { Bot } from './bot.js';
+import { commit, newSalt, type Hash } from './commitment.js';
+import { SENTENCES, type Range } from './game.js';
+import type { RandomInt } from './random.js';
+import type {
+  BotKind,
+  HistoryEntry,
+  Mode,
+  OutcomeKind,
+  PlayerId,
+  PlayerRef,
+  Role,
+  RoomEvent,
+  RoomMessage,
+  RoomState,
+  RoundEndReason,
+  SeatView,
+  Standing,
+} from './room-events.js';
+
+/** Every way a room can refuse a request; each is a code of the wire's error registry. */
+export type RoomRefusal =
+  | 'E_ROOM_FULL'
+  | 'E_NO_ROUND'
+  | 'E_ROUND_RUNNING'
+  | 'E_NOT_ENOUGH_PLAYERS'
+  | 'E_NOT_YOUR_TURN'
+  | 'E_PICK_OUT_OF_RANGE';
+
+/** Limits and timings, in one place; the server fills them from its configuration. */
+export interface RoomRules {
+  /** Players per room, the creator included (a bot counts). */
+  readonly maxPlayers: number;
+  readonly maxSpectators: number;
+  /** How long a dropped player's seat waits for `resume`. */
+  readonly seatHoldMs: number;
+  /** How long the picker has to pick before the server draws the secret. */
+  readonly pickTimeoutMs: number;
+  /** Time between a bot's guesses. */
+  readonly botDelayMs: number;
+  /** How long a room with nobody in it stays open (its code may still be on its way to a friend). */
+  readonly emptyRoomMs: number;
+}
+
+export const DEFAULT_RULES: RoomRules = Object.freeze({
+  maxPlayers: 8,
+  maxSpectators: 32,
+  seatHoldMs: 60_000,
+  pickTimeoutMs: 60_000,
+  botDelayMs: 700,
+  emptyRoomMs: 60_000,
+});
+
+export interface RoomDeps {
+  readonly random: RandomInt;
+  readonly hash: Hash;
+  /** Hands one event to one member; the same object may go to several members. */
+  readonly deliver: (to: PlayerId, event: RoomEvent) => void;
+  readonly rules: RoomRules;
+}
+
+/** A room keeps at most this many of a player's guesses for the `room` snapshot. */
+const HISTORY_LIMIT = 100;
+
+interface Seat {
+  readonly id: PlayerId;
+  readonly name: string;
+  readonly seat: number;
+  readonly bot: Bot | undefined;
+  connected: boolean;
+  /** When a dropped seat is given up; undefined while connected. */
+  dropDeadline: number | undefined;
+  attempts: number;
+  found: boolean;
+  /** 1 for the first to find this round's secret, 2 for the next... */
+  foundOrder: number;
+  history: HistoryEntry[];
+  wins: number;
+  rounds: number;
+  guesses: number;
+}
+
+interface Spectator {
+  readonly id: PlayerId;
+  readonly name: string;
+}
+
+interface Secret {
+  readonly value: number;
+  readonly salt: string;
+  readonly commitment: string;
+}
+
+/**
+ * One room as a state machine: requests in (join, start, pick, guess, leave, drop, resume),
+ * events out through `deliver`, and time only as the `now` the caller passes. It sets no timers:
+ * `deadline()` says when it next needs `advance(now)` (a bot's move, the pick timeout, a dropped
+ * seat given up, an empty room closed).
+ */
+export class Room {
+  readonly code: string;
+  readonly mode: Mode;
+  readonly range: Range;
+  readonly maxPlayers: number;
+  readonly #deps: RoomDeps;
+  readonly #seats = new Map<PlayerId, Seat>();
+  readonly #spectators = new Map<PlayerId, Spectator>();
+  #nextSeat = 1;
+  #state: RoomState = 'waiting';
+  #round = 0;
+  #secret: Secret | undefined;
+  #picker: PlayerId | null = null;
+  #lastPickerSeat = 0;
+  #guessers = new Set<PlayerId>();
+  #foundCount = 0;
+  /** This round's players who left it, should they come back before it ends. */
+  #departed = new Map<PlayerId, { attempts: number; found: boolean; history: HistoryEntry[]; guesser: boolean }>();
+  #pickDeadline: number | undefined;
+  #botAt: number | undefined;
+  #emptySince: number | undefined;
+
+  constructor(code: string, mode: Mode, range: Range, maxPlayers: number, deps: RoomDeps) {
+    this.code = code;
+    this.mode = mode;
+    this.range = range;
+    this.maxPlayers = mode === 'solo' ? 1 : Math.max(1, Math.min(maxPlayers, deps.rules.maxPlayers));
+    this.#deps = deps;
+  }
+
+  get state(): RoomState {
+    return this.#state;
+  }
+
+  get round(): number {
+    return this.#round;
+  }
+
+  /** Seated players, bots included, in seat order. */
+  get players(): readonly SeatView[] {
+    return [...this.#seats.values()].map(seatView);
+  }
+
+  /** Whether anybody (other than a bot) is in the room, connected or holding a dropped seat. */
+  get occupied(): boolean {
+    return this.#spectators.size > 0 || [...this.#seats.values()].some((s) => s.bot === undefined);
+  }
+
+  has(id: PlayerId): boolean {
+    return this.#seats.has(id) || this.#spectators.has(id);
+  }
+
+  roleOf(id: PlayerId): Role | undefined {
+    if (this.#seats.has(id)) return 'player';
+    return this.#spectators.has(id) ? 'spectator' : undefined;
+  }
+
+  /** Seats a bot. Called right after the creator has joined. */
+  addBot(id: PlayerId, kind: BotKind): RoomRefusal | undefined {
+    if (this.#seats.size >= this.maxPlayers) return 'E_ROOM_FULL';
+    const seat = newSeat(id, kind === 'binary' ? 'Bot' : 'Weak bot', this.#nextSeat++, new Bot(kind, this.range));
+    this.#seats.set(id, seat);
+    this.#broadcast(this.#presence('joined', id, seat.name, 'player', seat.seat));
+    return undefined;
+  }
+
+  join(player: PlayerRef, role: Role, now: number): RoomRefusal | undefined {
+    if (role === 'player') {
+      if (this.#seats.size >= this.maxPlayers) return 'E_ROOM_FULL';
+      const seat = newSeat(player.id, player.name, this.#nextSeat++, undefined);
+      this.#seats.set(player.id, seat);
+      this.#joinRound(seat);
+      this.#broadcast(this.#presence('joined', player.id, player.name, 'player', seat.seat), player.id);
+    } else {
+      if (this.#spectators.size >= this.#deps.rules.maxSpectators) return 'E_ROOM_FULL';
+      this.#spectators.set(player.id, { id: player.id, name: player.name });
+      this.#broadcast(this.#presence('joined', player.id, player.name, 'spectator', null), player.id);
+    }
+    this.#emptySince = undefined;
+    this.#deps.deliver(player.id, this.snapshot(player.id));
+    if (this.mode === 'solo' && role === 'player' && this.#state !== 'playing') this.#startRound(now);
+    return undefined;
+  }
+
+  /**
+   * A player who comes back within the round it left finds its attempts as it left them (leaving
+   * must not wipe a bad start). A newcomer joins a race under way; a pick round under way it only
+   * watches, since it could have watched the others' hints before joining.
+   */
+  #joinRound(seat: Seat): void {
+    const playing = this.#state === 'playing';
+    const before = this.#departed.get(seat.id);
+    if (before !== undefined) {
+      seat.attempts = before.attempts;
+      seat.found = before.found;
+      seat.history = before.history;
+      if (before.guesser && playing) this.#guessers.add(seat.id);
+    } else if (playing && this.mode !== 'pick') this.#guessers.add(seat.id);
+  }
+
+  /** The player leaves for good (by choice, or because its dropped seat was given up). */
+  leave(id: PlayerId, now: number): void {
+    const spectator = this.#spectators.get(id);
+    if (spectator !== undefined) {
+      this.#spectators.delete(id);
+      this.#broadcast(this.#presence('left', id, spectator.name, 'spectator', null), id);
+    }
+    const seat = this.#seats.get(id);
+    if (seat !== undefined) {
+      this.#seats.delete(id);
+      if (this.#round > 0) {
+        this.#departed.set(id, { attempts: seat.attempts, found: seat.found, history: seat.history, guesser: this.#guessers.has(id) });
+      }
+      this.#broadcast(this.#presence('left', id, seat.name, 'player', seat.seat), id);
+      this.#afterSeatGone(id, now);
+    }
+    if (!this.occupied) this.#emptySince ??= now;
+  }
+
+  /** The player's connection is gone: its seat waits `seatHoldMs` for `resume`. */
+  drop(id: PlayerId, now: number): void {
+    const seat = this.#seats.get(id);
+    if (seat === undefined) {
+      // A spectator has nothing to keep.
+      this.leave(id, now);
+      return;
+    }
+    seat.connected = false;
+    seat.dropDeadline = now + this.#deps.rules.seatHoldMs;
+    this.#broadcast(this.#presence('dropped', id, seat.name, 'player', seat.seat), id);
+  }
+
+  /** The player is back (`resume`); the caller sends it what it missed, then `snapshot`. */
+  rejoin(id: PlayerId): void {
+    const seat = this.#seats.get(id);
+    if (seat === undefined || seat.connected) return;
+    seat.connected = true;
+    seat.dropDeadline = undefined;
+    this.#broadcast(this.#presence('returned', id, seat.name, 'player', seat.seat), id);
+  }
+
+  start(id: PlayerId, now: number): RoomRefusal | undefined {
+    if (!this.#seats.has(id)) return 'E_NOT_YOUR_TURN';
+    if (this.#state === 'picking' || this.#state === 'playing') return 'E_ROUND_RUNNING';
+    if (this.mode === 'pick' && this.#seats.size < 2) return 'E_NOT_ENOUGH_PLAYERS';
+    if (this.mode === 'pick') this.#startPicking(now);
+    else this.#startRound(now);
+    return undefined;
+  }
+
+  pick(id: PlayerId, value: number, now: number): RoomRefusal | undefined {
+    if (this.#state !== 'picking') return 'E_NO_ROUND';
+    if (id !== this.#picker) return 'E_NOT_YOUR_TURN';
+    if (!Number.isSafeInteger(value) || value < this.range.min || value > this.range.max) return 'E_PICK_OUT_OF_RANGE';
+    this.#deps.deliver(id, { type: 'picked', round: this.#round, value });
+    this.#play(value, id, now);
+    return undefined;
+  }
+
+  guess(id: PlayerId, value: number, now: number): RoomRefusal | undefined {
+    if (this.#state !== 'playing') return this.#seats.has(id) ? 'E_NO_ROUND' : 'E_NOT_YOUR_TURN';
+    const seat = this.#seats.get(id);
+    if (seat === undefined || seat.found || !this.#guessers.has(id)) return 'E_NOT_YOUR_TURN';
+    this.#judge(seat, value, now);
+    return undefined;
+  }
+
+  /** When `advance` next has something to do, or undefined. */
+  deadline(): number | undefined {
+    let next = Math.min(this.#pickDeadline ?? Infinity, this.#botAt ?? Infinity);
+    if (this.#emptySince !== undefined) next = Math.min(next, this.#emptySince + this.#deps.rules.emptyRoomMs);
+    for (const seat of this.#seats.values()) if (seat.dropDeadline !== undefined) next = Math.min(next, seat.dropDeadline);
+    return next === Infinity ? undefined : next;
+  }
+
+  /**
+   * Does what is due at `now`. Returns the players whose dropped seats were given up, and whether
+   * the room has closed (stayed empty for `emptyRoomMs`).
+   */
+  advance(now: number): { expired: PlayerId[]; closed: boolean } {
+    const expired: PlayerId[] = [];
+    for (const seat of [...this.#seats.values()]) {
+      if (seat.dropDeadline !== undefined && seat.dropDeadline <= now) {
+        expired.push(seat.id);
+        this.leave(seat.id, now);
+      }
+    }
+    if (this.#pickDeadline !== undefined && this.#pickDeadline <= now && this.#state === 'picking') {
+      // The picker let the time run out: the server draws, and the picker sits this round out.
+      this.#play(this.#deps.random(this.range.min, this.range.max), null, now);
+    }
+    if (this.#botAt !== undefined && this.#botAt <= now) this.#botMove(now);
+    const closed = this.#emptySince !== undefined && this.#emptySince + this.#deps.rules.emptyRoomMs <= now;
+    return { expired, closed };
+  }
+
+  snapshot(id: PlayerId): RoomMessage {
+    const seat = this.#seats.get(id);
+    return {
+      type: 'room',
+      code: this.code,
+      mode: this.mode,
+      min: this.range.min,
+      max: this.range.max,
+      maxPlayers: this.maxPlayers,
+      you: id,
+      role: seat === undefined ? 'spectator' : 'player',
+      state: this.#state,
+      round: this.#round,
+      picker: this.#state === 'picking' || this.#state === 'playing' ? this.#picker : null,
+      commitment: this.#state === 'playing' ? (this.#secret?.commitment ?? null) : null,
+      players: this.players,
+      spectators: this.#spectators.size,
+      history: seat === undefined ? [] : [...seat.history],
+      standings: this.#standings(),
+    };
+  }
+
+  #startPicking(now: number): void {
+    const order = [...this.#seats.values()];
+    const picker = order.find((s) => s.seat > this.#lastPickerSeat) ?? order[0];
+    if (picker === undefined) return;
+    this.#lastPickerSeat = picker.seat;
+    this.#newRound();
+    this.#state = 'picking';
+    this.#picker = picker.id;
+    this.#broadcast({
+      type: 'picking',
+      round: this.#round,
+      picker: picker.id,
+      name: picker.name,
+      min: this.range.min,
+      max: this.range.max,
+      timeoutMs: this.#deps.rules.pickTimeoutMs,
+    });
+    if (picker.bot !== undefined) this.#play(this.#deps.random(this.range.min, this.range.max), picker.id, now);
+    else this.#pickDeadline = now + this.#deps.rules.pickTimeoutMs;
+  }
+
+  #startRound(now: number): void {
+    this.#newRound();
+    this.#picker = null;
+    this.#play(this.#deps.random(this.range.min, this.range.max), null, now);
+  }
+
+  #newRound(): void {
+    this.#round++;
+    this.#foundCount = 0;
+    this.#departed.clear();
+    this.#secret = undefined;
+    for (const seat of this.#seats.values()) {
+      seat.attempts = 0;
+      seat.found = false;
+      seat.foundOrder = 0;
+      seat.history = [];
+      seat.bot?.reset(this.range);
+    }
+  }
+
+  /** The secret is set: commit to it and let the guessing begin. */
+  #play(value: number, picker: PlayerId | null, now: number): void {
+    const salt = newSalt(this.#deps.random);
+    this.#secret = { value, salt, commitment: commit(this.#deps.hash, value, salt) };
+    this.#pickDeadline = undefined;
+    this.#state = 'playing';
+    const pickedBy = this.#picker;
+    this.#picker = picker;
+    this.#guessers = new Set([...this.#seats.keys()].filter((id) => id !== pickedBy));
+    this.#broadcast({
+      type: 'round_start',
+      round: this.#round,
+      mode: this.mode,
+      min: this.range.min,
+      max: this.range.max,
+      picker,
+      commitment: this.#secret.commitment,
+      guessers: [...this.#guessers],
+    });
+    this.#botAt = this.#botSeat() === undefined ? undefined : now + this.#deps.rules.botDelayMs;
+  }
+
+  // The hot path: one accepted guess.
+  #judge(seat: Seat, value: number, now: number): void {
+    const secret = this.#secret?.value ?? NaN;
+    const outcome: OutcomeKind = value < secret ? 'low' : value > secret ? 'high' : 'win';
+    seat.attempts++;
+    if (seat.history.length >= HISTORY_LIMIT) seat.history.shift();
+    seat.history.push({ value, outcome });
+    if (seat.bot === undefined) {
+      this.#deps.deliver(seat.id, { type: 'result', value, outcome, message: SENTENCES[outcome], attempts: seat.attempts });
+    } else seat.bot.learn(value, outcome);
+    if (this.#seats.size > 1 || this.#spectators.size > 0) {
+      this.#broadcast(
+        outcome === 'win'
+          ? { type: 'progress', player: seat.id, name: seat.name, outcome, attempts: seat.attempts }
+          : { type: 'progress', player: seat.id, name: seat.name, outcome, attempts: seat.attempts, value },
+        seat.id,
+      );
+    }
+    if (outcome !== 'win') return;
+    seat.found = true;
+    seat.foundOrder = ++this.#foundCount;
+    if (this.mode !== 'pick') this.#endRound('found', seat, now);
+    else this.#endIfAllFound(now);
+  }
+
+  /** Pick mode: once every guesser has found it, the fewest guesses win (the earlier on a tie). */
+  #endIfAllFound(now: number): void {
+    let best: Seat | undefined;
+    for (const id of this.#guessers) {
+      const seat = this.#seats.get(id);
+      if (seat?.found !== true) return;
+      if (best === undefined || seat.attempts < best.attempts || (seat.attempts === best.attempts && seat.foundOrder < best.foundOrder)) {
+        best = seat;
+      }
+    }
+    this.#endRound('all_found', best, now);
+  }
+
+  #afterSeatGone(id: PlayerId, now: number): void {
+    if (this.#state !== 'picking' && this.#state !== 'playing') return;
+    const wasGuesser = this.#guessers.delete(id);
+    if (id === this.#picker || (wasGuesser && this.#guessers.size === 0)) {
+      this.#endRound('abandoned', undefined, now);
+    } else if (wasGuesser && this.mode === 'pick' && this.#state === 'playing') this.#endIfAllFound(now);
+    if (this.#botSeat() === undefined) this.#botAt = undefined;
+  }
+
+  #endRound(reason: RoundEndReason, winner: Seat | undefined, now: number): void {
+    const secret = this.#secret;
+    this.#state = 'ended';
+    this.#pickDeadline = undefined;
+    this.#botAt = undefined;
+    if (secret !== undefined) {
+      for (const id of this.#guessers) {
+        const seat = this.#seats.get(id);
+        if (seat === undefined) continue;
+        seat.rounds++;
+        seat.guesses += seat.attempts;
+      }
+    }
+    if (winner !== undefined) winner.wins++;
+    this.#broadcast({
+      type: 'round_end',
+      round: this.#round,
+      reason,
+      winner: winner === undefined ? null : { id: winner.id, name: winner.name },
+      secret: secret?.value ?? null,
+      salt: secret?.salt ?? null,
+      commitment: secret?.commitment ?? null,
+      standings: this.#standings(),
+    });
+    this.#guessers = new Set();
+    if (this.mode === 'solo' && this.#seats.size > 0) this.#startRound(now);
+  }
+
+  #botMove(now: number): void {
+    const seat = this.#botSeat();
+    this.#botAt = undefined;
+    if (seat?.bot === undefined || this.#state !== 'playing') return;
+    this.#judge(seat, seat.bot.next(this.#deps.random), now);
+    // The bot's guess can end the round only by finding the secret.
+    if (!seat.found) this.#botAt = now + this.#deps.rules.botDelayMs;
+  }
+
+  /** The bot's seat when it is guessing in the current round. */
+  #botSeat(): Seat | undefined {
+    for (const seat of this.#seats.values()) {
+      if (seat.bot !== undefined && this.#guessers.has(seat.id) && !seat.found) return seat;
+    }
+    return undefined;
+  }
+
+  #standings(): Standing[] {
+    return [...this.#seats.values()].map((s) => ({ id: s.id, name: s.name, wins: s.wins, rounds: s.rounds, guesses: s.guesses }));
+  }
+
+  #presence(event: 'joined' | 'left' | 'dropped' | 'returned', player: PlayerId, name: string, role: Role, seat: number | null): RoomEvent {
+    return { type: 'presence', event, player, name, role, seat };
+  }
+
+  /** To every member but `except`; bots hear nothing. */
+  #broadcast(event: RoomEvent, except?: PlayerId): void {
+    for (const seat of this.#seats.values()) {
+      if (seat.bot === undefined && seat.id !== except) this.#deps.deliver(seat.id, event);
+    }
+    for (const id of this.#spectators.keys()) if (id !== except) this.#deps.deliver(id, event);
+  }
+}
+
+function newSeat(id: PlayerId, name: string, seat: number, bot: Bot | undefined): Seat {
+  return { id, name, seat, bot, connected: true, dropDeadline: undefined, attempts: 0, found: false, foundOrder: 0, history: [], wins: 0, rounds: 0, guesses: 0 };
+}
+
+function seatView(s: Seat): SeatView {
+  return { id: s.id, name: s.name, seat: s.seat, bot: s.bot !== undefined, connected: s.connected, attempts: s.attempts, found: s.found };
+}

@@ -1,0 +1,143 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Lobby, type CreateOptions, type LobbyRefusal } from '../core/lobby.js';
+import type { PlayerId, PlayerRef, RoomEvent, RoomMessage } from '../core/room-events.js';
+import type { Room } from '../core/room.js';
+import { encodeServerMessage } from '../protocol/messages.js';
+import type { ServerConfig } from './config.js';
+
+/** What the hub needs of a connected JSON peer. */
+export interface HubPeer {
+  /** Sends one encoded message. */
+  sendText(text: string): void;
+  /** Another connection resumed this peer's player: stop speaking for it and close. */
+  supersede(): void;
+}
+
+interface Alarm {
+  at: number;
+  timer: NodeJS.Timeout;
+}
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The rooms of one server at the edge: the pure Lobby inside, plus what the core leaves out on
+ * purpose: connections, the clock, node:crypto (tokens, hashes), and one timer per room armed
+ * for the room's next deadline (never one per message).
+ */
+export class Hub {
+  readonly lobby: Lobby;
+  readonly #peers = new Map<PlayerId, HubPeer>();
+  readonly #alarms = new Map<Room, Alarm>();
+  // A broadcast hands the same event object to each member: it is encoded once.
+  #lastEvent: RoomEvent | undefined;
+  #lastText = '';
+
+  constructor(config: ServerConfig) {
+    this.lobby = new Lobby({ random: config.random, hash: sha256Hex, rules: config.rooms, range: config.range, send: this.#send });
+  }
+
+  hello(peer: HubPeer, name: string): PlayerRef & { token: string } {
+    const token = newToken();
+    const player = this.lobby.addPlayer(name, token);
+    this.#peers.set(player.id, peer);
+    return { ...player, token };
+  }
+
+  resume(peer: HubPeer, token: string): { player: PlayerRef; missed: RoomEvent[]; room: RoomMessage | undefined } | undefined {
+    const resumed = this.lobby.resume(token);
+    if (resumed === undefined) return undefined;
+    const old = this.#peers.get(resumed.player.id);
+    this.#peers.set(resumed.player.id, peer);
+    if (old !== undefined && old !== peer) old.supersede();
+    this.#arm(this.lobby.roomOf(resumed.player.id));
+    return resumed;
+  }
+
+  /** A peer's connection closed; ignored if another connection has taken its player over. */
+  disconnect(peer: HubPeer, id: PlayerId): void {
+    if (this.#peers.get(id) !== peer) return;
+    this.#peers.delete(id);
+    const room = this.lobby.roomOf(id);
+    this.lobby.disconnect(id, Date.now());
+    this.#arm(room);
+  }
+
+  create(id: PlayerId, options: CreateOptions): LobbyRefusal | undefined {
+    const room = this.lobby.create(id, options, Date.now());
+    if (typeof room === 'string') return room;
+    this.#arm(room);
+    return undefined;
+  }
+
+  join(id: PlayerId, code: string, as: 'player' | 'spectator'): LobbyRefusal | undefined {
+    const refusal = this.lobby.join(id, code, as, Date.now());
+    this.#arm(this.lobby.roomOf(id));
+    return refusal;
+  }
+
+  leave(id: PlayerId): LobbyRefusal | Room {
+    const room = this.lobby.leave(id, Date.now());
+    if (typeof room !== 'string') this.#arm(room);
+    return room;
+  }
+
+  start(id: PlayerId): LobbyRefusal | undefined {
+    const refusal = this.lobby.start(id, Date.now());
+    this.#arm(this.lobby.roomOf(id));
+    return refusal;
+  }
+
+  pick(id: PlayerId, value: number): LobbyRefusal | undefined {
+    const refusal = this.lobby.pick(id, value, Date.now());
+    this.#arm(this.lobby.roomOf(id));
+    return refusal;
+  }
+
+  /** The hot path. A guess never brings a room's deadline forward, so no timer is touched here. */
+  guess(id: PlayerId, value: number): LobbyRefusal | undefined {
+    return this.lobby.guess(id, value, Date.now());
+  }
+
+  /** Stops every room timer (the server is closing). */
+  close(): void {
+    for (const alarm of this.#alarms.values()) clearTimeout(alarm.timer);
+    this.#alarms.clear();
+  }
+
+  #arm(room: Room | undefined): void {
+    if (room === undefined) return;
+    const at = room.deadline();
+    const alarm = this.#alarms.get(room);
+    if (alarm !== undefined && alarm.at === at) return;
+    if (alarm !== undefined) clearTimeout(alarm.timer);
+    if (at === undefined || !this.lobby.rooms.has(room.code)) {
+      this.#alarms.delete(room);
+      return;
+    }
+    const timer = setTimeout(() => this.#ring(room), Math.max(0, at - Date.now()));
+    timer.unref();
+    this.#alarms.set(room, { at, timer });
+  }
+
+  #ring(room: Room): void {
+    this.#alarms.delete(room);
+    this.lobby.advance(room, Date.now());
+    this.#arm(room);
+  }
+
+  readonly #send = (to: PlayerId, event: RoomEvent): void => {
+    const peer = this.#peers.get(to);
+    if (peer === undefined) return;
+    if (event !== this.#lastEvent) {
+      this.#lastEvent = event;
+      this.#lastText = encodeServerMessage(event);
+    }
+    peer.sendText(this.#lastText);
+  };
+}
+
+/** 144 random bits: a token is as good as a password for its seat. */
+function newToken(): string {
+  return randomBytes(18).toString('base64url');
+}

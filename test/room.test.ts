@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { verifyCommitment } from '../src/core/commitment.js';
+import { maxBinarySearchGuesses } from '../src/core/game.js';
+import { seededRandom } from '../src/core/random.js';
+import { CODE_ALPHABET, newRoomCode } from '../src/core/room-code.js';
+import { LobbyHarness, sha256 } from './helpers/lobby.js';
+
+function roomCode(h: LobbyHarness, id: string): string {
+  const room = h.lobby.roomOf(id);
+  assert.ok(room, `${id} is in no room`);
+  return room.code;
+}
+
+describe('room codes', () => {
+  it('use only unambiguous uppercase characters and never repeat a live code', () => {
+    const random = seededRandom(7);
+    const live = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const code = newRoomCode(random, (c) => live.has(c));
+      assert.match(code, /^[A-Z2-9]{5,}$/);
+      assert.doesNotMatch(code, /[01OIL]/);
+      assert.ok(!live.has(code));
+      live.add(code);
+    }
+    assert.equal(CODE_ALPHABET.length, 31);
+  });
+
+  it('grow a character when the short ones keep colliding', () => {
+    assert.equal(newRoomCode(() => 0, (c) => c.length === 5).length, 6);
+  });
+});
+
+describe('a race room', () => {
+  it('plays a round between two players: results, progress, one winner, commitment opened', () => {
+    const h = new LobbyHarness();
+    const ada = h.player('Ada');
+    const bob = h.player('Bob');
+    h.lobby.create(ada, { mode: 'race' }, h.now);
+    assert.equal(h.lobby.join(bob, roomCode(h, ada), 'player', h.now), undefined);
+    assert.equal(h.last(ada, 'presence').player, bob);
+    assert.equal(h.lobby.guess(ada, 50, h.now), 'E_NO_ROUND');
+    assert.equal(h.lobby.start(bob, h.now), undefined);
+    const start = h.last(ada, 'round_start');
+    assert.deepEqual(start.guessers, [ada, bob]);
+    assert.equal(h.lobby.start(ada, h.now), 'E_ROUND_RUNNING');
+
+    assert.equal(h.lobby.guess(ada, 1, h.now), undefined);
+    assert.deepEqual(h.last(ada, 'result'), { type: 'result', value: 1, outcome: h.last(ada, 'result').outcome, message: h.last(ada, 'result').message, attempts: 1 });
+    assert.equal(h.last(bob, 'progress').player, ada);
+    const secret = h.find(bob);
+    const end = h.last(ada, 'round_end');
+    assert.deepEqual(end.winner, { id: bob, name: 'Bob' });
+    assert.equal(end.secret, secret);
+    assert.equal(end.reason, 'found');
+    assert.equal(end.commitment, start.commitment);
+    const salt = end.salt ?? '';
+    assert.ok(verifyCommitment(sha256, start.commitment, secret, salt));
+    assert.ok(!verifyCommitment(sha256, start.commitment, secret + 1, salt), 'a changed secret does not open the commitment');
+    assert.equal(h.lobby.guess(ada, secret, h.now), 'E_NO_ROUND');
+    assert.deepEqual(
+      end.standings.map((s) => [s.id, s.wins, s.rounds]),
+      [[ada, 0, 1], [bob, 1, 1]],
+    );
+    // The winning guess's value is withheld from the others.
+    const win = h.of(ada, 'progress').find((p) => p.outcome === 'win');
+    assert.ok(win !== undefined && !('value' in win));
+  });
+
+  it('refuses the ninth player and a spectator\u2019s guess', () => {
+    const h = new LobbyHarness();
+    const ids = Array.from({ length: 9 }, (_, i) => h.player(`P${i + 1}`));
+    const [host = '', ...rest] = ids;
+    h.lobby.create(host, { mode: 'race' }, h.now);
+    const code = roomCode(h, host);
+    const answers = rest.map((id) => h.lobby.join(id, code, 'player', h.now));
+    assert.deepEqual(answers, [...Array<undefined>(7).fill(undefined), 'E_ROOM_FULL']);
+    assert.equal(h.lobby.roomOf(host)?.players[0]?.seat, 1);
+    const watcher = h.player('Watcher');
+    assert.equal(h.lobby.join(watcher, code, 'spectator', h.now), undefined);
+    h.lobby.start(host, h.now);
+    assert.equal(h.lobby.guess(watcher, 50, h.now), 'E_NOT_YOUR_TURN');
+    assert.equal(h.lobby.create(host, { mode: 'race' }, h.now), 'E_IN_ROOM');
+    assert.equal(h.lobby.join(watcher, code, 'player', h.now), 'E_IN_ROOM');
+  });
+
+  it('lets a binary-search bot win within log2(span)+1 guesses', () => {
+    const h = new LobbyHarness(3, { botDelayMs: 10 });
+    const ada = h.player('Ada');
+    h.lobby.create(ada, { mode: 'race', min: 1, max: 1000, bot: 'binary' }, h.now);
+    h.lobby.start(ada, h.now);
+    for (let i = 0; i < 50 && h.of(ada, 'round_end').length === 0; i++) h.tick(10);
+    const end = h.last(ada, 'round_end');
+    assert.equal(end.winner?.name, 'Bot');
+    const botGuesses = h.of(ada, 'progress').filter((p) => p.player === end.winner?.id);
+    assert.ok(botGuesses.length <= maxBinarySearchGuesses({ min: 1, max: 1000 }));
+  });
+
+  it('has a weak bot that still finds the secret', () => {
+    const h = new LobbyHarness(5, { botDelayMs: 10 });
+    const ada = h.player('Ada');
+    h.lobby.create(ada, { mode: 'race', bot: 'weak' }, h.now);
+    h.lobby.start(ada, h.now);
+    for (let i = 0; i < 200 && h.of(ada, 'round_end').length === 0; i++) h.tick(10);
+    assert.equal(h.last(ada, 'round_end').winner?.name, 'Weak bot');
+  });
+});
+
+describe('a pick room', () => {
+  it('lets the picker choose, refuses its guesses, ends when all guessers found it, swaps roles', () => {
+    const h = new LobbyHarness();
+    const [ada, bob, cy] = [h.player('Ada'), h.player('Bob'), h.player('Cy')];
+    h.lobby.create(ada, { mode: 'pick' }, h.now);
+    assert.equal(h.lobby.start(ada, h.now), 'E_NOT_ENOUGH_PLAYERS');
+    const code = roomCode(h, ada);
+    h.lobby.join(bob, code, 'player', h.now);
+    h.lobby.join(cy, code, 'player', h.now);
+    h.lobby.start(bob, h.now);
+    assert.equal(h.last(bob, 'picking').picker, ada);
+    assert.equal(h.lobby.pick(bob, 10, h.now), 'E_NOT_YOUR_TURN');
+    assert.equal(h.lobby.guess(bob, 10, h.now), 'E_NO_ROUND');
+    assert.equal(h.lobby.pick(ada, 101, h.now), 'E_PICK_OUT_OF_RANGE');
+    assert.equal(h.lobby.pick(ada, 37, h.now), undefined);
+    assert.deepEqual(h.last(ada, 'picked'), { type: 'picked', round: 1, value: 37 });
+    const start = h.last(bob, 'round_start');
+    assert.equal(start.picker, ada);
+    assert.deepEqual(start.guessers, [bob, cy]);
+    assert.equal(h.lobby.guess(ada, 37, h.now), 'E_NOT_YOUR_TURN');
+    assert.equal(h.find(bob), 37);
+    assert.equal(h.lobby.guess(bob, 37, h.now), 'E_NOT_YOUR_TURN');
+    assert.equal(h.of(bob, 'round_end').length, 0, 'the round goes on until every guesser found it');
+    for (const value of [90, 80, 70, 60, 50, 37]) h.lobby.guess(cy, value, h.now);
+    const end = h.last(cy, 'round_end');
+    assert.equal(end.reason, 'all_found');
+    assert.deepEqual(end.winner, { id: bob, name: 'Bob' });
+    assert.equal(end.secret, 37);
+    assert.ok(end.salt !== null && verifyCommitment(sha256, start.commitment, 37, end.salt));
+    h.lobby.start(ada, h.now);
+    assert.equal(h.last(ada, 'picking').picker, bob, 'roles swap on rematch');
+  });
+
+  it('draws the secret itself when the picker lets the time run out', () => {
+    const h = new LobbyHarness(1, { pickTimeoutMs: 1000 });
+    const [ada, bob] = [h.player('Ada'), h.player('Bob')];
+    h.lobby.create(ada, { mode: 'pick' }, h.now);
+    h.lobby.join(bob, roomCode(h, ada), 'player', h.now);
+    h.lobby.start(ada, h.now);
+    h.tick(999);
+    assert.equal(h.of(bob, 'round_start').length, 0);
+    h.tick(1);
+    const start = h.last(bob, 'round_start');
+    assert.equal(start.picker, null);
+    assert.deepEqual(start.guessers, [bob]);
+    assert.equal(h.lobby.pick(ada, 5, h.now), 'E_NO_ROUND');
+  });
+
+  it('has a bot that picks when its turn comes and guesses otherwise', () => {
+    const h = new LobbyHarness(9, { botDelayMs: 5 });
+    const ada = h.player('Ada');
+    h.lobby.create(ada, { mode: 'pick', bot: 'binary' }, h.now);
+    h.lobby.start(ada, h.now);
+    h.lobby.pick(ada, 64, h.now);
+    for (let i = 0; i < 20 && h.of(ada, 'round_end').length === 0; i++) h.tick(5);
+    assert.equal(h.last(ada, 'round_end').secret, 64);
+    h.lobby.start(ada, h.now);
+    const start = h.last(ada, 'round_start');
+    assert.deepEqual(start.guessers, [ada]);
+    assert.notEqual(start.picker, null);
+  });
+});
+
+describe('a solo room', () => {
+  it('starts at once and starts a new round after each win', () => {
+    const h = new LobbyHarness();
+    const ada = h.player('Ada');
+    h.lobby.create(ada, { mode: 'solo', min: 1, max: 10 }, h.now);
+    assert.deepEqual(h.inbox(ada).map((e) => e.type), ['room', 'round_start']);
+    h.find(ada);
+    assert.deepEqual(h.inbox(ada).slice(-2).map((e) => e.type), ['round_end', 'round_start']);
+    assert.equal(h.last(ada, 'round_start').round, 2);
+  });
+});
+
+describe('dropped connections', () => {
+  it('keep the seat and attempts, replay what was missed, and tell the others', () => {
+    const h = new LobbyHarness();
+    const [ada, bob] = [h.player('Ada'), h.player('Bob')];
+    h.lobby.create(ada, { mode: 'race', min: 1, max: 1000 }, h.now);
+    h.lobby.join(bob, roomCode(h, ada), 'player', h.now);
+    h.lobby.start(ada, h.now);
+    h.lobby.guess(ada, 1, h.now);
+    h.lobby.disconnect(ada, h.now);
+    assert.equal(h.last(bob, 'presence').event, 'dropped');
+    h.lobby.guess(bob, 2, h.now);
+    h.tick(59_000);
+    const resumed = h.lobby.resume('token-Ada');
+    assert.ok(resumed);
+    assert.deepEqual(resumed.missed.map((e) => e.type), ['progress']);
+    assert.ok(resumed.room);
+    assert.equal(resumed.room.history.length, 1);
+    assert.equal(resumed.room.players.find((p) => p.id === ada)?.attempts, 1);
+    assert.equal(h.last(bob, 'presence').event, 'returned');
+    h.lobby.guess(ada, 3, h.now);
+    assert.equal(h.last(ada, 'result').attempts, 2, 'attempts continue across resume');
+  });
+
+  it('give the seat up after the hold time, and the token with it', () => {
+    const h = new LobbyHarness(42, { seatHoldMs: 5000, emptyRoomMs: 1000 });
+    const [ada, bob] = [h.player('Ada'), h.player('Bob')];
+    h.lobby.create(ada, { mode: 'race' }, h.now);
+    const code = roomCode(h, ada);
+    h.lobby.join(bob, code, 'player', h.now);
+    h.lobby.disconnect(ada, h.now);
+    h.tick(5000);
+    assert.deepEqual(h.last(bob, 'presence'), { type: 'presence', event: 'left', player: ada, name: 'Ada', role: 'player', seat: 1 });
+    assert.equal(h.lobby.resume('token-Ada'), undefined);
+    h.lobby.leave(bob, h.now);
+    assert.ok(h.lobby.rooms.has(code));
+    h.tick(1000);
+    assert.ok(!h.lobby.rooms.has(code), 'an empty room closes');
+    const cy = h.player('Cy');
+    assert.equal(h.lobby.join(cy, code, 'player', h.now), 'E_UNKNOWN_ROOM');
+  });
+});
