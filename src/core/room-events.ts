@@ -140,10 +140,9 @@ export interface RoundEndMessage {
   readonly round: number;
   readonly reason: RoundEndReason;
   readonly winner: PlayerRef | null;
-  /** Null (with salt and commitment) when the round ended before a secret was chosen. */
-  readonly secret: number | null;
-  readonly salt: string | null;
-  readonly commitment: string | null;
+  readonly secret: number;
+  readonly salt: string;
+  readonly commitment: string;
   readonly standings: readonly Standing[];
 }
 

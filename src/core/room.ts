@@ -417,26 +417,31 @@ export class Room {
   }
 
   #afterSeatGone(id: PlayerId, now: number): void {
-    if (this.#state !== 'picking' && this.#state !== 'playing') return;
-    const wasGuesser = this.#guessers.delete(id);
-    if (id === this.#picker || (wasGuesser && this.#guessers.size === 0)) {
-      this.#endRound('abandoned', undefined, now);
-    } else if (wasGuesser && this.mode === 'pick' && this.#state === 'playing') this.#endIfAllFound(now);
+    if (this.#state === 'picking' && id === this.#picker) {
+      // A picker who leaves before picking is treated like one whose time ran out: the server draws.
+      this.#play(this.#deps.random(this.range.min, this.range.max), null, now);
+      if (this.#guessers.size === 0) this.#endRound('abandoned', undefined, now);
+      return;
+    }
+    if (this.#state !== 'playing') return;
+    // Once the secret is set, the picker's leaving changes nothing: the server holds and judges it.
+    if (!this.#guessers.delete(id)) return;
+    if (this.#guessers.size === 0) this.#endRound('abandoned', undefined, now);
+    else if (this.mode === 'pick') this.#endIfAllFound(now);
     if (this.#botSeat() === undefined) this.#botAt = undefined;
   }
 
   #endRound(reason: RoundEndReason, winner: Seat | undefined, now: number): void {
     const secret = this.#secret;
+    if (secret === undefined) return;
     this.#state = 'ended';
     this.#pickDeadline = undefined;
     this.#botAt = undefined;
-    if (secret !== undefined) {
-      for (const id of this.#guessers) {
-        const seat = this.#seats.get(id);
-        if (seat === undefined) continue;
-        seat.rounds++;
-        seat.guesses += seat.attempts;
-      }
+    for (const id of this.#guessers) {
+      const seat = this.#seats.get(id);
+      if (seat === undefined) continue;
+      seat.rounds++;
+      seat.guesses += seat.attempts;
     }
     if (winner !== undefined) winner.wins++;
     this.#broadcast({
@@ -444,9 +449,9 @@ export class Room {
       round: this.#round,
       reason,
       winner: winner === undefined ? null : { id: winner.id, name: winner.name },
-      secret: secret?.value ?? null,
-      salt: secret?.salt ?? null,
-      commitment: secret?.commitment ?? null,
+      secret: secret.value,
+      salt: secret.salt,
+      commitment: secret.commitment,
       standings: this.#standings(),
     });
     this.#guessers = new Set();
