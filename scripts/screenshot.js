@@ -35,16 +35,25 @@ try {
   await bob.goto(link);
   await bob.getByLabel('Your name').fill('Bob');
   await bob.getByRole('button', { name: 'Join room' }).click();
-  await ada.getByText('Bob').waitFor();
+  await ada.getByTestId('players').getByText('Bob').waitFor();
   await ada.getByRole('button', { name: 'Start round' }).click();
-  const guess = async (page, value) => {
-    await page.getByLabel('Your guess').fill(String(value));
-    await page.getByLabel('Your guess').press('Enter');
-    await page.getByTestId('announce').getByText(new RegExp(`^${value}: `)).waitFor();
+  // A few steps of binary search each, so the picture shows a range closing in.
+  const play = async (page, steps) => {
+    let [min, max] = [1, 100];
+    for (let i = 0; i < steps; i++) {
+      const value = Math.floor((min + max) / 2);
+      await page.getByLabel('Your guess').fill(String(value));
+      await page.getByLabel('Your guess').press('Enter');
+      const answer = page.getByTestId('announce').getByText(new RegExp(`^${value}: `));
+      await answer.waitFor();
+      const text = await answer.textContent();
+      if (text.includes('small')) min = value + 1;
+      else max = value - 1;
+    }
   };
-  for (const value of [50, 75]) await guess(bob, value);
-  for (const value of [50, 25, 37, 43]) await guess(ada, value);
-  await ada.getByText(/Bob.*2 guesses/).waitFor();
+  await play(bob, 2);
+  await play(ada, 4);
+  await ada.getByTestId('players').getByText(/2 guesses/).waitFor();
   await ada.getByLabel('Your guess').focus();
   await ada.screenshot({ path: out, fullPage: true });
   console.log(`Saved ${out}`);

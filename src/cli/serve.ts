@@ -44,7 +44,10 @@ export async function serve(args: ParsedArgs): Promise<number> {
     const lan = lanAddresses();
     process.stdout.write(
       `Warning: listening on every network interface — anyone who can reach this machine can connect.\n` +
-        (lan.length === 0 ? '' : `Friends on your network join with:  npx guess join ${lan[0] ?? ''}:${address.port}   (addresses: ${lan.join(', ')})\n`),
+        (lan.length === 0
+          ? ''
+          : `Friends on your network join with:  npx guess join ${lan[0] ?? ''}:${address.port}   (addresses: ${lan.join(', ')})\n` +
+            `or in a browser:  http://${lan[0] ?? ''}:${address.port}/\n`),
     );
   }
   if (seed !== undefined) process.stdout.write(`Warning: --seed makes every secret predictable; use it for testing only.\n`);

@@ -8,40 +8,41 @@ export interface Step {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 320;
+const WIDTH = 600;
 const HEIGHT = 120;
+const LEFT = 36;
 
 export function rangeChart(range: { min: number; max: number }, steps: readonly Step[]): SVGSVGElement {
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
   svg.setAttribute('class', 'chart');
   svg.setAttribute('role', 'img');
-  let lo = range.min;
-  let hi = range.max;
   const span = Math.max(1, range.max - range.min);
-  const y = (value: number): number => HEIGHT - 6 - ((clamp(value, range.min, range.max) - range.min) / span) * (HEIGHT - 12);
-  const column = WIDTH / Math.max(steps.length, 10);
-  steps.forEach((step, i) => {
-    if (step.outcome === 'low') lo = Math.max(lo, step.value + 1);
-    else if (step.outcome === 'high') hi = Math.min(hi, step.value - 1);
-    else lo = hi = step.value;
-    const x = i * column + column / 2;
-    const bar = document.createElementNS(SVG, 'rect');
-    bar.setAttribute('x', String(x - column * 0.3));
-    bar.setAttribute('width', String(column * 0.6));
-    bar.setAttribute('y', String(y(hi)));
-    bar.setAttribute('height', String(Math.max(2, y(lo) - y(hi))));
-    bar.setAttribute('class', 'bar');
-    const dot = document.createElementNS(SVG, 'circle');
-    dot.setAttribute('cx', String(x));
-    dot.setAttribute('cy', String(y(step.value)));
-    dot.setAttribute('r', '3.5');
-    dot.setAttribute('class', `dot ${step.outcome}`);
-    svg.append(bar, dot);
-  });
+  const y = (value: number): number => HEIGHT - 8 - ((clamp(value, range.min, range.max) - range.min) / span) * (HEIGHT - 16);
+  const column = (WIDTH - LEFT) / Math.max(steps.length + 1, 16);
+  const draw = (kind: string, attributes: Record<string, string | number>, text?: string): void => {
+    const element = document.createElementNS(SVG, kind);
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+    if (text !== undefined) element.textContent = text;
+    svg.append(element);
+  };
+  draw('text', { x: LEFT - 6, y: y(range.max) + 4, class: 'axis', 'text-anchor': 'end' }, String(range.max));
+  draw('text', { x: LEFT - 6, y: y(range.min) + 4, class: 'axis', 'text-anchor': 'end' }, String(range.min));
+  // Column 0 is the whole range, before any guess; column i is what is left after guess i.
+  let left = { ...range };
+  for (let i = 0; i <= steps.length; i++) {
+    const step = steps[i - 1];
+    if (step !== undefined) left = narrowed(left, [step]);
+    const x = LEFT + i * column + column / 2;
+    const top = y(left.max);
+    draw('rect', { x: x - column * 0.3, width: column * 0.6, y: top, height: Math.max(2, y(left.min) - top), class: 'bar' });
+    if (step !== undefined) draw('circle', { cx: x, cy: y(step.value), r: 4, class: `dot ${step.outcome}` });
+  }
   svg.setAttribute(
     'aria-label',
-    steps.length === 0 ? `No guesses yet: the secret is from ${range.min} to ${range.max}` : `After ${steps.length} guesses the secret is from ${lo} to ${hi}`,
+    steps.length === 0
+      ? `No guesses yet: the secret is from ${range.min} to ${range.max}`
+      : `After ${steps.length} ${steps.length === 1 ? 'guess' : 'guesses'} the secret is from ${left.min} to ${left.max}`,
   );
   return svg;
 }

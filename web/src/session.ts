@@ -210,21 +210,25 @@ export class Session {
         }));
         return;
       case 'round_end': {
-        const reveal = { secret: message.secret, salt: message.salt, verified: undefined, how: '' };
+        const { secret, salt, commitment } = message as { secret: number | null; salt: string | null; commitment: string | null };
+        // A round can end before any secret was chosen (the picker left): nothing to reveal then.
+        const reveal = secret === null || salt === null || commitment === null ? undefined : { secret, salt, verified: undefined, how: '' };
         const winner = message.winner === null ? 'Nobody won this round.' : message.winner.id === state.me.id ? 'You win!' : `${message.winner.name} wins!`;
         this.#updateRoom(
           (room) => ({
             phase: 'over',
             winner: message.winner ?? undefined,
-            commitment: message.commitment,
+            commitment: commitment ?? undefined,
             reveal,
             seats: withScores(room.seats, message.standings, room.mode),
           }),
-          { notice: `${winner} The secret was ${message.secret}.` },
+          { notice: reveal === undefined ? winner : `${winner} The secret was ${reveal.secret}.` },
         );
-        void verifyCommitment(message.commitment, `${message.secret}${message.salt}`).then(({ ok, how }) => {
-          this.#updateRoom((room) => (room.reveal?.salt === message.salt ? { reveal: { ...reveal, verified: ok, how } } : {}));
-        });
+        if (reveal !== undefined && commitment !== null) {
+          void verifyCommitment(commitment, `${reveal.secret}${reveal.salt}`).then(({ ok, how }) => {
+            this.#updateRoom((room) => (room.reveal?.salt === reveal.salt ? { reveal: { ...reveal, verified: ok, how } } : {}));
+          });
+        }
         return;
       }
       case 'left':
@@ -245,7 +249,7 @@ export class Session {
           this.#resuming = false;
           this.#greeted = false;
           sessionStorage.removeItem(TOKEN_KEY);
-          this.#update({ screen: state.pendingCode === undefined ? 'landing' : 'joining', room: undefined, notice: 'Your previous game has expired.' });
+          this.#update({ screen: state.pendingCode === undefined ? 'landing' : 'joining', room: undefined, error: 'Your previous game has expired: start a new one.' });
           this.#flush();
           return;
         }
@@ -276,7 +280,7 @@ export class Session {
     const mine = message.history.map((h) => ({ value: h.value, outcome: h.outcome }));
     this.#update({
       screen: 'game',
-      pendingCode: message.code,
+      pendingCode: message.mode === 'solo' ? undefined : message.code,
       me: { ...state.me, id: message.you },
       room,
       steps: mine,

@@ -92,7 +92,7 @@ export class GameView {
 
   constructor(actions: Actions) {
     this.#actions = actions;
-    const guess = field('Your guess', { name: 'guess', inputmode: 'numeric', autocomplete: 'off', enterkeyhint: 'send', pattern: '[+-]?[0-9]*' });
+    const guess = field('Your guess', { name: 'guess', inputmode: 'numeric', autocomplete: 'off', enterkeyhint: 'send' });
     this.#guessInput = guess.input;
     this.#guessButton = h('button', { type: 'submit', class: 'primary' }, 'Guess');
     this.#guessForm = h('form', { class: 'guess' }, guess.wrap, this.#guessButton);
@@ -213,7 +213,7 @@ export class GameView {
     }
     replace(
       this.#history,
-      h('h2', { id: 'history-h' }, 'Your guesses'),
+      h('h2', { id: 'history-h' }, 'Guess history'),
       rangeChart(room.range, state.steps),
       h('ol', { 'data-testid': 'history' },
         ...state.steps.map((step) => h('li', {}, `${step.value}: `, step.outcome === 'low' ? 'too small' : step.outcome === 'high' ? 'too big' : 'exact!')),
