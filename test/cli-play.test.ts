@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../src/core/random.js';
 import { assertNoStackTrace } from './helpers/assertions.js';
-import { runGuess } from './helpers/process.js';
+import { runGuess, spawnGuess } from './helpers/process.js';
 import { PYTHON3, PtyGuess } from './helpers/pty.js';
 
 const BANNER = '## Welcome to GUESS THE NUMBER! ##';
@@ -93,6 +94,20 @@ describe('guess play, stdin piped', { timeout: 30_000 }, () => {
       assert.match(stderr, message);
     });
   }
+
+  it('leaves quietly, status 0, when whoever reads its output goes away (`guess play | head -1`)', async () => {
+    const child = spawnGuess(['play', '--seed', '42']);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const closed = once(child, 'close');
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    // Every answer now goes to a pipe no one reads.
+    child.stdin.end('50\n50\n50\n');
+    const [code] = (await closed) as [number | null];
+    assert.equal(code, 0);
+    assert.equal(stderr, '');
+  });
 
   it('takes negative bounds written as separate arguments', async () => {
     const { code, stdout } = await runGuess(['play', '--min', '-1', '--max', '-1'], '-1\nn\n');

@@ -36,6 +36,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Users see one line, never a stack trace: usage mistakes exit 2, other failures exit 1. */
 export function run(argv: readonly string[]): void {
+  // Whoever read our output went away (`guess play | head -3`): nothing is left to say, and no
+  // one to say it to, so leave quietly instead of dying on an unhandled EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   main(argv).then(
     (code) => {
       process.exitCode = code;
