@@ -1,3 +1,5 @@
+import { DEFAULTS } from '../server/config.js';
+
 /**
  * Every command and flag, with its help text: the parser and `guess help` both read this table,
  * so the help can never describe a flag the parser does not know.
@@ -22,6 +24,21 @@ const RANGE_FLAGS = {
   seed: { type: 'string', value: 'N', help: 'reproducible secrets: the same N gives the same secrets (for testing)' },
 } as const satisfies Record<string, Flag>;
 
+/** The server's limits (docs/PROTOCOL.md "Limits" explains each default). */
+const LIMIT_FLAGS = {
+  'max-connections': { type: 'string', value: 'N', help: `open connections at most (default ${DEFAULTS.maxConnections})` },
+  'max-connections-per-ip': { type: 'string', value: 'N', help: `open connections from one address at most (default ${DEFAULTS.maxConnectionsPerIp}; loopback exempt)` },
+  'max-messages-per-second': { type: 'string', value: 'N', help: `messages one connection may send per second (default ${DEFAULTS.maxMessagesPerSecond}; loopback exempt)` },
+  'limit-loopback': { type: 'boolean', help: 'apply the per-address and rate limits to 127.0.0.1 and ::1 too' },
+  'idle-timeout-ms': { type: 'string', value: 'MS', help: `close a connection silent this long (default ${DEFAULTS.idleTimeoutMs})` },
+  'first-message-timeout-ms': { type: 'string', value: 'MS', help: `close a new connection with no whole message by then (default ${DEFAULTS.firstMessageTimeoutMs})` },
+  'max-output-bytes': { type: 'string', value: 'N', help: `unread replies one connection may hold, in bytes (default ${DEFAULTS.maxOutputBytes})` },
+  'write-timeout-ms': { type: 'string', value: 'MS', help: `close a connection whose replies stay unread this long (default ${DEFAULTS.writeTimeoutMs})` },
+  'max-ws-payload-bytes': { type: 'string', value: 'N', help: 'largest WebSocket message, in bytes (default: --max-line-bytes)' },
+  'max-rooms': { type: 'string', value: 'N', help: `rooms open at once at most (default ${DEFAULTS.maxRooms})` },
+  'shutdown-timeout-ms': { type: 'string', value: 'MS', help: `on SIGINT/SIGTERM, time for goodbyes before exit (default ${DEFAULTS.shutdownTimeoutMs})` },
+} as const satisfies Record<string, Flag>;
+
 export const COMMANDS = {
   play: {
     summary: 'play alone in this terminal, no network',
@@ -31,13 +48,14 @@ export const COMMANDS = {
   },
   serve: {
     summary: 'run the game server (what `npm start` runs)',
-    usage: 'guess serve [--host H] [--port P] [--min A --max B] [--seed N] [--trace]',
+    usage: 'guess serve [--host H] [--port P] [--min A --max B] [--seed N] [--trace] [limits]',
     flags: {
       host: { type: 'string', value: 'H', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for your LAN)' },
       port: { type: 'string', value: 'P', help: 'port to listen on (default 65432)' },
       ...RANGE_FLAGS,
       'max-line-bytes': { type: 'string', value: 'N', help: 'longest message accepted, in bytes (default 1024)' },
       'allow-origin': { type: 'string', value: 'O,…', help: 'other page origins whose scripts may open the WebSocket (* for any)' },
+      ...LIMIT_FLAGS,
       'log-level': { type: 'string', value: 'L', help: 'fatal, error, warn, info (default), debug or silent' },
       'log-format': { type: 'string', value: 'F', help: 'pretty (default on a terminal) or json' },
       trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram' },
@@ -72,9 +90,10 @@ export function commandHelp(name: CommandName): string {
   const command: Command = COMMANDS[name];
   const flags = Object.entries(command.flags).map(([flag, spec]) => {
     const left = `  --${flag}${spec.value === undefined ? '' : ` ${spec.value}`}`;
-    return `${left.padEnd(24)} ${spec.help}`;
+    return [left, spec.help];
   });
-  flags.push(`${'  --help'.padEnd(24)} show this help`);
+  flags.push(['  --help', 'show this help']);
+  const width = Math.max(24, ...flags.map(([left = '']) => left.length + 1));
   return [
     `guess ${name}: ${command.summary}`,
     '',
@@ -82,7 +101,7 @@ export function commandHelp(name: CommandName): string {
     ...(command.details === undefined ? [] : ['', command.details]),
     '',
     'Options:',
-    ...flags,
+    ...flags.map(([left = '', help = '']) => `${left.padEnd(width)} ${help}`),
     '',
   ].join('\n');
 }

@@ -1,6 +1,8 @@
 import { networkInterfaces } from 'node:os';
 import { DEFAULT_RANGE } from '../core/game.js';
-import { createGameServer } from '../server/server.js';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../server/config.js';
+import { createGameServer, type GameServer } from '../server/server.js';
 import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
 import { createLogger } from './logger.js';
 import { chooseRandom } from './random.js';
@@ -22,10 +24,11 @@ export async function serve(args: ParsedArgs): Promise<number> {
         port: portFlag(values),
         maxLineBytes: intFlag(values, 'max-line-bytes'),
         allowedOrigins: stringFlag(values, 'allow-origin')?.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+        ...limitFlags(values),
       }),
     });
   } catch (error) {
-    if (error instanceof TypeError) throw new UsageError(error.message);
+    if (error instanceof TypeError) throw new UsageError(asFlags(error.message));
     throw error;
   }
   const { host } = server.config;
@@ -52,18 +55,62 @@ export async function serve(args: ParsedArgs): Promise<number> {
   }
   if (seed !== undefined) process.stdout.write(`Warning: --seed makes every secret predictable; use it for testing only.\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+  return drainOnSignal(server, log);
+}
+
+/**
+ * SIGINT or SIGTERM drains: no new connections, a goodbye to every client in its dialect, exit 0
+ * within the deadline. A second signal exits at once. An error nothing else caught is logged
+ * and drains too, with exit 1: the server's state may no longer be sound.
+ */
+function drainOnSignal(server: GameServer, log: Logger): Promise<number> {
+  return new Promise((resolve) => {
+    let code = 0;
+    const drain = (reason: string): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
-      void server.close().then(resolve);
+      log.info({ reason, connections: server.connections, deadlineMs: server.config.shutdownTimeoutMs }, 'Shutting down');
+      void server.shutdown().then(() => {
+        log.info({}, 'Stopped');
+        resolve(code);
+      });
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const onSignal = (signal: NodeJS.Signals): void => drain(signal);
+    const onUncaught = (error: unknown): void => {
+      log.fatal({ err: error }, 'Unexpected internal error; shutting down');
+      if (code !== 0) return;
+      code = 1;
+      drain('internal-error');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('uncaughtException', onUncaught);
+    process.on('unhandledRejection', onUncaught);
   });
-  return 0;
+}
+
+/** The `--max-…` and `--…-timeout-ms` flags, by their config names. */
+function limitFlags(values: ParsedArgs['values']): Partial<ServerConfig> {
+  return definedOnly({
+    maxConnections: intFlag(values, 'max-connections'),
+    maxConnectionsPerIp: intFlag(values, 'max-connections-per-ip'),
+    maxMessagesPerSecond: intFlag(values, 'max-messages-per-second'),
+    limitLoopback: values['limit-loopback'] === true ? true : undefined,
+    idleTimeoutMs: intFlag(values, 'idle-timeout-ms'),
+    firstMessageTimeoutMs: intFlag(values, 'first-message-timeout-ms'),
+    maxOutputBytes: intFlag(values, 'max-output-bytes'),
+    writeTimeoutMs: intFlag(values, 'write-timeout-ms'),
+    maxWsPayloadBytes: intFlag(values, 'max-ws-payload-bytes'),
+    maxRooms: intFlag(values, 'max-rooms'),
+    shutdownTimeoutMs: intFlag(values, 'shutdown-timeout-ms'),
+  });
+}
+
+/** Config names in a message, as the flags a user types: `maxConnections` → `--max-connections`. */
+function asFlags(message: string): string {
+  return message.replace(/\b(max[A-Z]\w*|\w+TimeoutMs)\b/g, (name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 }
 
 function stringFlag(values: ParsedArgs['values'], flag: string): string | undefined {

@@ -22,6 +22,12 @@ export const ERRORS = {
   E_NOT_ENOUGH_PLAYERS: 'This mode needs more players',
   E_NOT_YOUR_TURN: 'Not your turn',
   E_PICK_OUT_OF_RANGE: 'The secret must be within the room\u2019s range',
+  E_SERVER_FULL: 'The server is full; try again in a minute',
+  E_TOO_MANY_CONNECTIONS: 'Too many connections from your address; close one and try again',
+  E_RATE_LIMITED: 'Too many messages; slow down',
+  E_IDLE_TIMEOUT: 'Closed after a long silence; connect again to play',
+  E_SHUTTING_DOWN: 'The server is shutting down; come back in a minute',
+  E_TOO_MANY_ROOMS: 'The server has as many rooms as it may hold; join one, or try again later',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -74,7 +74,17 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
-export type ServerMessage = WelcomeMessage | ErrorMessage | RoomEvent;
+/** The server is going down; the connection closes right after (docs/PROTOCOL.md "Shutdown"). */
+export interface ShutdownMessage {
+  readonly type: 'shutdown';
+  readonly message: string;
+  /** When to try again. */
+  readonly retryAfterMs: number;
+  /** The player's `welcome` token again, for `resume`; absent before `welcome`. */
+  readonly token?: string;
+}
+
+export type ServerMessage = WelcomeMessage | ErrorMessage | ShutdownMessage | RoomEvent;
 export type ServerMessageType = ServerMessage['type'];
 
 /** A refused line, as a value: the session answers it with an `error` and reads on. */

@@ -1,8 +1,9 @@
 import { SoloGame } from '../core/game.js';
 import { parseGuess } from '../core/guess.js';
+import { ProtocolError } from '../protocol/errors.js';
 import { NOT_INTEGER_BARE, classicReply } from '../protocol/plain.js';
 import type { ServerConfig } from './config.js';
-import type { Session, Wire } from './wire.js';
+import { refuseExcess, type CloseReason, type Session, type Wire } from './wire.js';
 
 /**
  * The chapter's own dialect: `42` in, `Too small!` out, no line endings anywhere. A message is
@@ -30,8 +31,7 @@ export class ClassicSession implements Session {
     this.#parts.push(chunk);
     this.#bytes += chunk.length;
     if (this.#bytes > this.#config.maxLineBytes) {
-      this.close();
-      this.#wire.sendAndClose(Buffer.from(`Message too long: the limit is ${this.#config.maxLineBytes} bytes`));
+      this.fail(new ProtocolError('E_LINE_TOO_LONG', `Message too long: the limit is ${this.#config.maxLineBytes} bytes`), 'line-too-long');
       return;
     }
     if (this.#timer === undefined) this.#timer = setTimeout(this.flush, this.#config.classicQuietMs);
@@ -42,9 +42,15 @@ export class ClassicSession implements Session {
   readonly flush = (): void => {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#bytes === 0) return;
     const text = Buffer.concat(this.#parts, this.#bytes).toString('utf8');
     this.#parts = [];
     this.#bytes = 0;
+    const admission = this.#wire.admit();
+    if (admission !== 'ok') {
+      refuseExcess(this, admission, this.#config.maxMessagesPerSecond);
+      return;
+    }
     const guess = parseGuess(text);
     if (!guess.ok) {
       this.#wire.send(NOT_INTEGER_BARE);
@@ -53,6 +59,22 @@ export class ClassicSession implements Session {
     this.#wire.guesses++;
     this.#wire.send(classicReply(this.#game.guess(guess.value)));
   };
+
+  fail(error: ProtocolError, close: CloseReason | undefined): void {
+    const bytes = Buffer.from(error.message);
+    if (close === undefined) {
+      this.#wire.send(bytes);
+      return;
+    }
+    this.close();
+    this.#wire.sendAndClose(bytes, close);
+  }
+
+  /** A guess still waiting for the peer's silence is answered first: nothing sent is lost. */
+  shutdown(): void {
+    this.flush();
+    this.fail(new ProtocolError('E_SHUTTING_DOWN'), 'shutdown');
+  }
 
   close(): void {
     this.#closed = true;

@@ -37,6 +37,28 @@ export interface ServerConfig {
   readonly webRoot: string;
   /** Rooms: sizes and timings (seat kept for `resume`, pick timeout, bot pace, empty-room close). */
   readonly rooms: RoomRules;
+  /** Open connections at most; one more is refused with one line in its dialect, then closed. */
+  readonly maxConnections: number;
+  /** Open connections from one IP address at most (loopback exempt unless `limitLoopback`). */
+  readonly maxConnectionsPerIp: number;
+  /** Messages per second one connection may send (loopback exempt unless `limitLoopback`). */
+  readonly maxMessagesPerSecond: number;
+  /** Apply the per-address and per-connection rate limits to loopback peers too. */
+  readonly limitLoopback: boolean;
+  /** A connection that sends nothing for this long is told so and closed. */
+  readonly idleTimeoutMs: number;
+  /** A new connection must have sent a whole first message (its dialect decided) within this. */
+  readonly firstMessageTimeoutMs: number;
+  /** Replies waiting unread for one connection at most, in bytes; past it the connection is dropped. */
+  readonly maxOutputBytes: number;
+  /** A peer whose replies have waited unread this long is dropped. */
+  readonly writeTimeoutMs: number;
+  /** Largest WebSocket message accepted, in bytes (`ws` maxPayload). */
+  readonly maxWsPayloadBytes: number;
+  /** Rooms open at once on this server at most. */
+  readonly maxRooms: number;
+  /** After SIGINT/SIGTERM, how long clients get to take their goodbye before they are cut off. */
+  readonly shutdownTimeoutMs: number;
   readonly log: Log;
   /** Receives one `--trace` line per message on the wire; off when undefined. */
   readonly trace: ((line: string) => void) | undefined;
@@ -46,8 +68,22 @@ export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 65432,
   range: DEFAULT_RANGE,
-  maxLineBytes: 1024, // bytes
-  classicQuietMs: 40, // ms
+  // Every limit lives here, with its unit and why it has this value; docs/PROTOCOL.md "Limits"
+  // shows the same table. Benchmarks open 10,000 connections from 127.0.0.1 and pipeline tens
+  // of thousands of guesses per second on one connection: no default may get in their way.
+  maxLineBytes: 1024, // bytes: a guess is a few digits and a JSON message a few hundred bytes
+  classicQuietMs: 40, // ms: the rest of a split guess arrives well within it; no person notices it
+  maxConnections: 16_384, // connections: the benchmark's 10,000 and room to spare, below a 20,000-fd ulimit
+  maxConnectionsPerIp: 256, // connections: a classroom behind one NAT fits; loopback is exempt
+  maxMessagesPerSecond: 10_000, // messages/s per connection: far above any person, loopback exempt
+  limitLoopback: false, // the benchmark and acceptance tests run on loopback
+  idleTimeoutMs: 600_000, // ms (10 min): a person may think a long time between guesses
+  firstMessageTimeoutMs: 10_000, // ms: a real client sends its first message at once; slowloris does not
+  maxOutputBytes: 4 * 1024 * 1024, // bytes: one 64 KiB read of empty lines yields 2.7 MB of replies
+  writeTimeoutMs: 30_000, // ms: a reader that is merely slow drains well within it
+  maxWsPayloadBytes: 1024, // bytes: a frame is one JSON message, so as long as a line (never less); ws's own default is 100 MiB
+  maxRooms: 10_000, // rooms: every benchmark connection in a room of its own still fits
+  shutdownTimeoutMs: 5_000, // ms: time for goodbyes to flush; a second signal skips it
   allowedOrigins: Object.freeze([]),
   webRoot: DEFAULT_WEB_ROOT,
   rooms: DEFAULT_RULES,
@@ -67,6 +103,17 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     allowedOrigins: Object.freeze([...(options.allowedOrigins ?? DEFAULTS.allowedOrigins)]),
     webRoot: options.webRoot ?? DEFAULTS.webRoot,
     rooms: Object.freeze({ ...DEFAULTS.rooms, ...options.rooms }),
+    maxConnections: options.maxConnections ?? DEFAULTS.maxConnections,
+    maxConnectionsPerIp: options.maxConnectionsPerIp ?? DEFAULTS.maxConnectionsPerIp,
+    maxMessagesPerSecond: options.maxMessagesPerSecond ?? DEFAULTS.maxMessagesPerSecond,
+    limitLoopback: options.limitLoopback ?? DEFAULTS.limitLoopback,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+    firstMessageTimeoutMs: options.firstMessageTimeoutMs ?? DEFAULTS.firstMessageTimeoutMs,
+    maxOutputBytes: options.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
+    writeTimeoutMs: options.writeTimeoutMs ?? DEFAULTS.writeTimeoutMs,
+    maxWsPayloadBytes: options.maxWsPayloadBytes ?? Math.max(DEFAULTS.maxWsPayloadBytes, options.maxLineBytes ?? DEFAULTS.maxLineBytes),
+    maxRooms: options.maxRooms ?? DEFAULTS.maxRooms,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs,
     log: options.log,
     trace: options.trace,
   };
@@ -86,5 +133,29 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
       throw new TypeError(`rooms.${name} must be a non-negative integer, got ${String(value)}`);
     }
   }
+  for (const name of POSITIVE_INTEGERS) {
+    const value = config[name];
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  if (config.maxWsPayloadBytes < config.maxLineBytes) {
+    throw new TypeError(
+      `maxWsPayloadBytes (${config.maxWsPayloadBytes}) must be at least maxLineBytes (${config.maxLineBytes}): a frame carries one message`,
+    );
+  }
   return Object.freeze(config);
 }
+
+const POSITIVE_INTEGERS = [
+  'maxConnections',
+  'maxConnectionsPerIp',
+  'maxMessagesPerSecond',
+  'idleTimeoutMs',
+  'firstMessageTimeoutMs',
+  'maxOutputBytes',
+  'writeTimeoutMs',
+  'maxWsPayloadBytes',
+  'maxRooms',
+  'shutdownTimeoutMs',
+] as const satisfies ReadonlyArray<keyof ServerConfig>;

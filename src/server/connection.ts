@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { detectDialect, type Dialect } from '../protocol/detect.js';
+import { ProtocolError } from '../protocol/errors.js';
 import { ClassicSession } from './classic-session.js';
 import type { ServerConfig } from './config.js';
 import type { Hub } from './hub.js';
@@ -13,64 +14,175 @@ export type HttpHandoff = (socket: Socket, head: Buffer) => void;
 /**
  * Serves one accepted socket: waits for the client's first bytes (the server never speaks
  * first), detects the dialect, then hands every byte to that dialect's session (or, for HTTP,
- * the socket itself to the HTTP server).
+ * the socket itself to the HTTP server, whose own timeouts then apply). The server's
+ * sweep calls `check` about once a second (more often with short test timeouts), so idle,
+ * slowloris and stalled-reader deadlines cost no timer per connection or per message.
  */
-export function serveConnection(socket: Socket, config: ServerConfig, onClose: () => void, http: HttpHandoff, hub: Hub): void {
-  const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-  const wire = new Wire(socket, peer, config.trace);
-  const since = Date.now();
-  let dialect: Dialect | undefined;
-  let session: Session | undefined;
-  let head: Buffer | undefined;
-  let quiet: NodeJS.Timeout | undefined;
+export class Connection {
+  readonly wire: Wire;
+  readonly openedAt = Date.now();
+  readonly #config: ServerConfig;
+  readonly #http: HttpHandoff;
+  readonly #hub: Hub;
+  #dialect: Dialect | undefined;
+  #session: Session | undefined;
+  #head: Buffer | undefined;
+  #quiet: NodeJS.Timeout | undefined;
+  #closingSince = 0;
 
-  config.log.info({ peer }, `Connected by ${peer}`);
-  socket.setNoDelay(true);
+  constructor(socket: Socket, config: ServerConfig, rateExempt: boolean, http: HttpHandoff, hub: Hub, onClose: () => void) {
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.wire = new Wire(socket, peer, config, rateExempt);
+    this.#config = config;
+    this.#http = http;
+    this.#hub = hub;
+    config.log.info({ peer }, `Connected by ${peer}`);
+    socket.setNoDelay(true);
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      config.log.debug({ peer, code: error.code }, `Connection error: ${error.message}`);
+    });
+    socket.on('close', () => {
+      clearTimeout(this.#quiet);
+      this.#session?.close();
+      config.log.info(
+        {
+          peer,
+          dialect: this.#dialect ?? 'none',
+          guesses: this.wire.guesses,
+          ms: Date.now() - this.openedAt,
+          reason: this.wire.closing ?? 'peer',
+        },
+        'Disconnected',
+      );
+      onClose();
+    });
+  }
 
-  const start = (chosen: Dialect): void => {
-    clearTimeout(quiet);
-    dialect = chosen;
-    socket.off('data', sniff);
-    if (chosen === 'http') {
-      http(socket, head ?? Buffer.alloc(0));
-      head = undefined;
+  /** Enforces the deadlines; `now` is the sweep's clock. */
+  check(now: number): void {
+    const wire = this.wire;
+    const { writeTimeoutMs, firstMessageTimeoutMs, idleTimeoutMs } = this.#config;
+    if (wire.closing !== undefined) {
+      // A goodbye the peer never reads (or a FIN it never answers) does not hold the socket.
+      if (this.#closingSince === 0) this.#closingSince = now;
+      else if (now - this.#closingSince > writeTimeoutMs) wire.socket.destroy();
       return;
     }
-    session = createSession(chosen, wire, config, hub);
-    socket.on('data', (chunk: Buffer) => {
-      wire.traceIncoming(chunk);
-      session?.receive(chunk);
+    if (wire.stalledSince !== 0 && now - wire.stalledSince > writeTimeoutMs) wire.drop('write-timeout');
+    // Silent: a peer that has not finished its first message has no dialect to be told in.
+    else if (!wire.settled && now - this.openedAt > firstMessageTimeoutMs) wire.drop('first-message-timeout');
+    else if (this.#dialect === 'http') return;
+    else if (now - wire.lastActivity > idleTimeoutMs) {
+      const error = new ProtocolError('E_IDLE_TIMEOUT', `Closed after ${duration(idleTimeoutMs)} of silence; connect again to play`);
+      this.#guard(() => {
+        if (this.#session === undefined) wire.drop('idle-timeout');
+        else this.#session.fail(error, 'idle-timeout');
+      });
+    }
+  }
+
+  /**
+   * The server is going down: every guess that arrived is answered, then the goodbye. HTTP and
+   * WebSocket peers get theirs from the HTTP front.
+   */
+  shutdown(): void {
+    if (this.wire.closing !== undefined || this.#dialect === 'http') return;
+    this.#guard(() => {
+      if (this.#session === undefined && this.#head !== undefined) this.#start(detectDialect(this.#head) ?? 'classic');
+      if (this.#session !== undefined) this.#session.shutdown();
+      else {
+        this.wire.closing = 'shutdown';
+        this.wire.socket.end();
+      }
     });
-    const first = head;
-    head = undefined;
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    const wire = this.wire;
+    wire.lastActivity = Date.now();
+    if (wire.closing !== undefined) return;
+    wire.traceIncoming(chunk);
+    this.#guard(() => {
+      if (this.#session !== undefined) this.#session.receive(chunk);
+      else this.#sniff(chunk);
+    });
+  };
+
+  /** The peer will send nothing more: answer what it sent, then close our side too. */
+  readonly #onEnd = (): void => {
+    if (this.#dialect === 'http') return;
+    this.#guard(() => {
+      if (this.wire.closing !== undefined) return;
+      if (this.#session === undefined && this.#head !== undefined) this.#start(detectDialect(this.#head) ?? 'classic');
+      if (this.#session instanceof ClassicSession) this.#session.flush();
+    });
+    if (this.wire.closing !== undefined) return;
+    this.wire.closing = 'done';
+    this.wire.socket.end();
+  };
+
+  #sniff(chunk: Buffer): void {
+    const head = this.#head === undefined ? chunk : Buffer.concat([this.#head, chunk]);
+    this.#head = head;
+    const detected = detectDialect(head);
+    if (detected !== undefined) this.#start(detected);
+    // More bytes than any message may hold, still no line ending: the plain session reports it.
+    else if (head.length > this.#config.maxLineBytes) this.#start('plain');
+    else if (this.#quiet === undefined) this.#quiet = setTimeout(this.#onQuiet, this.#config.classicQuietMs);
+    else this.#quiet.refresh();
+  }
+
+  readonly #onQuiet = (): void => {
+    this.#guard(() => {
+      if (this.#session === undefined && this.wire.closing === undefined) this.#start('classic');
+    });
+  };
+
+  #start(chosen: Dialect): void {
+    clearTimeout(this.#quiet);
+    this.#dialect = chosen;
+    if (chosen === 'http') {
+      this.#handOver();
+      return;
+    }
+    this.wire.settled = true;
+    const session = createSession(chosen, this.wire, this.#config, this.#hub);
+    this.#session = session;
+    const first = this.#head;
+    this.#head = undefined;
     if (first !== undefined) session.receive(first);
     if (session instanceof ClassicSession) session.flush();
-  };
+  }
 
-  const sniff = (chunk: Buffer): void => {
-    wire.traceIncoming(chunk);
-    head = head === undefined ? chunk : Buffer.concat([head, chunk]);
-    const detected = detectDialect(head);
-    if (detected !== undefined) start(detected);
-    // More bytes than any message may hold, still no line ending: the plain session reports it.
-    else if (head.length > config.maxLineBytes) start('plain');
-    else if (quiet === undefined) quiet = setTimeout(() => start('classic'), config.classicQuietMs);
-    else quiet.refresh();
-  };
+  /**
+   * From here on the HTTP server reads the socket (a listener of ours on 'data' would stop its
+   * parser from consuming the socket directly). This connection still counts it, closes it if
+   * its first request head is not whole by the first-message deadline (the HTTP front reports
+   * heads), and cuts it off at the shutdown deadline; keepAliveTimeout closes it when idle.
+   */
+  #handOver(): void {
+    const socket = this.wire.socket;
+    const head = this.#head ?? Buffer.alloc(0);
+    this.#head = undefined;
+    socket.off('data', this.#onData);
+    socket.off('end', this.#onEnd);
+    this.#http(socket, head);
+  }
 
-  socket.on('data', sniff);
-  socket.on('error', (error: NodeJS.ErrnoException) => {
-    config.log.debug({ peer, code: error.code }, `Connection error: ${error.message}`);
-  });
-  socket.on('close', () => {
-    clearTimeout(quiet);
-    session?.close();
-    config.log.info(
-      { peer, dialect: dialect ?? 'none', guesses: wire.guesses, ms: Date.now() - since },
-      'Disconnected',
-    );
-    onClose();
-  });
+  /**
+   * A bug met while serving one peer ends that peer's connection and nothing else: a
+   * connection's state is its own, so the server keeps serving everyone else.
+   */
+  #guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#config.log.error({ peer: this.wire.peer, err: error }, 'Internal error while serving a connection; closing it');
+      this.wire.drop('internal-error');
+    }
+  }
 }
 
 function createSession(dialect: Exclude<Dialect, 'http'>, wire: Wire, config: ServerConfig, hub: Hub): Session {
@@ -82,4 +194,9 @@ function createSession(dialect: Exclude<Dialect, 'http'>, wire: Wire, config: Se
     case 'json':
       return new JsonSession(wire, config, hub);
   }
+}
+
+function duration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

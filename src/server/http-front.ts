@@ -9,6 +9,8 @@ import { originAllowed } from './origin.js';
 /** How the WebSocket side sees one JSON session: text in, text out. */
 export interface TextSession {
   receive(text: string): void;
+  /** The server is going down: send the JSON goodbye (a room player's carries its resume token), then end. */
+  shutdown(): void;
   close(): void;
 }
 
@@ -24,6 +26,8 @@ export type TextSessionFactory = (peer: TextPeer) => TextSession;
 export interface HttpFront {
   /** Takes over a socket the detector found speaking HTTP; `head` is what it has read so far. */
   readonly handleSocket: (socket: Socket, head: Buffer) => void;
+  /** Graceful drain: every WebSocket session says goodbye; idle HTTP connections close. */
+  readonly shutdown: () => void;
 }
 
 // Replies a browser has not yet read before it is made to wait: a page that stops reading is
@@ -39,12 +43,22 @@ const PING_EVERY_MS = 30_000;
  * the web client, and upgrades `/ws` to a WebSocket that carries the JSON dialect's objects,
  * one per text frame.
  */
-export function createHttpFront(config: ServerConfig, routes: Routes, sessions: TextSessionFactory): HttpFront {
-  const http = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => handleRequest(routes, req, res));
-  // A frame is one message, so a frame may be as long as a line of the JSON dialect.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxLineBytes, perMessageDeflate: false });
+/**
+ * `onHead` hears of each socket whose request head has arrived whole: this HTTP server never
+ * listens itself, so Node's own headersTimeout check never runs, and the connection's
+ * first-message deadline stands in for it.
+ */
+export function createHttpFront(config: ServerConfig, routes: Routes, sessions: TextSessionFactory, onHead?: (socket: Duplex) => void): HttpFront {
+  const http = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+    onHead?.(req.socket);
+    handleRequest(routes, req, res);
+  });
+  // A frame is one message, so a frame may be as long as a line of the JSON dialect (maxWsPayloadBytes follows it).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxWsPayloadBytes, perMessageDeflate: false });
+  const live = new Set<TextSession>();
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    onHead?.(socket);
     const refusal = upgradeRefusal(req, config.allowedOrigins);
     if (refusal !== undefined) {
       config.log.info({ origin: req.headers.origin, url: req.url }, `WebSocket refused: ${refusal.reason}`);
@@ -55,7 +69,7 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
       );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, req, sessions));
+    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, req, sessions, live));
   });
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
@@ -69,6 +83,10 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
       if (head.length > 0) socket.unshift(head);
       http.emit('connection', socket);
     },
+    shutdown() {
+      for (const session of live) session.shutdown();
+      http.closeIdleConnections();
+    },
   };
 }
 
@@ -81,7 +99,7 @@ function upgradeRefusal(req: IncomingMessage, allowed: readonly string[]): { sta
   return undefined;
 }
 
-function serveWebSocket(ws: WebSocket, req: IncomingMessage, sessions: TextSessionFactory): void {
+function serveWebSocket(ws: WebSocket, req: IncomingMessage, sessions: TextSessionFactory, live: Set<TextSession>): void {
   const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
   let unsent = 0;
   const sent = (): void => {
@@ -109,6 +127,7 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, sessions: TextSessi
         : data.toString('utf8');
     session.receive(text);
   });
+  live.add(session);
   let alive = true;
   ws.on('pong', () => (alive = true));
   const heartbeat = setInterval(() => {
@@ -122,6 +141,7 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, sessions: TextSessi
   heartbeat.unref();
   ws.on('error', () => ws.terminate());
   ws.on('close', () => {
+    live.delete(session);
     clearInterval(heartbeat);
     session.close();
   });

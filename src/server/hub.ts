@@ -32,8 +32,10 @@ export class Hub {
   // A broadcast hands the same event object to each member: it is encoded once.
   #lastEvent: RoomEvent | undefined;
   #lastText = '';
+  readonly #maxRooms: number;
 
   constructor(config: ServerConfig) {
+    this.#maxRooms = config.maxRooms;
     this.lobby = new Lobby({ random: config.random, hash: sha256Hex, rules: config.rooms, range: config.range, send: this.#send });
   }
 
@@ -63,7 +65,9 @@ export class Hub {
     this.#arm(room);
   }
 
-  create(id: PlayerId, options: CreateOptions): LobbyRefusal | undefined {
+  create(id: PlayerId, options: CreateOptions): LobbyRefusal | 'E_TOO_MANY_ROOMS' | undefined {
+    // Each room holds timers and history: their number is bounded (--max-rooms).
+    if (this.lobby.rooms.size >= this.#maxRooms) return 'E_TOO_MANY_ROOMS';
     const room = this.lobby.create(id, options, Date.now());
     if (typeof room === 'string') return room;
     this.#arm(room);

@@ -8,6 +8,7 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '../protocol/messages.js';
+import { shutdownMessage } from '../protocol/shutdown.js';
 import type { Hub, HubPeer } from './hub.js';
 
 /** Where a JSON peer's answers go: a TCP line writer or a WebSocket, the peer cannot tell. */
@@ -25,6 +26,8 @@ export class JsonPeer implements HubPeer {
   readonly #hub: Hub;
   readonly #out: TextOut;
   #player: PlayerId | undefined;
+  /** The token this connection's player holds, for the goodbye at shutdown. */
+  #token: string | undefined;
 
   constructor(hub: Hub, out: TextOut) {
     this.#hub = hub;
@@ -43,6 +46,15 @@ export class JsonPeer implements HubPeer {
     // The hot path first: a guess is most of the traffic.
     else if (message.type === 'guess') this.#answer(this.#hub.guess(player, message.value));
     else this.#handle(player, message);
+  }
+
+  /**
+   * The server is going down: the goodbye, with the token for `resume` once there is one, then
+   * the end.
+   */
+  shutdown(): void {
+    this.#send(shutdownMessage(this.#token));
+    this.#out.end();
   }
 
   /** The connection is gone. */
@@ -66,6 +78,7 @@ export class JsonPeer implements HubPeer {
       if (message.v !== undefined && message.v < 1) return this.#refuse('E_VERSION');
       const { id, name, token } = this.#hub.hello(this, message.name ?? '');
       this.#player = id;
+      this.#token = token;
       this.#send({ type: 'welcome', v: PROTOCOL_VERSION, player: id, name, token, resumed: false });
     } else if (message.type === 'resume') {
       if (message.v !== undefined && message.v < 1) return this.#refuse('E_VERSION');
@@ -74,6 +87,7 @@ export class JsonPeer implements HubPeer {
       const resumed = this.#hub.resume(this, token);
       if (resumed === undefined) return this.#refuse('E_UNKNOWN_TOKEN');
       this.#player = resumed.player.id;
+      this.#token = token;
       this.#send({
         type: 'welcome',
         v: PROTOCOL_VERSION,

@@ -1,38 +1,55 @@
+import type { ProtocolError } from '../protocol/errors.js';
 import { LineDecoder } from '../protocol/line-decoder.js';
 import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { ServerConfig } from './config.js';
 import type { Hub } from './hub.js';
 import { JsonPeer, type TextOut } from './json-peer.js';
-import type { Session, Wire } from './wire.js';
+import { refuseExcess, type CloseReason, type Session, type Wire } from './wire.js';
 
 /** JSON lines over TCP: cuts lines and hands each to a JsonPeer, which answers in lines. */
 export class JsonSession implements Session, TextOut {
   readonly #wire: Wire;
   readonly #decoder: LineDecoder;
   readonly #peer: JsonPeer;
+  readonly #rate: number;
+  #ending: CloseReason = 'done';
 
   constructor(wire: Wire, config: ServerConfig, hub: Hub) {
     this.#wire = wire;
     this.#decoder = new LineDecoder(config.maxLineBytes);
     this.#peer = new JsonPeer(hub, this);
+    this.#rate = config.maxMessagesPerSecond;
   }
 
   receive(chunk: Buffer): void {
     const error = this.#decoder.push(chunk, this.#onLine);
-    if (error !== undefined) {
-      this.#wire.sendAndClose(Buffer.from(`${encodeServerMessage(errorMessage(error.code, error.message))}\n`));
-    }
+    if (error !== undefined) this.fail(error, 'line-too-long');
   }
 
   // Made once per session: no closure per line on the hot path.
-  readonly #onLine = (line: string): void => this.#peer.receive(line);
+  readonly #onLine = (line: string): void => {
+    const admission = this.#wire.admit();
+    if (admission === 'ok') this.#peer.receive(line);
+    else refuseExcess(this, admission, this.#rate);
+  };
 
   send(text: string): void {
     this.#wire.send(Buffer.from(`${text}\n`));
   }
 
   end(): void {
-    this.#wire.socket.end();
+    this.#wire.end(this.#ending);
+  }
+
+  fail(error: ProtocolError, close: CloseReason | undefined): void {
+    const line = Buffer.from(`${encodeServerMessage(errorMessage(error.code, error.message))}\n`);
+    if (close === undefined) this.#wire.send(line);
+    else this.#wire.sendAndClose(line, close);
+  }
+
+  shutdown(): void {
+    this.#ending = 'shutdown';
+    this.#peer.shutdown();
   }
 
   close(): void {

@@ -1,9 +1,11 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { ProtocolError } from '../protocol/errors.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
-import { serveConnection } from './connection.js';
+import { Connection } from './connection.js';
 import { createHttpFront } from './http-front.js';
 import { Hub } from './hub.js';
 import { JsonPeer } from './json-peer.js';
+import { refuse } from './refusal.js';
 import { loadWebAssets } from './web-assets.js';
 
 export interface GameServer {
@@ -13,33 +15,100 @@ export interface GameServer {
   readonly connections: number;
   /** Binds and resolves with the address actually bound (port 0 gets a free one). */
   listen(): Promise<AddressInfo>;
-  /** Stops accepting and closes every connection. */
+  /**
+   * Graceful drain: stops accepting, says goodbye to every client in its dialect, and resolves
+   * once all have closed or `shutdownTimeoutMs` has passed (the rest are then cut off).
+   */
+  shutdown(): Promise<void>;
+  /** Stops accepting and closes every connection at once. */
   close(): Promise<void>;
 }
 
+/** Refusals waiting for the peer's first bytes at most; past it, more are closed without a word. */
+const MAX_PENDING_REFUSALS = 1024;
+
 export function createGameServer(options: ServerOptions): GameServer {
   const config = resolveConfig(options);
-  const sockets = new Set<Socket>();
+  const connections = new Set<Connection>();
+  const perAddress = new Map<string, number>();
+  const refused = new Set<Socket>();
   let listener: Server | undefined;
+  let stopping = false;
   const assets = loadWebAssets(config.webRoot);
   if (assets.size === 0) config.log.warn({ webRoot: config.webRoot }, 'The web client is not built: run `npm run build`');
   const hub = new Hub(config);
-  const http = createHttpFront(config, { assets, health: () => ({ connections: sockets.size }) }, (peer) => new JsonPeer(hub, peer));
+  const bySocket = new WeakMap<object, Connection>();
+  const http = createHttpFront(config, { assets, health: () => ({ connections: connections.size }) }, (peer) => new JsonPeer(hub, peer), (socket) => {
+    const connection = bySocket.get(socket);
+    if (connection !== undefined) connection.wire.settled = true;
+  });
+
+  // One interval for every deadline of every connection, rather than a timer per socket: with
+  // 10,000 connections a sweep is a loop over plain fields, and the hot path sets no timers.
+  const sweepMs = Math.max(5, Math.min(1000, Math.floor(Math.min(config.idleTimeoutMs, config.firstMessageTimeoutMs, config.writeTimeoutMs) / 4)));
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const connection of connections) connection.check(now);
+  }, sweepMs);
+  sweep.unref();
+
+  const turnAway = (socket: Socket, error: ProtocolError): void => {
+    config.log.warn({ peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, code: error.code }, 'Connection refused');
+    if (refused.size >= MAX_PENDING_REFUSALS) {
+      socket.destroy();
+      return;
+    }
+    refused.add(socket);
+    socket.once('close', () => refused.delete(socket));
+    refuse(socket, error, config.firstMessageTimeoutMs);
+  };
 
   const handleSocket = (socket: Socket): void => {
-    sockets.add(socket);
-    serveConnection(socket, config, () => sockets.delete(socket), http.handleSocket, hub);
+    if (stopping) {
+      socket.destroy();
+      return;
+    }
+    const address = socket.remoteAddress ?? '?';
+    const exempt = isLoopback(address) && !config.limitLoopback;
+    if (connections.size >= config.maxConnections) {
+      turnAway(socket, new ProtocolError('E_SERVER_FULL', `The server is full (${config.maxConnections} connections); try again in a minute`));
+      return;
+    }
+    const fromAddress = perAddress.get(address) ?? 0;
+    if (!exempt && fromAddress >= config.maxConnectionsPerIp) {
+      turnAway(socket, new ProtocolError('E_TOO_MANY_CONNECTIONS', `Too many connections from ${address} (the limit is ${config.maxConnectionsPerIp}); close one and try again`));
+      return;
+    }
+    perAddress.set(address, fromAddress + 1);
+    const connection = new Connection(socket, config, exempt, http.handleSocket, hub, () => {
+      connections.delete(connection);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left === 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
+    connections.add(connection);
+    bySocket.set(socket, connection);
   };
+
+  const stopListening = (): Promise<void> =>
+    new Promise((resolve) => {
+      stopping = true;
+      clearInterval(sweep);
+      for (const socket of refused) socket.destroy();
+      if (listener === undefined || !listener.listening) resolve();
+      else listener.close(() => resolve());
+    });
 
   return {
     config,
     handleSocket,
     get connections() {
-      return sockets.size;
+      return connections.size;
     },
     listen() {
       return new Promise((resolve, reject) => {
-        const server = createServer({ noDelay: true }, handleSocket);
+        // Half-open: a peer that sends its last guess and shuts its side still gets the answer.
+        const server = createServer({ noDelay: true, allowHalfOpen: true }, handleSocket);
         listener = server;
         server.once('error', reject);
         server.listen({ host: config.host, port: config.port, backlog: 4096 }, () => {
@@ -48,13 +117,34 @@ export function createGameServer(options: ServerOptions): GameServer {
         });
       });
     },
-    close() {
-      return new Promise((resolve) => {
-        hub.close();
-        for (const socket of sockets) socket.destroy();
-        if (listener === undefined) resolve();
-        else listener.close(() => resolve());
-      });
+    async shutdown() {
+      const listening = stopListening();
+      const open = [...connections];
+      const closed = Promise.all(open.map((c) => new Promise((r) => (c.wire.socket.closed ? r(undefined) : c.wire.socket.once('close', r)))));
+      http.shutdown();
+      for (const connection of open) connection.shutdown();
+      let deadline: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (deadline = setTimeout(() => resolve('late'), config.shutdownTimeoutMs)));
+      const outcome = await Promise.race([closed, late]);
+      clearTimeout(deadline);
+      if (outcome === 'late') {
+        config.log.warn({ left: connections.size }, 'Shutdown deadline passed; closing the remaining connections');
+        for (const connection of connections) connection.wire.drop('shutdown');
+      }
+      // After the goodbyes: a seat held for a dropped player would otherwise keep a timer armed.
+      hub.close();
+      await listening;
+    },
+    async close() {
+      const listening = stopListening();
+      hub.close();
+      for (const connection of connections) connection.wire.drop('shutdown');
+      await listening;
     },
   };
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
+export function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }

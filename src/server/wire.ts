@@ -1,38 +1,97 @@
 import type { Socket } from 'node:net';
+import { ProtocolError } from '../protocol/errors.js';
 import { traceLine } from '../protocol/trace.js';
 import type { ServerConfig } from './config.js';
+import { RateLimiter, type Admission } from './rate-limit.js';
+
+export type { Admission };
+
+/** Why the server ended a connection, for the operator's log line at disconnect. */
+export type CloseReason =
+  | 'done'
+  | 'line-too-long'
+  | 'rate-limit'
+  | 'idle-timeout'
+  | 'first-message-timeout'
+  | 'output-limit'
+  | 'write-timeout'
+  | 'shutdown'
+  | 'internal-error';
 
 /**
  * One connection's socket as the sessions see it: write with backpressure, trace when asked.
  * A peer that does not read its replies is slowed down, not cut off: reading pauses while the
- * socket's write buffer is full and resumes when it drains, so the server never buffers
- * without bound for a fast sender.
+ * socket's write buffer is full and resumes when it drains. Replies that still pile up past
+ * `maxOutputBytes` (a room's broadcasts do not wait for the peer to speak) drop the connection,
+ * and so does a peer that leaves its replies unread for `writeTimeoutMs`.
  */
 export class Wire {
   readonly socket: Socket;
   readonly peer: string;
   readonly #trace: ServerConfig['trace'];
+  readonly #maxOutputBytes: number;
+  readonly #rate: RateLimiter;
   /** Accepted guesses, for the operator's log line at disconnect. */
   guesses = 0;
+  /** When bytes last arrived (set once per chunk, never per message): idle checks and the rate window read it. */
+  lastActivity: number;
+  /** Since when replies have waited for the peer to read them; 0 while it keeps up. */
+  stalledSince = 0;
+  /** True once the peer has sent a whole first message (the slowloris deadline no longer applies). */
+  settled = false;
+  /** Set once the server has decided to end the connection: nothing more is read or sent. */
+  closing: CloseReason | undefined;
 
-  constructor(socket: Socket, peer: string, trace: ServerConfig['trace']) {
+  constructor(socket: Socket, peer: string, config: ServerConfig, rateExempt: boolean) {
     this.socket = socket;
     this.peer = peer;
-    this.#trace = trace;
+    this.#trace = config.trace;
+    this.#maxOutputBytes = config.maxOutputBytes;
+    this.#rate = new RateLimiter(rateExempt ? Number.POSITIVE_INFINITY : config.maxMessagesPerSecond);
+    this.lastActivity = Date.now();
   }
 
   send(bytes: Buffer): void {
+    if (this.closing !== undefined) return;
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', bytes));
-    if (!this.socket.write(bytes) && !this.socket.isPaused()) {
-      this.socket.pause();
-      this.socket.once('drain', () => this.socket.resume());
+    if (this.socket.write(bytes) || this.socket.isPaused()) {
+      if (this.socket.writableLength > this.#maxOutputBytes) this.drop('output-limit');
+      return;
     }
+    this.socket.pause();
+    this.stalledSince = Date.now();
+    this.socket.once('drain', this.#onDrain);
   }
 
+  readonly #onDrain = (): void => {
+    this.stalledSince = 0;
+    if (this.closing === undefined) this.socket.resume();
+  };
+
   /** Sends a last message and closes our side once it is flushed. */
-  sendAndClose(bytes: Buffer): void {
+  sendAndClose(bytes: Buffer, reason: CloseReason): void {
+    if (this.closing !== undefined) return;
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', bytes));
+    this.closing = reason;
     this.socket.end(bytes);
+  }
+
+  /** Closes our side once what was sent so far is flushed. */
+  end(reason: CloseReason): void {
+    if (this.closing !== undefined) return;
+    this.closing = reason;
+    this.socket.end();
+  }
+
+  /** Ends the connection at once, with nothing more sent: the peer is not reading anyway. */
+  drop(reason: CloseReason): void {
+    this.closing ??= reason;
+    this.socket.destroy();
+  }
+
+  /** Counts one incoming message against the per-connection rate limit. */
+  admit(): Admission {
+    return this.#rate.admit(this.lastActivity);
   }
 
   traceIncoming(bytes: Buffer): void {
@@ -43,6 +102,25 @@ export class Wire {
 /** What each dialect implements: bytes in, replies out through the wire. */
 export interface Session {
   receive(chunk: Buffer): void;
+  /**
+   * Sends `error` in this dialect. With `close`, the connection ends after it (idle timeout,
+   * persistent flooding); without, the peer may go on.
+   */
+  fail(error: ProtocolError, close: CloseReason | undefined): void;
+  /**
+   * The server is going down: answer what already arrived, then say goodbye in this dialect
+   * (room players with their resume token and when to come back) and end the connection.
+   */
+  shutdown(): void;
   /** The connection is gone; release timers and state. */
   close(): void;
+}
+
+/**
+ * Answers a message the rate limiter turned away, in the session's dialect: an error, and the
+ * connection closed once the excess has persisted.
+ */
+export function refuseExcess(session: Session, admission: Exclude<Admission, 'ok'>, limit: number): void {
+  const error = new ProtocolError('E_RATE_LIMITED', `Too many messages: the limit is ${limit} per second; slow down`);
+  session.fail(error, admission === 'close' ? 'rate-limit' : undefined);
 }

@@ -1,0 +1,39 @@
+import type { Socket } from 'node:net';
+import { detectDialect } from '../protocol/detect.js';
+import type { ProtocolError } from '../protocol/errors.js';
+import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
+import { plainErrorLine } from '../protocol/plain.js';
+import { RETRY_AFTER_MS } from '../protocol/shutdown.js';
+
+/**
+ * Turns a connection away with one line it can read. The server never speaks first, so the
+ * refusal waits for the peer's first bytes and answers in their dialect: an error object to
+ * JSON, a 503 to HTTP, an `Error: …` line to everything else (the chapter's client prints it
+ * as it is). A peer that says nothing within `timeoutMs` is closed without a word.
+ */
+export function refuse(socket: Socket, error: ProtocolError, timeoutMs: number): void {
+  socket.on('error', () => {});
+  // Kept after the refusal is sent too: a peer that never closes its side does not hold the socket.
+  socket.setTimeout(timeoutMs, () => socket.destroy());
+  socket.once('end', () => socket.end());
+  socket.once('data', (chunk: Buffer) => {
+    socket.pause();
+    socket.end(refusalBytes(chunk, error));
+  });
+}
+
+export function refusalBytes(first: Buffer, error: ProtocolError): Buffer {
+  switch (detectDialect(first)) {
+    case 'json':
+      return Buffer.from(`${encodeServerMessage(errorMessage(error.code, error.message))}\n`);
+    case 'http': {
+      const body = `${error.message}\n`;
+      return Buffer.from(
+        'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+          `Retry-After: ${RETRY_AFTER_MS / 1000}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    default:
+      return plainErrorLine(error.message);
+  }
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import { WebSocket } from 'ws';
+import { exchange, open } from './helpers/raw-client.js';
+import { finished, runGuess, waitForLine } from './helpers/process.js';
+import { startServer } from './helpers/server.js';
+import { TcpClient } from './helpers/tcp-client.js';
+
+/** Every test here talks to a real process or socket: none may hang the suite. */
+const BOUNDED = { timeout: 15_000 };
+
+const GOODBYE = 'The server is shutting down; come back in a minute';
+
+describe('graceful drain', () => {
+  it('answers what arrived, says goodbye in every dialect, and exits 0', BOUNDED, async () => {
+    const server = await startServer(['--seed', '3', '--trace']);
+    const plain = await open(server.port);
+    const classic = await open(server.port);
+    const json = await open(server.port);
+    const http = await open(server.port);
+    const silent = await open(server.port);
+    const received = [plain, classic, json, http, silent].map((socket) => exchange(socket));
+    // Each dialect decided and answered once before the signal (the classic one by its silence).
+    const seen = Promise.all([plain, classic, json].map((socket) => once(socket, 'data')));
+    plain.write('50\n');
+    classic.write('50');
+    json.write('{"type":"hello"}\n');
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+    const frames: string[] = [];
+    ws.on('message', (data: Buffer) => frames.push(data.toString()));
+    const wsClosed = once(ws, 'close');
+    await once(ws, 'open');
+    const wsAnswered = once(ws, 'message');
+    ws.send('{"type":"hello"}');
+    const httpAnswered = once(http, 'data');
+    http.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    await Promise.all([seen, wsAnswered, httpAnswered]);
+    const exited = finished(server.child);
+    server.child.kill('SIGTERM');
+    const [p, c, j, h, s] = await Promise.all(received);
+    const exit = await exited;
+    assert.equal(exit.code, 0);
+    assert.match(p?.toString() ?? '', new RegExp(`^(Too small!|Too big!|Exactly! You win!)\\nError: ${GOODBYE}\\n$`));
+    assert.match(c?.toString() ?? '', new RegExp(`^(Too small!|Too big!|Exactly! You win!)${GOODBYE}$`));
+    // A JSON player gets its token back with the goodbye, to resume with.
+    const lines = (j?.toString().trim().split('\n') ?? []).map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(lines.at(0)?.type, 'welcome');
+    assert.deepEqual(lines.at(-1), { type: 'shutdown', message: GOODBYE, retryAfterMs: 60_000, token: lines.at(0)?.token });
+    // A keep-alive connection with its request answered is simply closed.
+    assert.match(h?.toString() ?? '', /^HTTP\/1\.1 200 OK\r\n/);
+    const [code] = (await wsClosed) as [number];
+    assert.equal(code, 1000);
+    const welcome = JSON.parse(frames[0] ?? '') as Record<string, unknown>;
+    assert.equal(typeof welcome.token, 'string');
+    assert.deepEqual(JSON.parse(frames.at(-1) ?? ''), { type: 'shutdown', message: GOODBYE, retryAfterMs: 60_000, token: welcome.token });
+    assert.equal(s?.length, 0);
+    assert.match(server.output(), /"msg":"Shutting down"/);
+  });
+
+  it('answers a classic guess still waiting for silence before the goodbye', BOUNDED, async () => {
+    const server = await startServer(['--seed', '3', '--trace']);
+    const classic = await open(server.port);
+    const first = once(classic, 'data');
+    classic.write('50');
+    await first;
+    const received = exchange(classic);
+    const arrived = waitForLine(server.child.stderr, (line) => line.includes('──"25"──▶'));
+    classic.write('25');
+    await arrived;
+    server.child.kill('SIGTERM');
+    assert.match((await received).toString(), new RegExp(`^(Too small!|Too big!|Exactly! You win!)${GOODBYE}$`));
+  });
+
+  it('cuts off clients that do not close by --shutdown-timeout-ms, and still exits 0', BOUNDED, async () => {
+    const server = await startServer(['--shutdown-timeout-ms', '300']);
+    const stubborn = await open(server.port, true);
+    let received = '';
+    stubborn.setEncoding('utf8').on('data', (text: string) => (received += text));
+    // It never closes its side: only the server's deadline ends the connection.
+    const ended = once(stubborn, 'end');
+    const answered = once(stubborn, 'data');
+    stubborn.write('50\n');
+    await answered;
+    const started = Date.now();
+    const exited = finished(server.child);
+    server.child.kill('SIGINT');
+    const exit = await exited;
+    const took = Date.now() - started;
+    assert.equal(exit.code, 0);
+    assert.ok(took >= 250, `exited after ${took} ms, before the deadline`);
+    assert.ok(took < 4_000, `exited after ${took} ms, long past the 300 ms deadline`);
+    await ended;
+    assert.match(received, new RegExp(`Error: ${GOODBYE}\\n$`));
+    assert.match(server.output(), /"msg":"Shutdown deadline passed; closing the remaining connections"/);
+    stubborn.destroy();
+  });
+
+  it('exits at once on a second signal', BOUNDED, async () => {
+    const server = await startServer(['--shutdown-timeout-ms', '600000']);
+    const stubborn = await TcpClient.connect(server.port);
+    stubborn.socket.allowHalfOpen = true;
+    assert.match(await stubborn.ask('50'), /^Too|^Exactly/);
+    const exited = finished(server.child);
+    server.child.kill('SIGTERM');
+    assert.equal(await stubborn.nextLine(), `Error: ${GOODBYE}`);
+    server.child.kill('SIGTERM');
+    const exit = await exited;
+    assert.equal(exit.code, 143);
+    stubborn.close();
+  });
+});
+
+describe('errors people see', () => {
+  it('port in use: one line that says what to do, exit 1', BOUNDED, async () => {
+    const server = await startServer();
+    try {
+      const result = await runGuess(['serve', '--port', String(server.port)]);
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, `guess: port ${server.port} is in use — is another server running? Try --port\n`);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('an address this machine does not have: one line, exit 1', BOUNDED, async () => {
+    const result = await runGuess(['serve', '--port', '0', '--host', '192.0.2.1']);
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, 'guess: cannot listen on 192.0.2.1: this machine has no such address — try --host 127.0.0.1 or --host 0.0.0.0\n');
+  });
+
+  it('a bad limit: one line naming the flag, exit 2', BOUNDED, async () => {
+    const zero = await runGuess(['serve', '--max-connections', '0']);
+    assert.equal(zero.code, 2);
+    assert.equal(zero.stderr, 'guess: --max-connections must be a positive integer, got 0\n');
+    const word = await runGuess(['serve', '--idle-timeout-ms', 'soon']);
+    assert.equal(word.code, 2);
+    assert.equal(word.stderr, "guess: --idle-timeout-ms must be an integer, got 'soon'\n");
+  });
+});
