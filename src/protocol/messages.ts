@@ -13,7 +13,7 @@ import { ERRORS, type ErrorCode } from './errors.js';
 export const PROTOCOL_VERSION = 1;
 
 /** Longest player name, in characters, after trimming; longer names are cut. */
-export const MAX_NAME_LENGTH = 24;
+export const MAX_NAME_LENGTH = 32;
 
 const Integerish = v.number();
 

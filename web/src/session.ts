@@ -210,25 +210,21 @@ export class Session {
         }));
         return;
       case 'round_end': {
-        const { secret, salt, commitment } = message as { secret: number | null; salt: string | null; commitment: string | null };
-        // A round can end before any secret was chosen (the picker left): nothing to reveal then.
-        const reveal = secret === null || salt === null || commitment === null ? undefined : { secret, salt, verified: undefined, how: '' };
+        const reveal = { secret: message.secret, salt: message.salt, verified: undefined, how: '' };
         const winner = message.winner === null ? 'Nobody won this round.' : message.winner.id === state.me.id ? 'You win!' : `${message.winner.name} wins!`;
         this.#updateRoom(
           (room) => ({
             phase: 'over',
             winner: message.winner ?? undefined,
-            commitment: commitment ?? undefined,
+            commitment: message.commitment,
             reveal,
             seats: withScores(room.seats, message.standings, room.mode),
           }),
-          { notice: reveal === undefined ? winner : `${winner} The secret was ${reveal.secret}.` },
+          { notice: `${winner} The secret was ${message.secret}.` },
         );
-        if (reveal !== undefined && commitment !== null) {
-          void verifyCommitment(commitment, `${reveal.secret}${reveal.salt}`).then(({ ok, how }) => {
-            this.#updateRoom((room) => (room.reveal?.salt === reveal.salt ? { reveal: { ...reveal, verified: ok, how } } : {}));
-          });
-        }
+        void verifyCommitment(message.commitment, `${message.secret}${message.salt}`).then(({ ok, how }) => {
+          this.#updateRoom((room) => (room.reveal?.salt === message.salt ? { reveal: { ...reveal, verified: ok, how } } : {}));
+        });
         return;
       }
       case 'left':

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ANNOUNCE, binarySearch, launchBrowser, noBrowser, openPlayer, waitForText } from './helpers/browser.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+
+const RANGE = { min: 1, max: 100 };
+
+describe('playing in the browser', { skip: noBrowser }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let base: string;
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+
+  async function createRoom(page: Page, name: string, mode: 'race' | 'pick'): Promise<{ code: string; link: string }> {
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: `Create ${mode} room` }).click();
+    const code = await waitForText(page, '[data-testid="room-code"]', /^[A-Z0-9]{4,}$/);
+    const link = (await page.getByTestId('room-link').textContent()) ?? '';
+    return { code, link };
+  }
+
+  async function joinByLink(page: Page, link: string, code: string, name: string): Promise<void> {
+    await page.goto(link);
+    assert.equal(await waitForText(page, '[data-testid="room-code"]', /./), code, 'the joiner sees the room code');
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: 'Join room' }).click();
+    await page.getByLabel('Your guess').waitFor();
+  }
+
+  it('plays a whole solo game from / with one click, announcing each answer', async () => {
+    const { page, errors } = await openPlayer(browser, `${base}/`);
+    await page.getByRole('button', { name: 'Play solo' }).click();
+    const field = page.getByLabel('Your guess');
+    await field.waitFor();
+    assert.equal(await page.locator('input[name="guess"]:focus').count(), 1, 'the guess field has the focus');
+    await field.fill('abc');
+    await field.press('Enter');
+    await waitForText(page, ANNOUNCE, /not a whole number/);
+    const guesses = await binarySearch(page, RANGE);
+    assert.ok(guesses.length <= 7);
+    await waitForText(page, ANNOUNCE, /You win! The secret was \d+\./);
+    assert.deepEqual(errors, [], 'a normal game leaves the console clean');
+    await page.context().close();
+  });
+
+  it('races two tabs through a shared link, with live progress and a rematch', async () => {
+    const ada = await openPlayer(browser, `${base}/`);
+    const bob = await openPlayer(browser, `${base}/`);
+    const { code, link } = await createRoom(ada.page, 'Ada', 'race');
+    assert.equal(link, `${base}/r/${code}`);
+    assert.equal(new URL(ada.page.url()).pathname, `/r/${code}`);
+    await joinByLink(bob.page, link, code, 'Bob');
+    await waitForText(ada.page, '[data-testid="players"]', /Bob/);
+    await ada.page.getByRole('button', { name: 'Start round' }).click();
+    await waitForText(bob.page, '[data-testid="round-status"]', /Guess a number from 1 to 100/);
+    await bob.page.getByLabel('Your guess').fill('1');
+    await bob.page.getByLabel('Your guess').press('Enter');
+    await waitForText(ada.page, '[data-player]:nth-child(2)', /Bob.*1 guess/);
+    const guesses = await binarySearch(ada.page, RANGE);
+    await waitForText(bob.page, '[data-testid="round-status"]', /Ada wins/);
+    await waitForText(bob.page, '[data-testid="players"]', new RegExp(`Ada.*${guesses.length} guess`));
+    await bob.page.getByRole('button', { name: 'Rematch' }).click();
+    await waitForText(ada.page, ANNOUNCE, /Round 2/);
+    await waitForText(bob.page, '[data-testid="attempts"]', /^0$/);
+    assert.deepEqual([...ada.errors, ...bob.errors], []);
+    await Promise.all([ada.page.context().close(), bob.page.context().close()]);
+  });
+
+  it('plays a pick round and shows the commitment verified by Web Crypto', async () => {
+    const ada = await openPlayer(browser, `${base}/`);
+    const bob = await openPlayer(browser, `${base}/`);
+    const { code } = await createRoom(ada.page, 'Ada', 'pick');
+    await bob.page.getByLabel('Your name').fill('Bob');
+    await bob.page.getByLabel('Room code').fill(code.toLowerCase());
+    await bob.page.getByRole('button', { name: 'Join room' }).click();
+    await waitForText(ada.page, '[data-testid="players"]', /Bob/);
+    await ada.page.getByRole('button', { name: 'Start round' }).click();
+    const secret = ada.page.getByLabel('Secret number for the others');
+    await secret.fill('73');
+    await secret.press('Enter');
+    await waitForText(bob.page, '.commitment', /^[0-9a-f]{64}$/);
+    const guesses = await binarySearch(bob.page, RANGE);
+    assert.equal(guesses.at(-1), 73);
+    const verdict = await waitForText(bob.page, '[data-testid="verdict"]', /verified|NOT/);
+    assert.match(verdict, /Secret 73, salt [0-9a-f]+: commitment verified \(SHA-256 by Web Crypto\)\./);
+    assert.deepEqual([...ada.errors, ...bob.errors], []);
+    await Promise.all([ada.page.context().close(), bob.page.context().close()]);
+  });
+
+  it('resumes the game after a reload in the middle of it', async () => {
+    const { page, errors } = await openPlayer(browser, `${base}/`);
+    await page.getByRole('button', { name: 'Play solo' }).click();
+    const field = page.getByLabel('Your guess');
+    for (const value of [1, 2]) {
+      await field.fill(String(value));
+      await field.press('Enter');
+      await waitForText(page, '[data-testid="attempts"]', new RegExp(`^${value}$`));
+    }
+    await page.reload();
+    await waitForText(page, '[data-testid="attempts"]', /^2$/);
+    assert.equal(await page.locator('[data-testid="history"] li').count(), 2);
+    await page.getByLabel('Your guess').fill('3');
+    await page.getByLabel('Your guess').press('Enter');
+    await waitForText(page, '[data-testid="attempts"]', /^3$/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('shows a name made of markup as plain text', async () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const ada = await openPlayer(browser, `${base}/`);
+    const bob = await openPlayer(browser, `${base}/`);
+    let dialogs = 0;
+    for (const page of [ada.page, bob.page]) page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs++));
+    const { code, link } = await createRoom(ada.page, evil, 'race');
+    await joinByLink(bob.page, link, code, 'Bob');
+    const names = await bob.page.locator('[data-testid="players"] .name').allTextContents();
+    assert.deepEqual(names, [evil, 'Bob']);
+    assert.equal(await bob.page.locator('[data-testid="players"] img').count(), 0);
+    assert.equal(dialogs, 0);
+    await Promise.all([ada.page.context().close(), bob.page.context().close()]);
+  });
+});
