@@ -23,6 +23,11 @@ export async function serve(args: ParsedArgs): Promise<number> {
         host: stringFlag(values, 'host'),
         port: portFlag(values),
         maxLineBytes: intFlag(values, 'max-line-bytes'),
+        rooms: definedOnly({
+          seatHoldMs: intFlag(values, 'seat-hold-ms'),
+          pickTimeoutMs: intFlag(values, 'pick-timeout-ms'),
+          botDelayMs: intFlag(values, 'bot-delay-ms'),
+        }),
         allowedOrigins: stringFlag(values, 'allow-origin')?.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
         ...limitFlags(values),
       }),

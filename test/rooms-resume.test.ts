@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { JsonClient } from './helpers/json-client.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+
+describe('a dropped connection loses nothing', { timeout: 60_000 }, () => {
+  let server: RunningServer;
+  const clients: JsonClient[] = [];
+  const track = (client: JsonClient): JsonClient => {
+    clients.push(client);
+    return client;
+  };
+
+  before(async () => {
+    server = await startServer(['--seed', '5']);
+  });
+  after(async () => {
+    for (const client of clients) client.close();
+    await server.stop();
+  });
+
+  async function raceOfTwo(): Promise<{ ada: JsonClient; bob: JsonClient; code: string }> {
+    const ada = track(await JsonClient.hello(server.port, 'Ada'));
+    const bob = track(await JsonClient.hello(server.port, 'Bob'));
+    const { code } = await ada.ask({ type: 'create', mode: 'race', min: 1, max: 1000 }, 'room');
+    await bob.ask({ type: 'join', code }, 'room');
+    ada.send({ type: 'start' });
+    await Promise.all([ada.next('round_start'), bob.next('round_start')]);
+    return { ada, bob, code };
+  }
+
+  it('keeps the seat, replays what was missed on resume, and tells the others of the drop and the return', async () => {
+    const { ada, bob } = await raceOfTwo();
+    const first = await ada.ask({ type: 'guess', value: 1 }, 'result');
+    assert.equal(first.attempts, 1);
+    ada.tcp.socket.resetAndDestroy();
+    const dropped = await bob.next('presence');
+    assert.deepEqual([dropped.event, dropped.player], ['dropped', ada.player]);
+    const missed = await bob.ask({ type: 'guess', value: 2 }, 'result');
+
+    const again = track(await JsonClient.connect(server.port));
+    again.send({ type: 'resume', token: ada.token });
+    const welcome = await again.nextAny();
+    assert.ok(welcome.type === 'welcome');
+    assert.deepEqual([welcome.resumed, welcome.player, welcome.missed], [true, ada.player, 1]);
+    const replayed = await again.nextAny();
+    assert.ok(replayed.type === 'progress');
+    assert.deepEqual([replayed.player, replayed.value, replayed.attempts], [bob.player, 2, missed.attempts]);
+    const room = await again.nextAny();
+    assert.ok(room.type === 'room');
+    assert.equal(room.state, 'playing');
+    assert.deepEqual(room.history, [{ value: 1, outcome: first.outcome }]);
+    assert.equal(room.players.find((p) => p.id === ada.player)?.attempts, 1);
+    const returned = await bob.next('presence');
+    assert.deepEqual([returned.event, returned.player], ['returned', ada.player]);
+    assert.equal((await again.ask({ type: 'guess', value: 3 }, 'result')).attempts, 2, 'attempts continue across resume');
+  });
+
+  it('takes the seat over when resume arrives before the server noticed the reset', async () => {
+    const { ada, bob, code } = await raceOfTwo();
+    await ada.ask({ type: 'guess', value: 1 }, 'result');
+    const oldPort = ada.tcp.socket.localPort;
+    const again = track(await JsonClient.connect(server.port));
+    ada.tcp.socket.resetAndDestroy();
+    again.send({ type: 'resume', token: ada.token });
+    const welcome = await again.next('welcome');
+    assert.equal(welcome.resumed, true);
+    assert.equal((await again.next('room')).history.length, 1);
+    // Once the server has seen the old connection close, the seat must still be the new one's.
+    await server.waitFor(new RegExp(`"peer":"127\\.0\\.0\\.1:${oldPort}"[^\\n]*"msg":"Disconnected"|"msg":"Disconnected"[^\\n]*"peer":"127\\.0\\.0\\.1:${oldPort}"`));
+    const watcher = track(await JsonClient.hello(server.port, 'Watcher'));
+    const seen = await watcher.ask({ type: 'join', code, as: 'spectator' }, 'room');
+    assert.equal(seen.players.find((p) => p.id === ada.player)?.connected, true);
+    assert.equal((await again.ask({ type: 'guess', value: 2 }, 'result')).attempts, 2);
+    assert.ok(!bob.received.some((m) => m.type === 'presence' && m.event === 'left'));
+  });
+});
