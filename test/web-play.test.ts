@@ -114,6 +114,31 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     await page.context().close();
   });
 
+  it('hands a seat between two tabs only when the player asks, never to and fro by itself', async () => {
+    const first = await openPlayer(browser, `${base}/`);
+    await first.page.getByRole('button', { name: 'Play solo' }).click();
+    await first.page.getByLabel('Your guess').fill('1');
+    await first.page.getByLabel('Your guess').press('Enter');
+    await waitForText(first.page, '[data-testid="attempts"]', /^1$/);
+    // A duplicated tab starts with a copy of the first tab's sessionStorage, token included.
+    const token = String(await first.page.evaluate('sessionStorage.getItem("guess.token")'));
+    const context = await browser.newContext();
+    await context.addInitScript(`sessionStorage.setItem("guess.token", ${JSON.stringify(token)})`);
+    const second = await context.newPage();
+    await second.goto(`${base}/`);
+    await waitForText(second, '[data-testid="attempts"]', /^1$/);
+    await first.page.getByRole('button', { name: 'Play in this tab' }).waitFor();
+    assert.equal(await second.getByRole('button', { name: 'Play in this tab' }).isVisible(), false);
+    await first.page.getByRole('button', { name: 'Play in this tab' }).click();
+    await second.getByRole('button', { name: 'Play in this tab' }).waitFor();
+    await waitForText(first.page, '#status', /^Connected$/);
+    await first.page.getByLabel('Your guess').fill('2');
+    await first.page.getByLabel('Your guess').press('Enter');
+    await waitForText(first.page, '[data-testid="attempts"]', /^2$/);
+    assert.deepEqual(first.errors, []);
+    await Promise.all([first.page.context().close(), context.close()]);
+  });
+
   it('shows a name made of markup as plain text', async () => {
     const evil = '<img src=x onerror=alert(1)>';
     const ada = await openPlayer(browser, `${base}/`);

@@ -28,6 +28,7 @@ export const ERRORS = {
   E_IDLE_TIMEOUT: 'Closed after a long silence; connect again to play',
   E_SHUTTING_DOWN: 'The server is shutting down; come back in a minute',
   E_TOO_MANY_ROOMS: 'The server has as many rooms as it may hold; join one, or try again later',
+  E_RESUMED_ELSEWHERE: 'Your seat was resumed on another connection; this one is closed',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -70,6 +70,9 @@ export class JsonPeer implements HubPeer {
 
   supersede(): void {
     this.#player = undefined;
+    // Said, not just done: a client that reconnects by itself must not take the seat straight
+    // back (two browser tabs sharing a token would pass it to and fro for ever).
+    this.#refuse('E_RESUMED_ELSEWHERE');
     this.#out.end();
   }
 

@@ -7,6 +7,8 @@ import { Session } from './session.js';
 const app = byId('app', HTMLElement);
 const status = byId('status', HTMLElement);
 const problem = byId('problem', HTMLElement);
+const here = byId('here', HTMLButtonElement);
+here.addEventListener('click', () => session.playHere());
 
 const NAME_KEY = 'guess.name';
 let state: AppState = initialState(location.pathname, localStorage.getItem(NAME_KEY) ?? '');
@@ -22,6 +24,7 @@ function draw(): void {
   status.textContent = state.linkDetail;
   status.classList.toggle('down', state.link !== 'open');
   if (problem.textContent !== state.error) problem.textContent = state.error;
+  here.hidden = !state.elsewhere;
   if (state.screen !== drawn) {
     drawn = state.screen;
     game = undefined;

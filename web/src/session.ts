@@ -44,6 +44,12 @@ export class Session {
     this.#flush();
   }
 
+  /** Takes the seat back from the tab that resumed it. */
+  playHere(): void {
+    this.#update({ elsewhere: false, error: '' });
+    this.#link?.retryNow();
+  }
+
   playSolo(): void {
     this.#request({ type: 'create', mode: 'solo' });
   }
@@ -239,7 +245,16 @@ export class Session {
           notice: message.type === 'closed' ? `Room ${message.code} closed: ${message.reason}` : '',
         });
         return;
+      case 'shutdown':
+        // The link reconnects by itself and resumes with the same token once the server is back.
+        this.#update({ notice: message.message });
+        return;
       case 'error':
+        if (message.code === 'E_RESUMED_ELSEWHERE') {
+          this.#link?.stop();
+          this.#update({ elsewhere: true, error: 'This game is now open in another tab or window.' });
+          return;
+        }
         if (this.#resuming) {
           // The seat is gone (it waited too long): start over, as a new player.
           this.#resuming = false;

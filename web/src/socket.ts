@@ -21,6 +21,7 @@ export class Link {
   #pause = FIRST_PAUSE_MS;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
+  #stopped = false;
 
   constructor(url: string, events: LinkEvents) {
     this.#url = url;
@@ -60,6 +61,10 @@ export class Link {
     socket.addEventListener('close', () => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
+      if (this.#stopped) {
+        this.#events.onState('reconnecting', 'Disconnected');
+        return;
+      }
       const wait = Math.round(this.#pause * (0.8 + Math.random() * 0.4));
       this.#pause = Math.min(this.#pause * 2, LONGEST_PAUSE_MS);
       this.#events.onState('reconnecting', `Connection lost. Reconnecting in ${(wait / 1000).toFixed(1)} s…`);
@@ -73,8 +78,15 @@ export class Link {
     return true;
   }
 
+  /** Stays disconnected once the current connection closes, until `retryNow`. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
   /** Reconnects now instead of waiting out the pause (the player asked to). */
   retryNow(): void {
+    this.#stopped = false;
     if (this.#socket !== undefined) return;
     clearTimeout(this.#timer);
     this.connect();

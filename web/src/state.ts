@@ -47,6 +47,8 @@ export interface AppState {
   readonly attempts: number;
   readonly notice: string;
   readonly error: string;
+  /** The seat was resumed in another tab: this one waits until the player takes it back. */
+  readonly elsewhere: boolean;
 }
 
 export const ROOM_LINK = /^\/r\/([A-Za-z0-9]{1,16})\/?$/;
@@ -64,5 +66,6 @@ export function initialState(path: string, name: string): AppState {
     attempts: 0,
     notice: '',
     error: '',
+    elsewhere: false,
   };
 }
