@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = fileURLToPath(new URL('../docs/img/web-client.png', import.meta.url));
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const server = spawn(process.execPath, ['bin/guess.js', 'serve', '--port', '0', '--seed', '4', '--log-level', 'silent'], { cwd: root });
+const server = spawn(process.execPath, ['bin/guess.js', 'serve', '--port', '0', '--seed', '11', '--log-level', 'silent'], { cwd: root });
 const lines = createInterface({ input: server.stdout });
 let port;
 for await (const line of lines) {
