@@ -142,6 +142,16 @@ describe('server dialects', { timeout: 30_000 }, () => {
       assert.equal(client.socket.closed, false);
     });
 
+    it('decodes a UTF-8 character that TCP split across reads', async () => {
+      const client = await connect();
+      const bytes = Buffer.from('{"type":"hello","name":"Zo\u00eb\u{1f600}"}\n');
+      // One byte per write: the two- and four-byte characters arrive in pieces.
+      for (const byte of bytes) client.send(Buffer.of(byte));
+      const welcome = JSON.parse(await client.nextLine()) as Record<string, unknown>;
+      assert.equal(welcome.type, 'welcome');
+      assert.equal(welcome.name, 'Zo\u00eb\u{1f600}');
+    });
+
     it('answers a JSON line over 1 KiB with an error object, then closes', async () => {
       const client = await connect();
       client.send(`{"pad":"${'x'.repeat(2000)}"}\n`);
