@@ -67,13 +67,34 @@ export const COMMANDS = {
   },
   join: {
     summary: 'play against a server, yours or a friend\u2019s',
-    usage: 'guess join [HOST[:PORT]] [--classic] [--trace]',
+    usage: 'guess join [HOST[:PORT]] [--room CODE [--spectate]] [--name N] [--classic] [--trace]',
     flags: {
+      room: { type: 'string', value: 'CODE', help: 'join a friend\u2019s room (guess host prints its code) instead of playing alone' },
+      spectate: { type: 'boolean', help: 'with --room: watch the room instead of playing' },
+      name: { type: 'string', value: 'N', help: 'the name others in the room see (default: your login name)' },
       classic: { type: 'boolean', help: 'speak the chapter\u2019s bare dialect (plays against guess-server.py)' },
       trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram (on stderr)' },
     },
     positionals: 1,
     details: 'HOST defaults to 127.0.0.1 and PORT to 65432. IPv6 addresses go in brackets: [::1]:65432.',
+  },
+  host: {
+    summary: 'create a room on a server and play in it with friends (or a bot)',
+    usage: 'guess host [HOST[:PORT]] [--mode race|pick] [--bot | --weak] [--min A --max B] [--name N] [--trace]',
+    flags: {
+      mode: { type: 'string', value: 'M', help: 'race: everyone guesses one secret, first to find it wins; pick: players take turns choosing the secret (default race)' },
+      bot: { type: 'boolean', help: 'add a computer player that plays by binary search' },
+      weak: { type: 'boolean', help: 'add a weaker computer player (random guesses within the hints)' },
+      min: { type: 'string', value: 'A', help: 'smallest possible secret (default: the server\u2019s, 1)' },
+      max: { type: 'string', value: 'B', help: 'largest possible secret (default: the server\u2019s, 100)' },
+      name: { type: 'string', value: 'N', help: 'the name others in the room see (default: your login name)' },
+      trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram (on stderr)' },
+    },
+    positionals: 1,
+    details:
+      'Prints the room code and the exact command your friend runs (guess join HOST:PORT --room CODE). ' +
+      'Press Enter to start a round once everyone is in; type numbers to guess; /quit to leave. ' +
+      'The server must be running (guess serve); for friends on other computers, start it with --host 0.0.0.0.',
   },
   help: {
     summary: 'describe every command, or one: guess help COMMAND',

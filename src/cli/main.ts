@@ -8,6 +8,7 @@ const RUNNERS: Readonly<Record<Exclude<CommandName, 'help'>, () => Promise<Runne
   play: async () => (await import('./play.js')).play,
   serve: async () => (await import('./serve.js')).serve,
   join: async () => (await import('./join.js')).join,
+  host: async () => (await import('./host.js')).host,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

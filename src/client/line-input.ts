@@ -1,4 +1,4 @@
-import { createInterface, type Interface } from 'node:readline';
+import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 
 /**
  * Lines typed (or piped) by the player, one at a time, with a prompt. End of input resolves
@@ -7,6 +7,7 @@ import { createInterface, type Interface } from 'node:readline';
 export class LineInput {
   readonly #rl: Interface;
   readonly #output: NodeJS.WritableStream;
+  readonly #terminal: boolean;
   readonly #queue: string[] = [];
   #waiter: ((line: string | undefined) => void) | undefined;
   #closed = false;
@@ -14,6 +15,7 @@ export class LineInput {
   constructor(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, onInterrupt: () => void) {
     this.#output = output;
     const terminal = (input as { isTTY?: boolean }).isTTY === true;
+    this.#terminal = terminal;
     this.#rl = createInterface({ input, output, terminal });
     this.#rl.on('line', (line) => {
       if (this.#waiter === undefined) this.#queue.push(line);
@@ -43,6 +45,22 @@ export class LineInput {
 
   print(text: string): void {
     this.#output.write(`${text}\n`);
+  }
+
+  /**
+   * Prints news that arrives while the player may be typing (another player's guess): on a
+   * terminal, the half-typed line is wiped, the news printed above it, and the prompt and what
+   * was typed redrawn with the cursor where it was, so nothing typed is lost or garbled.
+   */
+  notify(text: string): void {
+    if (!this.#terminal || this.#waiter === undefined) {
+      this.print(text);
+      return;
+    }
+    clearLine(this.#output, 0);
+    cursorTo(this.#output, 0);
+    this.#output.write(`${text}\n`);
+    this.#rl.prompt(true);
   }
 
   close(): void {

@@ -1,0 +1,19 @@
+import type { BotKind } from '../core/room-events.js';
+import { LineInput } from '../client/line-input.js';
+import { playRoom } from '../client/room-play.js';
+import { intFlag, parseAddress, UsageError, type ParsedArgs } from './args.js';
+import { DEFAULT_ADDRESS, playerName, traceFlag } from './join.js';
+import { exitOnInterrupt } from './process.js';
+
+/** `guess host`: creates a room on a server and plays in it. */
+export async function host(args: ParsedArgs): Promise<number> {
+  const { host, port } = parseAddress(args.positionals[0], DEFAULT_ADDRESS);
+  const mode = args.values.mode ?? 'race';
+  if (mode !== 'race' && mode !== 'pick') throw new UsageError(`--mode must be race or pick, got '${String(mode)}'`);
+  const min = intFlag(args.values, 'min');
+  const max = intFlag(args.values, 'max');
+  const bot: BotKind | undefined = args.values.weak === true ? 'weak' : args.values.bot === true ? 'binary' : undefined;
+  const create = { mode, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }), ...(bot === undefined ? {} : { bot }) } as const;
+  const input = new LineInput(process.stdin, process.stdout, exitOnInterrupt);
+  return playRoom({ host, port, name: playerName(args), trace: traceFlag(args), create }, input);
+}

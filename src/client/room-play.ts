@@ -1,0 +1,112 @@
+import { networkInterfaces } from 'node:os';
+import { SENTENCES } from '../core/game.js';
+import { parseGuess } from '../core/guess.js';
+import type { BotKind, Mode, Role } from '../core/room-events.js';
+import type { ServerMessage } from '../protocol/messages.js';
+import type { ClientError } from './errors.js';
+import type { LineInput } from './line-input.js';
+import { RoomLink } from './room-link.js';
+import { describe, emptyView } from './room-view.js';
+
+export interface RoomPlan {
+  readonly host: string;
+  readonly port: number;
+  readonly name: string;
+  readonly trace: ((line: string) => void) | undefined;
+  /** Create a room (`guess host`), or join one (`guess join --room`). */
+  readonly create?: { readonly mode: Mode; readonly min?: number; readonly max?: number; readonly bot?: BotKind };
+  readonly join?: { readonly code: string; readonly as: Role };
+}
+
+export const ROOM_PROMPT = '> ';
+
+const HELP = 'Type a number to guess (or to pick, when it is your turn), Enter to start a round, /quit to leave.';
+
+/**
+ * A room game in the terminal: what others do is printed as it happens, above the line being
+ * typed; what the player types becomes guesses, picks, starts. Resolves the exit status.
+ */
+export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number> {
+  const view = emptyView();
+  let settle: (code: number) => void = () => undefined;
+  const over = new Promise<number>((resolve) => (settle = resolve));
+  const seen = { inRoom: false };
+
+  const onMessage = (message: ServerMessage): void => {
+    for (const line of describe(view, message)) input.notify(line);
+    if (message.type === 'welcome' && !message.resumed) {
+      if (plan.create !== undefined) link.send({ type: 'create', ...plan.create });
+      else if (plan.join !== undefined) link.send({ type: 'join', code: plan.join.code, as: plan.join.as });
+    } else if (message.type === 'room') {
+      if (!seen.inRoom && plan.create !== undefined) for (const line of invitation(plan, message.code)) input.notify(line);
+      if (!seen.inRoom) input.notify(HELP);
+      seen.inRoom = true;
+    } else if (message.type === 'error' && !seen.inRoom) {
+      settle(1);
+    } else if (message.type === 'left' || message.type === 'closed') {
+      settle(0);
+    }
+  };
+  const onGone = (error: ClientError): void => {
+    input.notify(`guess: ${error.message}`);
+    settle(1);
+  };
+
+  const link = await RoomLink.open(
+    { host: plan.host, port: plan.port, name: plan.name, trace: plan.trace },
+    {
+      message: onMessage,
+      reconnecting: (attempt, delayMs) => input.notify(`Connection lost; reconnecting in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})\u2026`),
+      gone: onGone,
+    },
+  );
+
+  const typing = (async () => {
+    for (;;) {
+      const line = await input.ask(ROOM_PROMPT);
+      if (line === undefined || /^\s*\/?(quit|leave|q)\s*$/i.test(line)) {
+        if (!seen.inRoom) settle(0);
+        link.send({ type: 'leave' });
+        return;
+      }
+      const text = line.trim();
+      if (text === '' || text === '/start' || text === 'start') {
+        if (view.state === 'waiting' || view.state === 'ended') link.send({ type: 'start' });
+        continue;
+      }
+      const guess = parseGuess(text);
+      if (!guess.ok) {
+        input.print(/^[+-]?[0-9]/.test(text) ? SENTENCES.notInteger : HELP);
+        continue;
+      }
+      const picking = view.state === 'picking' && view.picker === view.me;
+      link.send({ type: picking ? 'pick' : 'guess', value: guess.value });
+    }
+  })();
+
+  const code = await over;
+  link.close();
+  input.close();
+  await typing;
+  return code;
+}
+
+/** The exact command a friend runs, on this machine and from the local network. */
+function invitation(plan: RoomPlan, code: string): string[] {
+  const address = plan.host.includes(':') ? `[${plan.host}]:${plan.port}` : `${plan.host}:${plan.port}`;
+  const lines = [`Room code: ${code}`, `Your friend joins with:  npx guess join ${address} --room ${code}`];
+  if (plan.host === '127.0.0.1' || plan.host === 'localhost' || plan.host === '::1') {
+    const lan = lanAddress();
+    if (lan !== undefined) {
+      lines.push(`From another computer:   npx guess join ${lan}:${plan.port} --room ${code}   (the server must run with --host 0.0.0.0)`);
+    }
+  }
+  return lines;
+}
+
+function lanAddress(): string | undefined {
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { verifyCommitment } from '../core/commitment.js';
+import type { PlayerRef, RoomMessage, RoundEndMessage, Standing } from '../core/room-events.js';
+import type { ServerMessage } from '../protocol/messages.js';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** What the terminal remembers of its room between messages. */
+export interface RoomView {
+  me: string;
+  code: string | undefined;
+  mode: RoomMessage['mode'] | undefined;
+  min: number;
+  max: number;
+  /** The commitment of the round under way, to check against the reveal. */
+  commitment: string | undefined;
+  /** The player who picks now (pick mode), if any. */
+  picker: string | undefined;
+  state: RoomMessage['state'];
+}
+
+export function emptyView(): RoomView {
+  return { me: '', code: undefined, mode: undefined, min: 1, max: 100, commitment: undefined, picker: undefined, state: 'waiting' };
+}
+
+/**
+ * Whether the revealed secret and salt open the commitment sent at the round's start: the
+ * guesser's own check that the secret never changed.
+ */
+export function fairnessLine(commitment: string | undefined, end: RoundEndMessage): string {
+  if (commitment === undefined) return 'Fairness: no commitment was received for this round, so it cannot be checked.';
+  if (end.commitment !== commitment || !verifyCommitment(sha256, commitment, end.secret, end.salt)) {
+    return `WARNING: the revealed secret ${end.secret} does NOT match the commitment sent at the start of the round: the secret may have been changed!`;
+  }
+  return `Fair: sha256(${end.secret} \u2016 salt) matches the commitment sent at the start of the round.`;
+}
+
+/** Updates the view with one message and says what the player should read, if anything. */
+export function describe(view: RoomView, message: ServerMessage): string[] {
+  switch (message.type) {
+    case 'welcome':
+      view.me = message.player;
+      return message.resumed ? [`Back in the game (${message.missed ?? 0} missed message${message.missed === 1 ? '' : 's'} follow).`] : [];
+    case 'room':
+      view.code = message.code;
+      view.mode = message.mode;
+      view.min = message.min;
+      view.max = message.max;
+      view.state = message.state;
+      view.picker = message.picker ?? undefined;
+      view.commitment = message.commitment ?? view.commitment;
+      return [`Room ${message.code} (${message.mode}, ${message.min}\u2013${message.max}): ${message.players.map(seatLabel).join(', ')}${message.spectators > 0 ? ` + ${message.spectators} watching` : ''}.`];
+    case 'presence': {
+      const who = message.role === 'spectator' ? `${message.name} (watching)` : message.name;
+      const text = { joined: `${who} joined.`, left: `${who} left.`, dropped: `${who} lost the connection; the seat waits.`, returned: `${who} is back.` };
+      return [text[message.event]];
+    }
+    case 'picking':
+      view.state = 'picking';
+      view.picker = message.picker;
+      return message.picker === view.me
+        ? [`Round ${message.round}: your turn to pick the secret, ${message.min}\u2013${message.max} (${Math.round(message.timeoutMs / 1000)} s). Type it:`]
+        : [`Round ${message.round}: ${message.name} is picking the secret\u2026`];
+    case 'picked':
+      return [`You picked ${message.value}. The others are guessing.`];
+    case 'round_start':
+      view.state = 'playing';
+      view.commitment = message.commitment;
+      view.picker = message.picker ?? undefined;
+      view.min = message.min;
+      view.max = message.max;
+      return message.guessers.includes(view.me)
+        ? [`Round ${message.round}: guess the number between ${message.min} and ${message.max}! (commitment ${message.commitment.slice(0, 12)}\u2026)`]
+        : [`Round ${message.round} is on (commitment ${message.commitment.slice(0, 12)}\u2026).`];
+    case 'result':
+      return [`${message.message}  (${message.value}, guess ${message.attempts})`];
+    case 'progress':
+      return message.outcome === 'win'
+        ? [`  ${message.name} found it! (${message.attempts} ${plural(message.attempts, 'guess', 'guesses')})`]
+        : [`  ${message.name}: ${message.value ?? '?'} is too ${message.outcome === 'low' ? 'small' : 'big'} (${message.attempts} ${plural(message.attempts, 'guess', 'guesses')})`];
+    case 'round_end':
+      view.state = 'ended';
+      return [
+        `Round ${message.round} over: ${winnerText(message.winner, view.me)} The secret was ${message.secret}.`,
+        fairnessLine(view.commitment, message),
+        `Standings: ${message.standings.map(standing).join(' \u00b7 ')}`,
+        'Press Enter for another round, or type /quit to leave.',
+      ];
+    case 'left':
+      return [`You left room ${message.code}.`];
+    case 'closed':
+      return [`Room ${message.code} was closed: ${message.reason}`];
+    case 'shutdown':
+      return [`The server is stopping: ${message.message}`];
+    case 'error':
+      return [`Error: ${message.message}`];
+  }
+}
+
+function seatLabel(seat: RoomMessage['players'][number]): string {
+  return `${seat.name}${seat.bot ? ' (bot)' : ''}${seat.connected ? '' : ' (away)'}`;
+}
+
+function winnerText(winner: PlayerRef | null, me: string): string {
+  if (winner === null) return 'nobody won.';
+  return winner.id === me ? 'you win!' : `${winner.name} wins!`;
+}
+
+function standing(s: Standing): string {
+  return `${s.name} ${s.wins} ${plural(s.wins, 'win', 'wins')} (${s.guesses} ${plural(s.guesses, 'guess', 'guesses')})`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}

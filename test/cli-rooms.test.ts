@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { spawnRoomCli, searchInTerminal, type RoomCli } from './helpers/room-cli.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+
+describe('guess host and guess join --room', { timeout: 60_000 }, () => {
+  let server: RunningServer;
+  const running: RoomCli[] = [];
+  const spawn = (args: readonly string[]): RoomCli => {
+    const cli = spawnRoomCli(args);
+    running.push(cli);
+    return cli;
+  };
+
+  before(async () => {
+    server = await startServer(['--seed', '17']);
+  });
+  after(async () => {
+    for (const cli of running) cli.stop();
+    await server.stop();
+  });
+
+  /** Starts a host, reads the command it prints for the friend, and runs it. */
+  async function hostAndFriend(mode: string): Promise<{ ada: RoomCli; bob: RoomCli; code: string }> {
+    const ada = spawn(['host', `127.0.0.1:${server.port}`, '--mode', mode, '--name', 'Ada', '--min', '1', '--max', '100']);
+    const invitation = await ada.expect(/npx guess join (\S+) --room ([A-Z2-9]{5})\n/);
+    const [, address = '', code = ''] = /npx guess join (\S+) --room ([A-Z2-9]{5})/.exec(invitation) ?? [];
+    assert.equal(address, `127.0.0.1:${server.port}`);
+    const bob = spawn(['join', address, '--room', code, '--name', 'Bob']);
+    await bob.expect(new RegExp(`Room ${code} \\(${mode}, 1\u2013100\\): Ada, Bob\\.`));
+    await ada.expect(/Bob joined\./);
+    return { ada, bob, code };
+  }
+
+  async function quit(cli: RoomCli): Promise<number | null> {
+    const closed = once(cli.child, 'close');
+    cli.type('/quit');
+    const [code] = (await closed) as [number | null];
+    return code;
+  }
+
+  it('plays a race: the host starts, the friend sees every guess live, both see the winner and a verified commitment', async () => {
+    const { ada, bob } = await hostAndFriend('race');
+    ada.type('');
+    await Promise.all([ada.expect(/Round 1: guess the number between 1 and 100!/), bob.expect(/Round 1: guess the number between 1 and 100!/)]);
+    const guesses = await searchInTerminal(ada, 1, 100);
+    await bob.expect(/Ada: 50 is too (small|big) \(1 guess\)/);
+    await bob.expect(new RegExp(`Ada found it! \\(${guesses} guess`));
+    for (const [cli, winner] of [[ada, 'you win!'], [bob, 'Ada wins!']] as const) {
+      const end = await cli.expect(/Round 1 over: .*\n.*\n/);
+      assert.ok(end.includes(winner), end);
+      assert.match(end, /Fair: sha256\(\d+ \u2016 salt\) matches the commitment/);
+    }
+    assert.equal(await quit(bob), 0);
+    await ada.expect(/Bob left\./);
+    assert.equal(await quit(ada), 0);
+  });
+
+  it('plays pick: the host picks, the friend guesses and checks the reveal', async () => {
+    const { ada, bob } = await hostAndFriend('pick');
+    bob.type('');
+    await ada.expect(/your turn to pick the secret, 1\u2013100/);
+    await bob.expect(/Ada is picking the secret/);
+    ada.type('42');
+    await ada.expect(/You picked 42\./);
+    await bob.expect(/Round 1: guess the number between 1 and 100!/);
+    await searchInTerminal(bob, 1, 100);
+    const end = await bob.expect(/Round 1 over: you win! The secret was 42\.\n.*\n/);
+    assert.match(end, /Fair: sha256\(42 \u2016 salt\) matches/);
+    await ada.expect(/Round 1 over: Bob wins! The secret was 42\./);
+    ada.type('');
+    await bob.expect(/your turn to pick the secret/);
+    assert.equal(await quit(ada), 0);
+    assert.equal(await quit(bob), 0);
+  });
+
+  it('says which room code is unknown and exits 1', async () => {
+    const lost = spawn(['join', `127.0.0.1:${server.port}`, '--room', 'ZZZZZ', '--name', 'Lost']);
+    await lost.expect(/Error: No room has that code/);
+    const [code] = (await once(lost.child, 'close')) as [number | null];
+    assert.equal(code, 1);
+  });
+});
