@@ -8,7 +8,7 @@ import type { Command, Event } from './ipc.js';
 let load: Load | undefined;
 
 function send(event: Event): void {
-  process.send?.(event);
+  if (process.connected) process.send?.(event);
 }
 
 async function handle(command: Command): Promise<void> {
@@ -34,6 +34,12 @@ async function handle(command: Command): Promise<void> {
     }
   }
 }
+
+// The runner is gone (it finished, failed or was interrupted): so are we.
+process.on('disconnect', () => {
+  load?.close();
+  process.exit(0);
+});
 
 process.on('message', (command: Command) => {
   handle(command).catch((error: unknown) => {

@@ -17,7 +17,7 @@ import { aggregate, cellKey } from './aggregate.js';
 import { measureIdle, measureLoad, probe, type IdleResult, type LoadPlan, type LoadResult } from './measure.js';
 import { fileLimits } from './proc.js';
 import { markdown, verdicts, type Results } from './report.js';
-import { ROOT, startBaseline, startOurs, type ServerProcess } from './servers.js';
+import { killServers, ROOT, startBaseline, startOurs, type ServerProcess } from './servers.js';
 import { measureStartup } from './startup.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -287,6 +287,7 @@ function writeBenchmarks(table: string): void {
 
 const deadline = setTimeout(() => {
   log(`bench: FAILED: still running after ${DEADLINE_MS / 60_000} minutes`);
+  killServers();
   process.exit(1);
 }, DEADLINE_MS);
 deadline.unref();

@@ -49,8 +49,17 @@ export function startBaseline(options: ServerOptions): Promise<ServerProcess> {
   return startProcess('baseline', [BASELINE, '--port', '0', '--min', String(min), '--max', String(max)]);
 }
 
+const running = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kills every server still running, for a run that has to stop at once. */
+export function killServers(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 async function startProcess(name: ServerName, args: readonly string[]): Promise<ServerProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { cwd: ROOT });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let text = '';
   const keep = (chunk: string): void => {
     text = (text + chunk).slice(-4096);
