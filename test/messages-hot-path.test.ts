@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { SENTENCES } from '../src/core/game.js';
+import type { ResultMessage } from '../src/core/room-events.js';
+import { decodeClientMessage, encodeServerMessage } from '../src/protocol/messages.js';
+
+// The JSON dialect's hot path skips the generic code for guesses and results; these properties
+// hold it to exactly what the generic code does.
+describe('the JSON hot path', () => {
+  it('writes a result exactly as JSON.stringify would', () => {
+    const result = fc.record({
+      type: fc.constant('result' as const),
+      value: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(Number.MAX_SAFE_INTEGER, -0, 1e21, -1e300)),
+      outcome: fc.constantFrom('low' as const, 'high' as const, 'win' as const),
+      message: fc.oneof(fc.constantFrom(...Object.values(SENTENCES)), fc.string()),
+      attempts: fc.oneof(fc.nat(), fc.double()),
+    });
+    fc.assert(
+      fc.property(result, (message: ResultMessage) => {
+        assert.equal(encodeServerMessage(message), JSON.stringify(message));
+      }),
+    );
+  });
+
+  it('reads a guess as the schema does: an integer value, nothing else kept', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }), (value, extra) => {
+        const decoded = decodeClientMessage(JSON.stringify({ ...extra, type: 'guess', value }));
+        if (typeof value === 'number' && Number.isInteger(value)) {
+          assert.deepEqual(decoded, { ok: true, message: { type: 'guess', value } });
+        } else if (typeof value === 'number') {
+          assert.equal(decoded.ok ? 'ok' : decoded.error.code, 'E_NOT_INTEGER');
+        } else {
+          assert.equal(decoded.ok ? 'ok' : decoded.error.code, 'E_BAD_MESSAGE');
+        }
+      }),
+    );
+  });
+});
