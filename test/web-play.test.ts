@@ -51,6 +51,23 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     await page.context().close();
   });
 
+  it('plays by keyboard alone, from the first Tab', async () => {
+    const { page, errors } = await openPlayer(browser, `${base}/`);
+    await page.getByRole('button', { name: 'Play solo' }).waitFor();
+    let presses = 0;
+    while ((await page.locator('button:focus').textContent().catch(() => null)) !== 'Play solo' && presses < 5) {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('input[name="guess"]:focus').waitFor();
+    await page.keyboard.type('50');
+    await page.keyboard.press('Enter');
+    await waitForText(page, ANNOUNCE, /^50: (Too small!|Too big!|Exactly! You win!)/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('races two tabs through a shared link, with live progress and a rematch', async () => {
     const ada = await openPlayer(browser, `${base}/`);
     const bob = await openPlayer(browser, `${base}/`);
@@ -59,6 +76,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     assert.equal(new URL(ada.page.url()).pathname, `/r/${code}`);
     await joinByLink(bob.page, link, code, 'Bob');
     await waitForText(ada.page, '[data-testid="players"]', /Bob/);
+    assert.equal(await ada.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no sideways scrolling on a phone');
     await ada.page.getByRole('button', { name: 'Start round' }).click();
     await waitForText(bob.page, '[data-testid="round-status"]', /Guess a number from 1 to 100/);
     await bob.page.getByLabel('Your guess').fill('1');

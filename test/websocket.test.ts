@@ -20,10 +20,15 @@ function handshake(url: string, origin: string | undefined): Promise<{ status: n
 describe('the WebSocket endpoint', () => {
   let server: RunningServer;
   let open: RunningServer;
+  let strict: RunningServer;
   before(async () => {
-    [server, open] = await Promise.all([startServer(), startServer(['--allow-origin', 'http://friend.example, http://other.example:8080'])]);
+    [server, open, strict] = await Promise.all([
+      startServer(),
+      startServer(['--allow-origin', 'http://friend.example, http://other.example:8080']),
+      startServer(['--limit-loopback', '--max-messages-per-second', '5']),
+    ]);
   });
-  after(() => Promise.all([server.stop(), open.stop()]));
+  after(() => Promise.all([server.stop(), open.stop(), strict.stop()]));
 
   it('accepts the page this server served and programs without an Origin', async () => {
     const base = `ws://127.0.0.1:${server.port}/ws`;
@@ -47,6 +52,23 @@ describe('the WebSocket endpoint', () => {
 
   it('upgrades only /ws', async () => {
     assert.equal((await handshake(`ws://127.0.0.1:${server.port}/elsewhere`, undefined)).status, 404);
+  });
+
+  it('answers frames over the message rate with E_RATE_LIMITED, as TCP does', async () => {
+    const { socket } = await handshake(`ws://127.0.0.1:${strict.port}/ws`, undefined);
+    const replies: Array<{ type: string; code?: string }> = [];
+    const twenty = new Promise<void>((resolve) => {
+      socket.on('message', (data: Buffer) => {
+        replies.push(JSON.parse(data.toString('utf8')) as { type: string; code?: string });
+        if (replies.length === 20) resolve();
+      });
+    });
+    for (let i = 0; i < 20; i++) socket.send('{"type":"nonsense"}');
+    await twenty;
+    const limited = replies.filter((reply) => reply.code === 'E_RATE_LIMITED').length;
+    assert.ok(limited >= 15, `${limited} of 20 frames sent at once were over a limit of 5 per second`);
+    assert.equal(replies.filter((reply) => reply.code === 'E_UNKNOWN_TYPE').length, 20 - limited);
+    socket.close();
   });
 
   it('closes with 1009 on a frame longer than the message limit, as TCP closes on a long line', async () => {

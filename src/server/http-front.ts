@@ -2,9 +2,13 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ProtocolError } from '../protocol/errors.js';
+import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
+import { isLoopback } from './address.js';
 import type { ServerConfig } from './config.js';
 import { handleRequest, SECURITY_HEADERS, WEBSOCKET_PATH, type Routes } from './http-routes.js';
 import { originAllowed } from './origin.js';
+import { RateLimiter } from './rate-limit.js';
 
 /** How the WebSocket side sees one JSON session: text in, text out. */
 export interface TextSession {
@@ -69,7 +73,7 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
       );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, req, sessions, live));
+    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, req, config, sessions, live));
   });
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
@@ -99,8 +103,12 @@ function upgradeRefusal(req: IncomingMessage, allowed: readonly string[]): { sta
   return undefined;
 }
 
-function serveWebSocket(ws: WebSocket, req: IncomingMessage, sessions: TextSessionFactory, live: Set<TextSession>): void {
-  const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfig, sessions: TextSessionFactory, live: Set<TextSession>): void {
+  const address = req.socket.remoteAddress ?? '?';
+  const peer = `${address}:${req.socket.remotePort ?? '?'}`;
+  // The same per-connection message rate as a TCP connection's, with the same loopback exemption.
+  const limit = isLoopback(address) && !config.limitLoopback ? Number.POSITIVE_INFINITY : config.maxMessagesPerSecond;
+  const rate = new RateLimiter(limit);
   let unsent = 0;
   const sent = (): void => {
     unsent--;
@@ -119,6 +127,14 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, sessions: TextSessi
     },
   });
   ws.on('message', (data) => {
+    const admission = rate.admit(Date.now());
+    if (admission !== 'ok') {
+      const error = new ProtocolError('E_RATE_LIMITED', `Too many messages: the limit is ${limit} per second; slow down`);
+      ws.send(encodeServerMessage(errorMessage(error.code, error.message)));
+      // 1008: policy violation, the WebSocket's word for a peer that broke the rules.
+      if (admission === 'close') ws.close(1008, 'rate limit');
+      return;
+    }
     // The dialect is text: a binary frame is read as UTF-8, as a TCP line is.
     const text = Array.isArray(data)
       ? Buffer.concat(data).toString('utf8')

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { ProtocolError } from '../protocol/errors.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { Connection } from './connection.js';
+import { isLoopback } from './address.js';
 import { createHttpFront } from './http-front.js';
 import { Hub } from './hub.js';
 import { JsonPeer } from './json-peer.js';
@@ -142,9 +143,4 @@ export function createGameServer(options: ServerOptions): GameServer {
       await listening;
     },
   };
-}
-
-/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
-export function isLoopback(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }
