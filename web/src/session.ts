@@ -140,7 +140,7 @@ export class Session {
         sessionStorage.setItem(TOKEN_KEY, message.token);
         this.#resuming = false;
         this.#update({ me: { id: message.player, name: message.name } });
-        if (!message.resumed) this.#flush();
+        this.#flush();
         return;
       case 'room':
         this.#enterRoom(message);
