@@ -4,7 +4,8 @@ import type { RandomInt } from './random.js';
 import { rangeProblem } from './range.js';
 import { newRoomCode } from './room-code.js';
 import type { BotKind, Mode, PlayerId, PlayerRef, Role, RoomEvent, RoomMessage } from './room-events.js';
-import { Room, type RoomRefusal, type RoomRules } from './room.js';
+import { Room } from './room.js';
+import type { RoomRefusal, RoomRules } from './room-rules.js';
 
 export type LobbyRefusal = RoomRefusal | 'E_IN_ROOM' | 'E_NOT_IN_ROOM' | 'E_UNKNOWN_ROOM' | 'E_BAD_RANGE';
 

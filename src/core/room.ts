@@ -1,7 +1,8 @@
 import { Bot } from './bot.js';
-import { commit, newSalt, type Hash } from './commitment.js';
+import { commit, newSalt } from './commitment.js';
+import type { RoomDeps, RoomRefusal } from './room-rules.js';
+import { HISTORY_LIMIT, newSeat, seatView, type Seat, type Spectator } from './seat.js';
 import { SENTENCES, type Range } from './game.js';
-import type { RandomInt } from './random.js';
 import type {
   BotKind,
   HistoryEntry,
@@ -17,73 +18,6 @@ import type {
   SeatView,
   Standing,
 } from './room-events.js';
-
-/** Every way a room can refuse a request; each is a code of the wire's error registry. */
-export type RoomRefusal =
-  | 'E_ROOM_FULL'
-  | 'E_NO_ROUND'
-  | 'E_ROUND_RUNNING'
-  | 'E_NOT_ENOUGH_PLAYERS'
-  | 'E_NOT_YOUR_TURN'
-  | 'E_PICK_OUT_OF_RANGE';
-
-/** Limits and timings, in one place; the server fills them from its configuration. */
-export interface RoomRules {
-  /** Players per room, the creator included (a bot counts). */
-  readonly maxPlayers: number;
-  readonly maxSpectators: number;
-  /** How long a dropped player's seat waits for `resume`. */
-  readonly seatHoldMs: number;
-  /** How long the picker has to pick before the server draws the secret. */
-  readonly pickTimeoutMs: number;
-  /** Time between a bot's guesses. */
-  readonly botDelayMs: number;
-  /** How long a room with nobody in it stays open (its code may still be on its way to a friend). */
-  readonly emptyRoomMs: number;
-}
-
-export const DEFAULT_RULES: RoomRules = Object.freeze({
-  maxPlayers: 8,
-  maxSpectators: 32,
-  seatHoldMs: 60_000,
-  pickTimeoutMs: 60_000,
-  botDelayMs: 700,
-  emptyRoomMs: 60_000,
-});
-
-export interface RoomDeps {
-  readonly random: RandomInt;
-  readonly hash: Hash;
-  /** Hands one event to one member; the same object may go to several members. */
-  readonly deliver: (to: PlayerId, event: RoomEvent) => void;
-  readonly rules: RoomRules;
-}
-
-/** A room keeps at most this many of a player's guesses for the `room` snapshot. */
-const HISTORY_LIMIT = 100;
-
-interface Seat {
-  readonly id: PlayerId;
-  readonly name: string;
-  readonly seat: number;
-  readonly bot: Bot | undefined;
-  connected: boolean;
-  /** When a dropped seat is given up; undefined while connected. */
-  dropDeadline: number | undefined;
-  attempts: number;
-  found: boolean;
-  /** 1 for the first to find this round's secret, 2 for the next... */
-  foundOrder: number;
-  history: HistoryEntry[];
-  wins: number;
-  rounds: number;
-  guesses: number;
-}
-
-interface Spectator {
-  readonly id: PlayerId;
-  readonly name: string;
-}
 
 interface Secret {
   readonly value: number;
@@ -490,12 +424,4 @@ export class Room {
     }
     for (const id of this.#spectators.keys()) if (id !== except) this.#deps.deliver(id, event);
   }
-}
-
-function newSeat(id: PlayerId, name: string, seat: number, bot: Bot | undefined): Seat {
-  return { id, name, seat, bot, connected: true, dropDeadline: undefined, attempts: 0, found: false, foundOrder: 0, history: [], wins: 0, rounds: 0, guesses: 0 };
-}
-
-function seatView(s: Seat): SeatView {
-  return { id: s.id, name: s.name, seat: s.seat, bot: s.bot !== undefined, connected: s.connected, attempts: s.attempts, found: s.found };
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_RANGE, type Range } from '../core/game.js';
 import type { RandomInt } from '../core/random.js';
 import { rangeProblem } from '../core/range.js';
-import { DEFAULT_RULES, type RoomRules } from '../core/room.js';
+import { DEFAULT_RULES, type RoomRules } from '../core/room-rules.js';
 import { DEFAULT_WEB_ROOT } from './web-assets.js';
 
 /** The part of a pino logger the server uses; any logger of that shape will do. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Lobby } from '../../src/core/lobby.js';
 import { seededRandom } from '../../src/core/random.js';
 import type { PlayerId, RoomEvent } from '../../src/core/room-events.js';
-import { DEFAULT_RULES, type RoomRules } from '../../src/core/room.js';
+import { DEFAULT_RULES, type RoomRules } from '../../src/core/room-rules.js';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
