@@ -46,6 +46,7 @@ export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promis
       dialect: plan.dialect,
       conns: plan.conns,
       range: plan.range,
+      eager: true,
     });
     await generators.start();
     await delay(plan.warmupMs);

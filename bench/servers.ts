@@ -22,6 +22,8 @@ export interface ServerProcess {
 
 export interface ServerOptions {
   readonly range: Range;
+  /** Extra `guess serve` flags. */
+  readonly flags?: readonly string[];
   /** Extra node options for our server, e.g. --cpu-prof. */
   readonly nodeArgs?: readonly string[];
 }
@@ -41,6 +43,7 @@ export function startOurs(options: ServerOptions): Promise<ServerProcess> {
     '--max', String(max),
     '--log-level', 'warn',
     '--log-format', 'json',
+    ...(options.flags ?? []),
   ]);
 }
 

@@ -10,6 +10,8 @@ export interface Log {
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
   debug(fields: object, message: string): void;
+  /** pino's: lets a connection skip building log lines nobody will see. Absent means yes. */
+  isLevelEnabled?(level: 'info' | 'debug'): boolean;
 }
 
 export interface ServerConfig {

@@ -64,6 +64,16 @@ export function createGameServer(options: ServerOptions): GameServer {
     refuse(socket, error, config.firstMessageTimeoutMs);
   };
 
+  // One function for every connection's close, not a closure each. The socket keeps the address
+  // it was asked for at accept, so it still knows it here.
+  const closed = (connection: Connection): void => {
+    connections.delete(connection);
+    const address = connection.wire.socket.remoteAddress ?? '?';
+    const left = (perAddress.get(address) ?? 1) - 1;
+    if (left === 0) perAddress.delete(address);
+    else perAddress.set(address, left);
+  };
+
   const handleSocket = (socket: Socket): void => {
     if (stopping) {
       socket.destroy();
@@ -81,12 +91,7 @@ export function createGameServer(options: ServerOptions): GameServer {
       return;
     }
     perAddress.set(address, fromAddress + 1);
-    const connection = new Connection(socket, config, exempt, http.handleSocket, hub, () => {
-      connections.delete(connection);
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left === 0) perAddress.delete(address);
-      else perAddress.set(address, left);
-    });
+    const connection = new Connection(socket, config, exempt, http.handleSocket, hub, closed);
     connections.add(connection);
     bySocket.set(socket, connection);
   };

@@ -27,10 +27,10 @@ export type CloseReason =
  */
 export class Wire {
   readonly socket: Socket;
-  readonly peer: string;
+  #peer: string | undefined;
   readonly #trace: ServerConfig['trace'];
   readonly #maxOutputBytes: number;
-  readonly #rate: RateLimiter;
+  readonly #rate: RateLimiter | undefined;
   /** Accepted guesses, for the operator's log line at disconnect. */
   guesses = 0;
   /** When bytes last arrived (set once per chunk, never per message): idle checks and the rate window read it. */
@@ -42,13 +42,24 @@ export class Wire {
   /** Set once the server has decided to end the connection: nothing more is read or sent. */
   closing: CloseReason | undefined;
 
-  constructor(socket: Socket, peer: string, config: ServerConfig, rateExempt: boolean) {
+  constructor(socket: Socket, config: ServerConfig, rateExempt: boolean) {
     this.socket = socket;
-    this.peer = peer;
     this.#trace = config.trace;
+    // Traced lines name the peer up to the last one, after the socket has forgotten its address.
+    if (config.trace !== undefined) this.#peer = this.peer;
     this.#maxOutputBytes = config.maxOutputBytes;
-    this.#rate = new RateLimiter(rateExempt ? Number.POSITIVE_INFINITY : config.maxMessagesPerSecond);
+    // An exempt connection (loopback) gets no limiter at all: nothing to keep, nothing to count.
+    this.#rate = rateExempt ? undefined : new RateLimiter(config.maxMessagesPerSecond);
     this.lastActivity = Date.now();
+  }
+
+  /**
+   * `address:port`, worked out when first asked for and kept: a connection nobody logs or traces
+   * never builds it. Ask while the socket is open (afterwards Node no longer knows the address).
+   */
+  get peer(): string {
+    this.#peer ??= `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+    return this.#peer;
   }
 
   send(bytes: Buffer): void {
@@ -60,13 +71,14 @@ export class Wire {
     }
     this.socket.pause();
     this.stalledSince = Date.now();
-    this.socket.once('drain', this.#onDrain);
+    // A closure per stall, not a bound handler kept by every connection: stalls are rare.
+    this.socket.once('drain', () => this.#drained());
   }
 
-  readonly #onDrain = (): void => {
+  #drained(): void {
     this.stalledSince = 0;
     if (this.closing === undefined) this.socket.resume();
-  };
+  }
 
   /** Sends a last message and closes our side once it is flushed. */
   sendAndClose(bytes: Buffer, reason: CloseReason): void {
@@ -91,7 +103,7 @@ export class Wire {
 
   /** Counts one incoming message against the per-connection rate limit. */
   admit(): Admission {
-    return this.#rate.admit(this.lastActivity);
+    return this.#rate === undefined ? 'ok' : this.#rate.admit(this.lastActivity);
   }
 
   traceIncoming(bytes: Buffer): void {
