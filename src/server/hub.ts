@@ -115,7 +115,7 @@ export class Hub {
     const alarm = this.#alarms.get(room);
     if (alarm !== undefined && alarm.at === at) return;
     if (alarm !== undefined) clearTimeout(alarm.timer);
-    if (at === undefined || !this.lobby.rooms.has(room.code)) {
+    if (at === undefined || this.lobby.rooms.get(room.code) !== room) {
       this.#alarms.delete(room);
       return;
     }
