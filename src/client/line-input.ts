@@ -1,4 +1,5 @@
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
+import { LineCap, MAX_LINE_CHARS } from './line-cap.js';
 
 /**
  * Lines typed (or piped) by the player, one at a time, with a prompt. End of input resolves
@@ -16,12 +17,24 @@ export class LineInput {
     this.#output = output;
     const terminal = (input as { isTTY?: boolean }).isTTY === true;
     this.#terminal = terminal;
-    this.#rl = createInterface({ input, output, terminal });
+    const cap = terminal ? new LineCap(input as NodeJS.ReadStream) : undefined;
+    if (cap !== undefined) input.pipe(cap);
+    this.#rl = createInterface({ input: cap ?? input, output, terminal });
     this.#rl.on('line', (line) => {
+      if (cap?.takeOverflow() === true || line.length > MAX_LINE_CHARS) {
+        this.print(`That line is too long for a guess (over ${MAX_LINE_CHARS} characters). Try again...`);
+        this.#rl.prompt(true);
+        return;
+      }
       if (this.#waiter === undefined) this.#queue.push(line);
       else this.#take(line);
     });
     this.#rl.on('close', () => {
+      if (cap !== undefined) {
+        // readline paused the filter; the terminal itself must stop too, or it keeps the process alive.
+        input.unpipe(cap);
+        input.pause();
+      }
       this.#closed = true;
       this.#take(undefined);
     });
