@@ -14,13 +14,18 @@ const BACKSPACE = 0x08;
  * `MAX_LINE_CHARS` this drops printable characters before readline sees them (control bytes
  * such as Enter, Ctrl-C and Backspace still pass) and remembers that the line overflowed.
  */
+/** The part of a TTY stream the filter passes on. */
+export interface RawModeTerminal {
+  setRawMode(mode: boolean): unknown;
+}
+
 export class LineCap extends Transform {
   readonly isTTY = true;
-  readonly #terminal: NodeJS.ReadStream;
+  readonly #terminal: RawModeTerminal;
   #chars = 0;
   #overflowed = false;
 
-  constructor(terminal: NodeJS.ReadStream) {
+  constructor(terminal: RawModeTerminal) {
     super();
     this.#terminal = terminal;
   }

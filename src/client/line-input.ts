@@ -1,5 +1,5 @@
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
-import { LineCap, MAX_LINE_CHARS } from './line-cap.js';
+import { LineCap, MAX_LINE_CHARS, type RawModeTerminal } from './line-cap.js';
 
 /**
  * Lines typed (or piped) by the player, one at a time, with a prompt. End of input resolves
@@ -17,7 +17,7 @@ export class LineInput {
     this.#output = output;
     const terminal = (input as { isTTY?: boolean }).isTTY === true;
     this.#terminal = terminal;
-    const cap = terminal ? new LineCap(input as NodeJS.ReadStream) : undefined;
+    const cap = terminal ? new LineCap(input as unknown as RawModeTerminal) : undefined;
     if (cap !== undefined) input.pipe(cap);
     this.#rl = createInterface({ input: cap ?? input, output, terminal });
     this.#rl.on('line', (line) => {
