@@ -77,6 +77,10 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     await joinByLink(bob.page, link, code, 'Bob');
     await waitForText(ada.page, '[data-testid="players"]', /Bob/);
     assert.equal(await ada.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no sideways scrolling on a phone');
+    await ada.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await ada.page.getByRole('button', { name: 'Copy link' }).click();
+    await waitForText(ada.page, ANNOUNCE, /Link copied/);
+    assert.equal(await ada.page.evaluate('navigator.clipboard.readText()'), link);
     await ada.page.getByRole('button', { name: 'Start round' }).click();
     await waitForText(bob.page, '[data-testid="round-status"]', /Guess a number from 1 to 100/);
     await bob.page.getByLabel('Your guess').fill('1');
@@ -155,6 +159,32 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     await waitForText(first.page, '[data-testid="attempts"]', /^2$/);
     assert.deepEqual(first.errors, []);
     await Promise.all([first.page.context().close(), context.close()]);
+  });
+
+  it('says when the server is gone, reconnects by itself, and starts over when the seat did not survive', async () => {
+    const own = await startServer();
+    const { page, errors } = await openPlayer(browser, `http://127.0.0.1:${own.port}/`);
+    await page.getByRole('button', { name: 'Play solo' }).click();
+    await page.getByLabel('Your guess').waitFor();
+    await own.stop();
+    await waitForText(page, '#status', /Reconnecting/);
+    assert.equal(await page.getByLabel('Your guess').isDisabled(), true, 'no guessing into a dead connection');
+    await waitForText(page, '[data-testid="round-status"]', /Disconnected/);
+    const again = await startServer(['--port', String(own.port)]);
+    try {
+      await waitForText(page, '#status', /^Connected$/);
+      // A restarted server has forgotten every seat: the page says so and offers a new game.
+      await waitForText(page, '#problem', /expired/);
+      await page.getByRole('button', { name: 'Play solo' }).click();
+      await page.getByLabel('Your guess').fill('50');
+      await page.getByLabel('Your guess').press('Enter');
+      await waitForText(page, '[data-testid="attempts"]', /^1$/);
+    } finally {
+      await again.stop();
+    }
+    // The browser logs failed WebSocket reconnections itself while the server is down; nothing else.
+    assert.deepEqual(errors.filter((error) => !/WebSocket connection to .* failed/.test(error)), []);
+    await page.context().close();
   });
 
   it('shows a name made of markup as plain text', async () => {

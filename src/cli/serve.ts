@@ -46,7 +46,9 @@ export async function serve(args: ParsedArgs): Promise<number> {
   }
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(`Listening on ${shown}:${address.port}\n`);
-  process.stdout.write(`Open in a browser:  http://${shown}:${address.port}/\n`);
+  // A browser cannot open the wildcard address itself; on this machine, loopback reaches it.
+  const local = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : shown;
+  process.stdout.write(`Open in a browser:  http://${local}:${address.port}/\n`);
   process.stdout.write(`Play from another terminal:  npx guess join ${shown}:${address.port}   (or: nc ${address.address} ${address.port})\n`);
   if (host === '0.0.0.0' || host === '::') {
     const lan = lanAddresses();

@@ -67,12 +67,34 @@ const actions: Actions = {
     history.pushState(null, '', '/');
   },
   copyLink: (text) => {
-    void navigator.clipboard.writeText(text).then(
+    void copyText(text).then(
       () => setState({ ...state, notice: 'Link copied.' }),
       () => setState({ ...state, notice: 'Could not copy: select the link and copy it yourself.' }),
     );
   },
 };
+
+/**
+ * The Clipboard API exists only in secure contexts (https, localhost); a friend's page on
+ * http://192.168.x.y falls back to the older copy command on a selected, off-screen field.
+ */
+async function copyText(text: string): Promise<void> {
+  const clipboard = (navigator as { clipboard?: Clipboard }).clipboard;
+  if (clipboard !== undefined) {
+    await clipboard.writeText(text);
+    return;
+  }
+  const field = document.createElement('textarea');
+  field.value = text;
+  field.setAttribute('readonly', '');
+  field.className = 'visually-hidden';
+  document.body.append(field);
+  field.select();
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the only copy there is outside a secure context
+  const copied = document.execCommand('copy');
+  field.remove();
+  if (!copied) throw new Error('copy refused');
+}
 
 function rememberName(name: string): void {
   if (name.trim() !== '') localStorage.setItem(NAME_KEY, name.trim());
