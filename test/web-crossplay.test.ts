@@ -49,7 +49,7 @@ describe('a browser and a terminal in one room', { skip: noBrowser }, () => {
     term.send(`${JSON.stringify({ type: 'start' })}\n`);
     await next(term, 'round_start');
     await waitForText(web.page, '[data-testid="round-status"]', /Guess a number/);
-    await web.page.getByLabel('Your guess').fill('100');
+    await web.page.getByLabel('Your guess').fill('101');
     await web.page.getByLabel('Your guess').press('Enter');
     const progress = await next(term, 'progress');
     assert.equal(progress.name, 'Wendy');

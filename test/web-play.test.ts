@@ -54,11 +54,9 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   it('plays by keyboard alone, from the first Tab', async () => {
     const { page, errors } = await openPlayer(browser, `${base}/`);
     await page.getByRole('button', { name: 'Play solo' }).waitFor();
-    let presses = 0;
-    while ((await page.locator('button:focus').textContent().catch(() => null)) !== 'Play solo' && presses < 5) {
-      await page.keyboard.press('Tab');
-      presses++;
-    }
+    const focused = async (): Promise<string> => String(await page.evaluate('document.activeElement?.textContent ?? ""'));
+    for (let presses = 0; presses < 5 && (await focused()) !== 'Play solo'; presses++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'Play solo', 'Tab reaches "Play solo" right after the page title');
     await page.keyboard.press('Enter');
     await page.locator('input[name="guess"]:focus').waitFor();
     await page.keyboard.type('50');
@@ -83,7 +81,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     assert.equal(await ada.page.evaluate('navigator.clipboard.readText()'), link);
     await ada.page.getByRole('button', { name: 'Start round' }).click();
     await waitForText(bob.page, '[data-testid="round-status"]', /Guess a number from 1 to 100/);
-    await bob.page.getByLabel('Your guess').fill('1');
+    await bob.page.getByLabel('Your guess').fill('0');
     await bob.page.getByLabel('Your guess').press('Enter');
     await waitForText(ada.page, '[data-player]:nth-child(2)', /Bob.*1 guess/);
     const guesses = await binarySearch(ada.page, RANGE);
@@ -121,15 +119,16 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     const { page, errors } = await openPlayer(browser, `${base}/`);
     await page.getByRole('button', { name: 'Play solo' }).click();
     const field = page.getByLabel('Your guess');
-    for (const value of [1, 2]) {
+    // Guesses below the range are always "Too small!" and still count: no round ends by luck.
+    for (const [attempts, value] of [[1, 0], [2, -1]] as const) {
       await field.fill(String(value));
       await field.press('Enter');
-      await waitForText(page, '[data-testid="attempts"]', new RegExp(`^${value}$`));
+      await waitForText(page, '[data-testid="attempts"]', new RegExp(`^${attempts}$`));
     }
     await page.reload();
     await waitForText(page, '[data-testid="attempts"]', /^2$/);
     assert.equal(await page.locator('[data-testid="history"] li').count(), 2);
-    await page.getByLabel('Your guess').fill('3');
+    await page.getByLabel('Your guess').fill('-2');
     await page.getByLabel('Your guess').press('Enter');
     await waitForText(page, '[data-testid="attempts"]', /^3$/);
     assert.deepEqual(errors, []);
@@ -139,7 +138,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   it('hands a seat between two tabs only when the player asks, never to and fro by itself', async () => {
     const first = await openPlayer(browser, `${base}/`);
     await first.page.getByRole('button', { name: 'Play solo' }).click();
-    await first.page.getByLabel('Your guess').fill('1');
+    await first.page.getByLabel('Your guess').fill('0');
     await first.page.getByLabel('Your guess').press('Enter');
     await waitForText(first.page, '[data-testid="attempts"]', /^1$/);
     // A duplicated tab starts with a copy of the first tab's sessionStorage, token included.
@@ -154,7 +153,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     await first.page.getByRole('button', { name: 'Play in this tab' }).click();
     await second.getByRole('button', { name: 'Play in this tab' }).waitFor();
     await waitForText(first.page, '#status', /^Connected$/);
-    await first.page.getByLabel('Your guess').fill('2');
+    await first.page.getByLabel('Your guess').fill('0');
     await first.page.getByLabel('Your guess').press('Enter');
     await waitForText(first.page, '[data-testid="attempts"]', /^2$/);
     assert.deepEqual(first.errors, []);
@@ -176,7 +175,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
       // A restarted server has forgotten every seat: the page says so and offers a new game.
       await waitForText(page, '#problem', /expired/);
       await page.getByRole('button', { name: 'Play solo' }).click();
-      await page.getByLabel('Your guess').fill('50');
+      await page.getByLabel('Your guess').fill('0');
       await page.getByLabel('Your guess').press('Enter');
       await waitForText(page, '[data-testid="attempts"]', /^1$/);
     } finally {
