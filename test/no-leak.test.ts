@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { JsonClient, type Message } from './helpers/json-client.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { describe, it } from 'node:test';
+import type { Message } from './helpers/json-client.js';
+import { roomServer } from './helpers/room-server.js';
 
 /** Numeric fields that say nothing about the secret (counts, positions, the range itself). */
 const HARMLESS_NUMBERS = new Set(['v', 'attempts', 'round', 'seat', 'maxPlayers', 'spectators', 'timeoutMs', 'missed', 'wins', 'rounds', 'guesses', 'min', 'max']);
@@ -33,21 +33,7 @@ function assertNoLeak(who: string, messages: readonly Message[], secret: number)
 }
 
 describe('the secret never reaches a guesser before the round ends', { timeout: 60_000 }, () => {
-  let server: RunningServer;
-  const clients: JsonClient[] = [];
-  const hello = async (name: string): Promise<JsonClient> => {
-    const client = await JsonClient.hello(server.port, name);
-    clients.push(client);
-    return client;
-  };
-
-  before(async () => {
-    server = await startServer(['--seed', '99', '--bot-delay-ms', '20']);
-  });
-  after(async () => {
-    for (const client of clients) client.close();
-    await server.stop();
-  });
+  const { hello } = roomServer(['--seed', '99', '--bot-delay-ms', '20']);
 
   it('in a race, with a bot and a spectator', async () => {
     const [ada, bob, eve] = await Promise.all([hello('Ada'), hello('Bob'), hello('Eve')]);

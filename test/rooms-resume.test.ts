@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { JsonClient } from './helpers/json-client.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { roomServer } from './helpers/room-server.js';
 
 describe('a dropped connection loses nothing', { timeout: 60_000 }, () => {
-  let server: RunningServer;
-  const clients: JsonClient[] = [];
-  const track = (client: JsonClient): JsonClient => {
-    clients.push(client);
-    return client;
-  };
-
-  before(async () => {
-    server = await startServer(['--seed', '5']);
-  });
-  after(async () => {
-    for (const client of clients) client.close();
-    await server.stop();
-  });
+  const { server, hello, connect } = roomServer(['--seed', '5']);
 
   async function raceOfTwo(): Promise<{ ada: JsonClient; bob: JsonClient; code: string }> {
-    const ada = track(await JsonClient.hello(server.port, 'Ada'));
-    const bob = track(await JsonClient.hello(server.port, 'Bob'));
+    const ada = await hello('Ada');
+    const bob = await hello('Bob');
     const { code } = await ada.ask({ type: 'create', mode: 'race', min: 1, max: 1000 }, 'room');
     await bob.ask({ type: 'join', code }, 'room');
     ada.send({ type: 'start' });
@@ -38,7 +25,7 @@ describe('a dropped connection loses nothing', { timeout: 60_000 }, () => {
     assert.deepEqual([dropped.event, dropped.player], ['dropped', ada.player]);
     const missed = await bob.ask({ type: 'guess', value: 2 }, 'result');
 
-    const again = track(await JsonClient.connect(server.port));
+    const again = await connect();
     again.send({ type: 'resume', token: ada.token });
     const welcome = await again.nextAny();
     assert.ok(welcome.type === 'welcome');
@@ -60,15 +47,15 @@ describe('a dropped connection loses nothing', { timeout: 60_000 }, () => {
     const { ada, bob, code } = await raceOfTwo();
     await ada.ask({ type: 'guess', value: 1 }, 'result');
     const oldPort = ada.tcp.socket.localPort;
-    const again = track(await JsonClient.connect(server.port));
+    const again = await connect();
     ada.tcp.socket.resetAndDestroy();
     again.send({ type: 'resume', token: ada.token });
     const welcome = await again.next('welcome');
     assert.equal(welcome.resumed, true);
     assert.equal((await again.next('room')).history.length, 1);
     // Once the server has seen the old connection close, the seat must still be the new one's.
-    await server.waitFor(new RegExp(`"peer":"127\\.0\\.0\\.1:${oldPort}"[^\\n]*"msg":"Disconnected"|"msg":"Disconnected"[^\\n]*"peer":"127\\.0\\.0\\.1:${oldPort}"`));
-    const watcher = track(await JsonClient.hello(server.port, 'Watcher'));
+    await server().waitFor(new RegExp(`"peer":"127\\.0\\.0\\.1:${oldPort}"[^\\n]*"msg":"Disconnected"|"msg":"Disconnected"[^\\n]*"peer":"127\\.0\\.0\\.1:${oldPort}"`));
+    const watcher = await hello('Watcher');
     const seen = await watcher.ask({ type: 'join', code, as: 'spectator' }, 'room');
     assert.equal(seen.players.find((p) => p.id === ada.player)?.connected, true);
     assert.equal((await again.ask({ type: 'guess', value: 2 }, 'result')).attempts, 2);

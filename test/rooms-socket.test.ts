@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { JsonClient, opens } from './helpers/json-client.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { roomServer } from './helpers/room-server.js';
 
 /** Full games over real sockets against a real `guess serve` process. */
 describe('rooms over JSON lines', { timeout: 60_000 }, () => {
-  let server: RunningServer;
-  const clients: JsonClient[] = [];
-  const hello = async (name: string): Promise<JsonClient> => {
-    const client = await JsonClient.hello(server.port, name);
-    clients.push(client);
-    return client;
-  };
-
-  before(async () => {
-    server = await startServer(['--seed', '11', '--bot-delay-ms', '5', '--pick-timeout-ms', '60000']);
-  });
-  after(async () => {
-    for (const client of clients) client.close();
-    await server.stop();
-  });
+  const { hello, connect } = roomServer(['--seed', '11', '--bot-delay-ms', '5', '--pick-timeout-ms', '60000']);
 
   /** Creates a room and seats the others in it; resolves its code. */
   async function room(host: JsonClient, others: readonly JsonClient[], create: object): Promise<string> {
@@ -102,8 +88,7 @@ describe('rooms over JSON lines', { timeout: 60_000 }, () => {
   });
 
   it('refuses what the rules forbid with error codes, and the connection stays usable', async () => {
-    const raw = await JsonClient.connect(server.port);
-    clients.push(raw);
+    const raw = await connect();
     assert.equal(await raw.refused({ type: 'guess', value: 1 }), 'E_HELLO_FIRST');
     assert.equal(await raw.refused({ type: 'resume', token: 'nope' }), 'E_UNKNOWN_TOKEN');
     await raw.ask({ type: 'hello', name: 'Raw' }, 'welcome');
