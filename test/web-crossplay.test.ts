@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { ANNOUNCE, binarySearch, launchBrowser, noBrowser, openPlayer, waitForText } from './helpers/browser.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { describe, it } from 'node:test';
+import { ANNOUNCE, binarySearch, browserAndServer, noBrowser, openPlayer, waitForText } from './helpers/browser.js';
 import { TcpClient } from './helpers/tcp-client.js';
 
 type Message = Record<string, unknown> & { type: string };
@@ -24,23 +22,13 @@ async function terminalPlayer(port: number, name: string): Promise<TcpClient> {
 }
 
 describe('a browser and a terminal in one room', { skip: noBrowser }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let base: string;
-  before(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    base = `http://127.0.0.1:${server.port}`;
-  });
-  after(async () => {
-    await browser.close();
-    await server.stop();
-  });
+  const fixture = browserAndServer();
 
   it('race: the terminal hosts, the browser joins by link and sees the terminal win', async () => {
-    const term = await terminalPlayer(server.port, 'Tess');
+    const term = await terminalPlayer(fixture.server.port, 'Tess');
     term.send(`${JSON.stringify({ type: 'create', mode: 'race' })}\n`);
     const code = String((await next(term, 'room')).code);
-    const web = await openPlayer(browser, `${base}/r/${code}`);
+    const web = await openPlayer(fixture.browser, `${fixture.base}/r/${code}`);
     await waitForText(web.page, '[data-testid="room-code"]', new RegExp(`^${code}$`));
     await web.page.getByLabel('Your name').fill('Wendy');
     await web.page.getByRole('button', { name: 'Join room' }).click();
@@ -71,11 +59,11 @@ describe('a browser and a terminal in one room', { skip: noBrowser }, () => {
   });
 
   it('pick: the browser picks, the terminal guesses and can open the commitment', async () => {
-    const web = await openPlayer(browser, `${base}/`);
+    const web = await openPlayer(fixture.browser, `${fixture.base}/`);
     await web.page.getByLabel('Your name').fill('Wendy');
     await web.page.getByRole('button', { name: 'Create pick room' }).click();
     const code = await waitForText(web.page, '[data-testid="room-code"]', /^[A-Z0-9]{4,}$/);
-    const term = await terminalPlayer(server.port, 'Tess');
+    const term = await terminalPlayer(fixture.server.port, 'Tess');
     term.send(`${JSON.stringify({ type: 'join', code })}\n`);
     await next(term, 'room');
     await waitForText(web.page, '[data-testid="players"]', /Tess/);
@@ -98,9 +86,9 @@ describe('a browser and a terminal in one room', { skip: noBrowser }, () => {
   });
 
   it('solo in the browser while a terminal plays solo on the same port', async () => {
-    const web = await openPlayer(browser, `${base}/`);
+    const web = await openPlayer(fixture.browser, `${fixture.base}/`);
     await web.page.getByRole('button', { name: 'Play solo' }).click();
-    const plain = await TcpClient.connect(server.port);
+    const plain = await TcpClient.connect(fixture.server.port);
     assert.match(await plain.ask('50'), /^(Too small!|Too big!|Exactly! You win!)$/);
     await binarySearch(web.page, { min: 1, max: 100 });
     plain.close();

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { ANNOUNCE, binarySearch, launchBrowser, noBrowser, openPlayer, waitForText } from './helpers/browser.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { ANNOUNCE, binarySearch, browserAndServer, noBrowser, openPlayer, waitForText } from './helpers/browser.js';
+import { startServer } from './helpers/server.js';
 
 const RANGE = { min: 1, max: 100 };
 
 describe('playing in the browser', { skip: noBrowser }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let base: string;
-  before(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    base = `http://127.0.0.1:${server.port}`;
-  });
-  after(async () => {
-    await browser.close();
-    await server.stop();
-  });
+  const fixture = browserAndServer();
 
   async function createRoom(page: Page, name: string, mode: 'race' | 'pick'): Promise<{ code: string; link: string }> {
     await page.getByLabel('Your name').fill(name);
@@ -36,7 +26,8 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   }
 
   it('plays a whole solo game from / with one click, announcing each answer', async () => {
-    const { page, errors } = await openPlayer(browser, `${base}/`);
+    const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`);
+    await page.getByRole('button', { name: 'Create race room' }).waitFor();
     await page.getByRole('button', { name: 'Play solo' }).click();
     const field = page.getByLabel('Your guess');
     await field.waitFor();
@@ -52,7 +43,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   });
 
   it('plays by keyboard alone, from the first Tab', async () => {
-    const { page, errors } = await openPlayer(browser, `${base}/`);
+    const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`);
     await page.getByRole('button', { name: 'Play solo' }).waitFor();
     const focused = async (): Promise<string> => String(await page.evaluate('document.activeElement?.textContent ?? ""'));
     for (let presses = 0; presses < 5 && (await focused()) !== 'Play solo'; presses++) await page.keyboard.press('Tab');
@@ -67,15 +58,15 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   });
 
   it('races two tabs through a shared link, with live progress and a rematch', async () => {
-    const ada = await openPlayer(browser, `${base}/`);
-    const bob = await openPlayer(browser, `${base}/`);
+    const ada = await openPlayer(fixture.browser, `${fixture.base}/`);
+    const bob = await openPlayer(fixture.browser, `${fixture.base}/`);
     const { code, link } = await createRoom(ada.page, 'Ada', 'race');
-    assert.equal(link, `${base}/r/${code}`);
+    assert.equal(link, `${fixture.base}/r/${code}`);
     assert.equal(new URL(ada.page.url()).pathname, `/r/${code}`);
     await joinByLink(bob.page, link, code, 'Bob');
     await waitForText(ada.page, '[data-testid="players"]', /Bob/);
     assert.equal(await ada.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no sideways scrolling on a phone');
-    await ada.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await ada.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fixture.base });
     await ada.page.getByRole('button', { name: 'Copy link' }).click();
     await waitForText(ada.page, ANNOUNCE, /Link copied/);
     assert.equal(await ada.page.evaluate('navigator.clipboard.readText()'), link);
@@ -95,8 +86,8 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   });
 
   it('plays a pick round and shows the commitment verified by Web Crypto', async () => {
-    const ada = await openPlayer(browser, `${base}/`);
-    const bob = await openPlayer(browser, `${base}/`);
+    const ada = await openPlayer(fixture.browser, `${fixture.base}/`);
+    const bob = await openPlayer(fixture.browser, `${fixture.base}/`);
     const { code } = await createRoom(ada.page, 'Ada', 'pick');
     await bob.page.getByLabel('Your name').fill('Bob');
     await bob.page.getByLabel('Room code').fill(code.toLowerCase());
@@ -116,7 +107,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   });
 
   it('resumes the game after a reload in the middle of it', async () => {
-    const { page, errors } = await openPlayer(browser, `${base}/`);
+    const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`);
     await page.getByRole('button', { name: 'Play solo' }).click();
     const field = page.getByLabel('Your guess');
     // Guesses below the range are always "Too small!" and still count: no round ends by luck.
@@ -136,17 +127,17 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   });
 
   it('hands a seat between two tabs only when the player asks, never to and fro by itself', async () => {
-    const first = await openPlayer(browser, `${base}/`);
+    const first = await openPlayer(fixture.browser, `${fixture.base}/`);
     await first.page.getByRole('button', { name: 'Play solo' }).click();
     await first.page.getByLabel('Your guess').fill('0');
     await first.page.getByLabel('Your guess').press('Enter');
     await waitForText(first.page, '[data-testid="attempts"]', /^1$/);
     // A duplicated tab starts with a copy of the first tab's sessionStorage, token included.
     const token = String(await first.page.evaluate('sessionStorage.getItem("guess.token")'));
-    const context = await browser.newContext();
+    const context = await fixture.browser.newContext();
     await context.addInitScript(`sessionStorage.setItem("guess.token", ${JSON.stringify(token)})`);
     const second = await context.newPage();
-    await second.goto(`${base}/`);
+    await second.goto(`${fixture.base}/`);
     await waitForText(second, '[data-testid="attempts"]', /^1$/);
     await first.page.getByRole('button', { name: 'Play in this tab' }).waitFor();
     assert.equal(await second.getByRole('button', { name: 'Play in this tab' }).isVisible(), false);
@@ -162,7 +153,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
 
   it('says when the server is gone, reconnects by itself, and starts over when the seat did not survive', async () => {
     const own = await startServer();
-    const { page, errors } = await openPlayer(browser, `http://127.0.0.1:${own.port}/`);
+    const { page, errors } = await openPlayer(fixture.browser, `http://127.0.0.1:${own.port}/`);
     await page.getByRole('button', { name: 'Play solo' }).click();
     await page.getByLabel('Your guess').waitFor();
     await own.stop();
@@ -188,8 +179,8 @@ describe('playing in the browser', { skip: noBrowser }, () => {
 
   it('shows a name made of markup as plain text', async () => {
     const evil = '<img src=x onerror=alert(1)>';
-    const ada = await openPlayer(browser, `${base}/`);
-    const bob = await openPlayer(browser, `${base}/`);
+    const ada = await openPlayer(fixture.browser, `${fixture.base}/`);
+    const bob = await openPlayer(fixture.browser, `${fixture.base}/`);
     let dialogs = 0;
     for (const page of [ada.page, bob.page]) page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs++));
     const { code, link } = await createRoom(ada.page, evil, 'race');

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from './server.js';
 
 /** Debian's Chromium; .ci/run installs it with apt-get when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -20,6 +22,44 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+export interface BrowserFixture {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** `http://127.0.0.1:PORT` of the server. */
+  readonly base: string;
+}
+
+/**
+ * For a describe block: a real `guess serve` and one headless browser, started together
+ * before its tests and stopped after them. Read the fields inside the tests.
+ */
+export function browserAndServer(args: readonly string[] = []): BrowserFixture {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(args), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the browser fixture is used before its before() hook ran');
+    return value;
+  };
+  return {
+    get server() {
+      return ready(server);
+    },
+    get browser() {
+      return ready(browser);
+    },
+    get base() {
+      return `http://127.0.0.1:${ready(server).port}`;
+    },
+  };
 }
 
 /** A new page in its own context, with every console error and uncaught exception collected. */
