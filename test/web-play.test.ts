@@ -85,6 +85,19 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     await Promise.all([ada.page.context().close(), bob.page.context().close()]);
   });
 
+  it('races the computer when asked to add one', async () => {
+    const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`);
+    await page.getByLabel('Your name').fill('Ada');
+    await page.getByLabel('Add a computer player').check();
+    await page.getByRole('button', { name: 'Create race room' }).click();
+    // The server's computer player joins as "Bot".
+    await waitForText(page, '[data-testid="players"] li:nth-child(2)', /Bot/);
+    await page.getByRole('button', { name: 'Start round' }).click();
+    await waitForText(page, '[data-testid="players"] li:nth-child(2)', /[1-9] guess/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('plays a pick round and shows the commitment verified by Web Crypto', async () => {
     const ada = await openPlayer(fixture.browser, `${fixture.base}/`);
     const bob = await openPlayer(fixture.browser, `${fixture.base}/`);

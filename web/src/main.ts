@@ -51,9 +51,9 @@ session.attach(link);
 
 const actions: Actions = {
   playSolo: () => session.playSolo(),
-  createRoom: (mode, name) => {
+  createRoom: (mode, name, bot) => {
     rememberName(name);
-    session.createRoom(mode, name);
+    session.createRoom(mode, name, bot);
   },
   joinRoom: (code, name) => {
     rememberName(name);

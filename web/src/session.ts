@@ -54,9 +54,9 @@ export class Session {
     this.#request({ type: 'create', mode: 'solo' });
   }
 
-  createRoom(mode: 'race' | 'pick', name: string): void {
+  createRoom(mode: 'race' | 'pick', name: string, bot: boolean): void {
     this.#rename(name);
-    this.#request({ type: 'create', mode });
+    this.#request(bot ? { type: 'create', mode, bot: 'binary' } : { type: 'create', mode });
   }
 
   joinRoom(code: string, name: string): void {

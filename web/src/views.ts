@@ -4,7 +4,7 @@ import type { AppState, RoomView, Seat } from './state.js';
 
 export interface Actions {
   readonly playSolo: () => void;
-  readonly createRoom: (mode: 'race' | 'pick', name: string) => void;
+  readonly createRoom: (mode: 'race' | 'pick', name: string, bot: boolean) => void;
   readonly joinRoom: (code: string, name: string) => void;
   readonly guess: (text: string) => void;
   readonly pick: (text: string) => void;
@@ -25,6 +25,7 @@ function field(label: string, attributes: Record<string, string | boolean>): { w
 /** The first screen: solo in one click, or a room with friends. */
 export function landingView(state: AppState, actions: Actions): HTMLElement {
   const name = field('Your name', { name: 'name', autocomplete: 'nickname', maxlength: '32', value: state.me.name });
+  const bot = h('input', { type: 'checkbox', id: nextId('bot'), name: 'bot' });
   const code = field('Room code', { name: 'code', autocapitalize: 'characters', autocomplete: 'off', maxlength: '16', spellcheck: false });
   const join = h('form', { class: 'join' }, code.wrap, h('button', { type: 'submit' }, 'Join room'));
   join.addEventListener('submit', (event) => {
@@ -41,9 +42,10 @@ export function landingView(state: AppState, actions: Actions): HTMLElement {
       h('h2', { id: 'friends-h' }, 'With friends'),
       name.wrap,
       h('div', { class: 'actions' },
-        button('Create race room', () => actions.createRoom('race', name.input.value), { class: 'primary' }),
-        button('Create pick room', () => actions.createRoom('pick', name.input.value)),
+        button('Create race room', () => actions.createRoom('race', name.input.value, bot.checked), { class: 'primary' }),
+        button('Create pick room', () => actions.createRoom('pick', name.input.value, bot.checked)),
       ),
+      h('p', { class: 'check' }, bot, h('label', { for: bot.id }, 'Add a computer player (it plays by binary search)')),
       h('p', { class: 'hint' }, 'Race: everyone hunts the same secret, first to find it wins. Pick: one player chooses the secret, the others guess; roles swap on rematch.'),
       join,
     ),
