@@ -28,7 +28,8 @@ describe('the JSON hot path', () => {
       fc.property(fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }), (value, extra) => {
         const decoded = decodeClientMessage(JSON.stringify({ ...extra, type: 'guess', value }));
         if (typeof value === 'number' && Number.isInteger(value)) {
-          assert.deepEqual(decoded, { ok: true, message: { type: 'guess', value } });
+          // JSON has no negative zero: -0 is written as 0 and read back as 0.
+          assert.deepEqual(decoded, { ok: true, message: { type: 'guess', value: value === 0 ? 0 : value } });
         } else if (typeof value === 'number') {
           assert.equal(decoded.ok ? 'ok' : decoded.error.code, 'E_NOT_INTEGER');
         } else {
