@@ -46,7 +46,6 @@ export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promis
       dialect: plan.dialect,
       conns: plan.conns,
       range: plan.range,
-      eager: true,
     });
     await generators.start();
     await delay(plan.warmupMs);
