@@ -13,11 +13,6 @@ export interface LoadOptions extends Target {
   readonly parallelConnects?: number;
   /** Attempts after the first for a connect that failed with a transient error. */
   readonly connectRetries?: number;
-  /**
-   * Each bot sends its first guess as soon as it is connected, as a real client does, rather than
-   * when start() is called (a server may close a connection that stays silent too long).
-   */
-  readonly eager?: boolean;
 }
 
 export interface ConnectReport {
@@ -75,8 +70,7 @@ export class Load {
 
   async connect(): Promise<ConnectReport> {
     const started = performance.now();
-    const { conns, parallelConnects = 200, connectRetries = 5, eager = false } = this.options;
-    if (eager) this.#running = true;
+    const { conns, parallelConnects = 200, connectRetries = 5 } = this.options;
     let next = 0;
     let failed = 0;
     let retries = 0;
@@ -89,7 +83,6 @@ export class Load {
           try {
             await player.open(this.options);
             this.#players.push(player);
-            if (eager) player.play();
             break;
           } catch (error) {
             const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -113,7 +106,7 @@ export class Load {
   start(): void {
     this.#running = true;
     this.mark();
-    for (const player of this.#players) if (!player.playing) player.play();
+    for (const player of this.#players) player.play();
   }
 
   /** Starts a new measuring window: replies and round trips before it are forgotten. */
@@ -167,7 +160,6 @@ class Player {
   #link: Link | undefined;
   #sentAt = 0;
   #done = false;
-  playing = false;
   replies = 0;
 
   constructor(load: Load, dialect: BotDialect, range: Range) {
@@ -185,7 +177,6 @@ class Player {
   }
 
   play(): void {
-    this.playing = true;
     this.#send();
   }
 
