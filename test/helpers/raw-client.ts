@@ -25,11 +25,19 @@ export async function open(port: number, halfOpen = false): Promise<Socket> {
 export async function exchange(socket: Socket, bytes?: string | Buffer, end = false): Promise<Buffer> {
   const parts: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => parts.push(chunk));
-  const closed = once(socket, 'close');
+  const closed = whenClosed(socket);
   if (bytes !== undefined) socket.write(bytes);
   if (end) socket.end();
   await closed;
   return Buffer.concat(parts);
+}
+
+/** Resolves once the socket has closed, however (a reset is an 'error' first: not a failure here). */
+export function whenClosed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.closed) resolve();
+    else socket.once('close', () => resolve());
+  });
 }
 
 /**
