@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createGameServer, type GameServer } from '../src/server/server.js';
 import { hostileChunks } from './helpers/fuzz.js';
-import { open } from './helpers/raw-client.js';
+import { open, whenClosed } from './helpers/raw-client.js';
 import { TcpClient } from './helpers/tcp-client.js';
 
 /**
@@ -31,7 +30,7 @@ describe('fuzzing the server over TCP', () => {
     await fc.assert(
       fc.asyncProperty(hostileChunks, ending, async (chunks, how) => {
         const socket = await open(port, how === 'wait');
-        const closed = once(socket, 'close');
+        const closed = whenClosed(socket);
         socket.resume();
         for (const chunk of chunks) {
           socket.write(chunk);
