@@ -53,10 +53,13 @@ const PING_EVERY_MS = 30_000;
  * first-message deadline stands in for it.
  */
 export function createHttpFront(config: ServerConfig, routes: Routes, sessions: TextSessionFactory, onHead?: (socket: Duplex) => void): HttpFront {
-  const http = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+  const http = createServer({ maxHeaderSize: 16 * 1024, keepAliveTimeout: Math.min(5_000, config.idleTimeoutMs) }, (req, res) => {
     onHead?.(req.socket);
     handleRequest(routes, req, res);
   });
+  // The idle deadline, for HTTP: a request whose body never comes does not hold its socket. (Node's
+  // requestTimeout needs a listening server; this one only takes sockets over. ws clears it on upgrade.)
+  http.setTimeout(config.idleTimeoutMs, (socket) => socket.destroy());
   // A frame is one message, so a frame may be as long as a line of the JSON dialect (maxWsPayloadBytes follows it).
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxWsPayloadBytes, perMessageDeflate: false });
   const live = new Set<TextSession>();
