@@ -30,6 +30,8 @@ describe('fuzzing the server over TCP', () => {
     await fc.assert(
       fc.asyncProperty(hostileChunks, ending, async (chunks, how) => {
         const socket = await open(port, how === 'wait');
+        // 'wait': the server's deadlines, or its own decision, end it; its FIN may come mid-way.
+        if (how === 'wait') socket.on('end', () => socket.destroy());
         const closed = whenClosed(socket);
         socket.resume();
         for (const chunk of chunks) {
@@ -39,8 +41,6 @@ describe('fuzzing the server over TCP', () => {
         }
         if (how === 'end') socket.end();
         else if (how === 'reset') socket.resetAndDestroy();
-        // 'wait': the server's deadlines, or its own decision, end it.
-        else socket.on('end', () => socket.destroy());
         await closed;
         const player = await TcpClient.connect(port);
         assert.equal(await player.ask('1'), 'Exactly! You win!');
