@@ -122,9 +122,8 @@ export function markdown(results: Results): string {
     `Command: \`${s.command}\`. Range ${s.range.min}..${s.range.max}; each cell: ${s.warmupMs} ms warm-up, then a ${s.windowMs} ms window; ` +
       `${s.reps} repetition${s.reps === 1 ? '' : 's'} (${s.repsAt10k} at 10,000 connections), interleaved; each row shows the median repetition, ` +
       'each ratio is the median of ratios paired within a repetition, errors are summed over all.',
-    'Our server runs as `guess serve --log-level warn --first-message-timeout-ms 120000 --max-rooms 50000 --seat-hold-ms 1000` ' +
-      '(at info it logs two lines per connection; the bots connect all their connections before any speaks, which can outlast the ' +
-      'default 10 s at 10,000; every JSON bot opens a solo room, and rooms outlive dropped players for the seat hold). ' +
+    'Our server runs as `guess serve --log-level warn --seat-hold-ms 1000` ' +
+      '(at info it logs two lines per connection; every JSON bot opens a solo room, and rooms outlive dropped players for the seat hold). ' +
       'Server and generators share the machine\'s cores; loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine).',
     '',
     '| dialect | conns | server | gen procs | guesses/s | ours / baseline | RTT p50 | p99 | p99.9 | server CPU | CPU per guess | server RSS | served | errors |',

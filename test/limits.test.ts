@@ -96,7 +96,8 @@ describe('message rate (--max-messages-per-second 5)', () => {
 
 describe('deadlines', () => {
   let server: RunningServer;
-  before(async () => (server = await startServer(['--first-message-timeout-ms', '150', '--idle-timeout-ms', '400'])));
+  // Loopback is exempt from the first-message deadline by default; --limit-loopback applies it here.
+  before(async () => (server = await startServer(['--first-message-timeout-ms', '150', '--idle-timeout-ms', '400', '--limit-loopback'])));
   after(() => server.stop());
 
   it('closes a connection that sends nothing, without a word (slowloris)', BOUNDED, async () => {

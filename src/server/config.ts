@@ -84,7 +84,7 @@ export const DEFAULTS = Object.freeze({
   maxOutputBytes: 4 * 1024 * 1024, // bytes: one 64 KiB read of empty lines yields 2.7 MB of replies
   writeTimeoutMs: 30_000, // ms: a reader that is merely slow drains well within it
   maxWsPayloadBytes: 1024, // bytes: a frame is one JSON message, so as long as a line (never less); ws's own default is 100 MiB
-  maxRooms: 10_000, // rooms: every benchmark connection in a room of its own still fits
+  maxRooms: 50_000, // rooms: 10,000 connections each in a room of its own, and again for the rooms of those who left, held for --seat-hold-ms
   shutdownTimeoutMs: 5_000, // ms: time for goodbyes to flush; a second signal skips it
   allowedOrigins: Object.freeze([]),
   webRoot: DEFAULT_WEB_ROOT,

@@ -26,6 +26,7 @@ export class Connection {
   readonly wire: Wire;
   readonly openedAt = Date.now();
   readonly #config: ServerConfig;
+  readonly #firstMessageTimeoutMs: number;
   readonly #http: HttpHandoff;
   readonly #hub: Hub;
   #dialect: Dialect | undefined;
@@ -45,6 +46,9 @@ export class Connection {
   constructor(socket: Socket, config: ServerConfig, rateExempt: boolean, http: HttpHandoff, hub: Hub, onClosed: (connection: Connection) => void) {
     this.wire = new Wire(socket, config, rateExempt);
     this.#config = config;
+    // Loopback (unless --limit-loopback) gets the idle deadline for its first message too: a test
+    // or benchmark may hold 10,000 silent connections open for longer than a slowloris deadline.
+    this.#firstMessageTimeoutMs = rateExempt ? config.idleTimeoutMs : config.firstMessageTimeoutMs;
     this.#http = http;
     this.#hub = hub;
     this.#onClosed = onClosed;
@@ -104,7 +108,8 @@ export class Connection {
   /** Enforces the deadlines; `now` is the sweep's clock. */
   check(now: number): void {
     const wire = this.wire;
-    const { writeTimeoutMs, firstMessageTimeoutMs, idleTimeoutMs } = this.#config;
+    const { writeTimeoutMs, idleTimeoutMs } = this.#config;
+    const firstMessageTimeoutMs = this.#firstMessageTimeoutMs;
     if (wire.closing !== undefined) {
       // A goodbye the peer never reads (or a FIN it never answers) does not hold the socket.
       if (this.#closingSince === 0) this.#closingSince = now;
