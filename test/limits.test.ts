@@ -80,6 +80,29 @@ describe('message rate (--max-messages-per-second 5)', () => {
     }
   });
 
+  it('closes a connection that stays over the limit', BOUNDED, async () => {
+    const server = await startServer(['--max-messages-per-second', '5', '--limit-loopback']);
+    try {
+      const client = await TcpClient.connect(server.port);
+      const closed = client.closed();
+      let refused = 0;
+      // Each batch goes out when the previous one is answered: a flood as fast as it is read,
+      // until the server gives up on it (the test's timeout bounds the loop if it never does).
+      for (let open = true; open; ) {
+        client.send('1\n'.repeat(8));
+        try {
+          for (let i = 0; i < 8; i++) if ((await client.nextLine()).startsWith('Error: Too many messages')) refused++;
+        } catch {
+          open = false;
+        }
+      }
+      await closed;
+      assert.ok(refused > 0);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('exempts loopback by default', BOUNDED, async () => {
     const server = await startServer(['--max-messages-per-second', '5']);
     try {
