@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isProtocolError } from '../src/protocol/errors.js';
 import { LineDecoder } from '../src/protocol/line-decoder.js';
+import { cut } from './helpers/fuzz.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
@@ -17,18 +18,6 @@ function decode(chunks: readonly Uint8Array[], maxLineBytes = 1024): { lines: st
   return { lines, failed };
 }
 
-/** Cuts `bytes` at the given offsets (sorted, deduplicated, clamped). */
-function cut(bytes: Uint8Array, offsets: readonly number[]): Uint8Array[] {
-  const points = [...new Set(offsets.map((o) => Math.min(o, bytes.length)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(start, point));
-    start = point;
-  }
-  chunks.push(bytes.subarray(start));
-  return chunks;
-}
 
 describe('LineDecoder', () => {
   it('splits lines at LF and drops a CR before it', () => {

@@ -39,14 +39,15 @@ export const hostileChunk = fc.oneof(
 export const hostileChunks = fc.array(hostileChunk, { maxLength: 12 });
 
 /** Cuts `bytes` at the given offsets (sorted, deduplicated, clamped). */
-export function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
+export function cut(bytes: Uint8Array, offsets: readonly number[]): Buffer[] {
   const points = [...new Set(offsets.map((o) => Math.min(o, bytes.length)))].sort((a, b) => a - b);
   const chunks: Buffer[] = [];
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let start = 0;
   for (const point of points) {
-    chunks.push(bytes.subarray(start, point));
+    chunks.push(buffer.subarray(start, point));
     start = point;
   }
-  chunks.push(bytes.subarray(start));
+  chunks.push(buffer.subarray(start));
   return chunks;
 }
