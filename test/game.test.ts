@@ -2,16 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SENTENCES, SoloGame, judge, newRound, sentenceOf } from '../src/core/game.js';
 import { seededRandom } from '../src/core/random.js';
-
-const fixed = (...values: number[]) => () => {
-  const value = values.shift();
-  if (value === undefined) throw new Error('fixed random ran out');
-  return value;
-};
+import { replay } from './helpers/replay.js';
 
 describe('judge', () => {
   it('answers with the chapter\u2019s sentences and counts attempts', () => {
-    let round = newRound({ min: 1, max: 100 }, fixed(42));
+    let round = newRound({ min: 1, max: 100 }, replay(42));
     const low = judge(round, 10);
     assert.equal(sentenceOf(low.outcome), 'Too small!');
     round = low.round;
@@ -24,7 +19,7 @@ describe('judge', () => {
   });
 
   it('answers out-of-range guesses truthfully and counts them', () => {
-    const round = newRound({ min: 1, max: 100 }, fixed(1));
+    const round = newRound({ min: 1, max: 100 }, replay(1));
     assert.equal(judge(round, 500).outcome.kind, 'high');
     assert.equal(judge(round, -5).outcome.kind, 'low');
     assert.equal(judge(round, Infinity).outcome.kind, 'high');
@@ -34,7 +29,7 @@ describe('judge', () => {
 
 describe('SoloGame', () => {
   it('starts a new round with a fresh secret on the guess after a win', () => {
-    const game = new SoloGame({ min: 1, max: 100 }, fixed(7, 8));
+    const game = new SoloGame({ min: 1, max: 100 }, replay(7, 8));
     assert.equal(game.guess(7).kind, 'win');
     assert.equal(game.round.secret, 7);
     assert.equal(game.guess(7).kind, 'low');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { replay } from './helpers/replay.js';
 import fc from 'fast-check';
 import { MAX_SPAN, seededRandom, uniformInt } from '../src/core/random.js';
 import { chooseRandom } from '../src/cli/random.js';
@@ -7,12 +8,6 @@ import { CHI_SQUARE_CRITICAL, chiSquareUniform, histogram } from './helpers/chi-
 
 const UINT32_MAX = 2 ** 32 - 1;
 
-/** A word source that replays the given 32-bit words. */
-const words = (...values: number[]) => () => {
-  const value = values.shift();
-  if (value === undefined) throw new Error('word source ran out');
-  return value;
-};
 
 describe('seededRandom', () => {
   it('pins its first outputs for seed 42', () => {
@@ -74,12 +69,12 @@ describe('seededRandom', () => {
 describe('uniformInt', () => {
   it('redraws words from the biased tail instead of folding them', () => {
     // For span 100 the last 2^32 mod 100 = 96 words are refused.
-    assert.equal(uniformInt(words(UINT32_MAX, 2 ** 32 - 96, 5), 1, 100), 6);
-    assert.equal(uniformInt(words(2 ** 32 - 97), 1, 100), 1 + ((2 ** 32 - 97) % 100));
+    assert.equal(uniformInt(replay(UINT32_MAX, 2 ** 32 - 96, 5), 1, 100), 6);
+    assert.equal(uniformInt(replay(2 ** 32 - 97), 1, 100), 1 + ((2 ** 32 - 97) % 100));
   });
 
   it('returns min when the range holds one value', () => {
-    assert.equal(uniformInt(words(123), 7, 7), 7);
+    assert.equal(uniformInt(replay(123), 7, 7), 7);
   });
 
   it('stays within [min, max] for any range and words', () => {
@@ -100,9 +95,9 @@ describe('uniformInt', () => {
   });
 
   it('refuses ranges it cannot draw from', () => {
-    assert.throws(() => uniformInt(words(0), 5, 4), RangeError);
-    assert.throws(() => uniformInt(words(0), 0, MAX_SPAN), RangeError);
-    assert.throws(() => uniformInt(words(0), 0.5, 4), RangeError);
+    assert.throws(() => uniformInt(replay(0), 5, 4), RangeError);
+    assert.throws(() => uniformInt(replay(0), 0, MAX_SPAN), RangeError);
+    assert.throws(() => uniformInt(replay(0), 0.5, 4), RangeError);
   });
 });
 

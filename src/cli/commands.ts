@@ -39,6 +39,8 @@ const LIMIT_FLAGS = {
   'shutdown-timeout-ms': { type: 'string', value: 'MS', help: `on SIGINT/SIGTERM, time for goodbyes before exit (default ${DEFAULTS.shutdownTimeoutMs})` },
 } as const satisfies Record<string, Flag>;
 
+const NAME_FLAG = { type: 'string', value: 'N', help: 'the name others in the room see (default: your login name)' } as const satisfies Flag;
+
 export const COMMANDS = {
   play: {
     summary: 'play alone in this terminal, no network',
@@ -71,7 +73,7 @@ export const COMMANDS = {
     flags: {
       room: { type: 'string', value: 'CODE', help: 'join a friend\u2019s room (guess host prints its code) instead of playing alone' },
       spectate: { type: 'boolean', help: 'with --room: watch the room instead of playing' },
-      name: { type: 'string', value: 'N', help: 'the name others in the room see (default: your login name)' },
+      name: NAME_FLAG,
       classic: { type: 'boolean', help: 'speak the chapter\u2019s bare dialect (plays against guess-server.py)' },
       trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram (on stderr)' },
     },
@@ -87,7 +89,7 @@ export const COMMANDS = {
       weak: { type: 'boolean', help: 'add a weaker computer player (random guesses within the hints)' },
       min: { type: 'string', value: 'A', help: 'smallest possible secret (default: the server\u2019s, 1)' },
       max: { type: 'string', value: 'B', help: 'largest possible secret (default: the server\u2019s, 100)' },
-      name: { type: 'string', value: 'N', help: 'the name others in the room see (default: your login name)' },
+      name: NAME_FLAG,
       trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram (on stderr)' },
     },
     positionals: 1,
