@@ -28,25 +28,14 @@ export interface Round {
   readonly won: boolean;
 }
 
-export function newRound(range: Range, random: RandomInt): Round {
-  return { range, secret: random(range.min, range.max), attempts: 0, won: false };
-}
-
 /**
- * Judges one guess. A guess outside the range is answered truthfully (`Too big!` above it,
- * `Too small!` below it), as the chapter's server does, and counts as an attempt.
+ * The rule, the whole of it: a guess below the secret is too small, above it too big. A guess
+ * outside the range is answered just as truthfully (`Too big!` above it, `Too small!` below it),
+ * as the chapter's server does, and counts as an attempt.
  */
-export function judge(round: Round, guess: number): { round: Round; outcome: Outcome } {
-  // Every guess a server judges comes through here: the next round is built field by field,
-  // which V8 does several times faster than an object spread.
-  const next = { range: round.range, secret: round.secret, attempts: round.attempts + 1, won: guess === round.secret };
-  if (guess < round.secret) return { round: next, outcome: LOW };
-  if (guess > round.secret) return { round: next, outcome: HIGH };
-  return { round: next, outcome: { kind: 'win', attempts: next.attempts } };
+export function compare(secret: number, guess: number): Outcome['kind'] {
+  return guess < secret ? 'low' : guess > secret ? 'high' : 'win';
 }
-
-const LOW: Outcome = Object.freeze({ kind: 'low' });
-const HIGH: Outcome = Object.freeze({ kind: 'high' });
 
 export function sentenceOf(outcome: Outcome): string {
   return SENTENCES[outcome.kind];
@@ -56,22 +45,36 @@ export function inRange(range: Range, value: number): boolean {
   return value >= range.min && value <= range.max;
 }
 
+const LOW: Outcome = Object.freeze({ kind: 'low' });
+const HIGH: Outcome = Object.freeze({ kind: 'high' });
+
 /**
  * One player's endless solo game: after a win, the next guess starts a new round with a fresh
  * secret. This is what a plain or classic connection plays, and what `guess play` runs.
+ *
+ * Every guess a plain or classic connection sends comes through `guess`, so the round's state
+ * changes in place and nothing is allocated but a win's outcome. An object made per guess would
+ * live until that connection's next guess; with thousands of connections that is long enough
+ * for V8 to start allocating it straight into the old generation ("pretenuring"), and every
+ * guess then cost about a microsecond more for the rest of the server's life (docs/BENCHMARKS.md).
  */
 export class SoloGame {
-  #round: Round;
+  readonly range: Range;
   readonly #random: RandomInt;
+  #secret: number;
+  #attempts = 0;
+  #won = false;
   #rounds = 1;
 
   constructor(range: Range, random: RandomInt) {
+    this.range = range;
     this.#random = random;
-    this.#round = newRound(range, random);
+    this.#secret = random(range.min, range.max);
   }
 
+  /** The current round, as a snapshot. */
   get round(): Round {
-    return this.#round;
+    return { range: this.range, secret: this.#secret, attempts: this.#attempts, won: this.#won };
   }
 
   /** Rounds started so far, counting the current one. */
@@ -80,13 +83,18 @@ export class SoloGame {
   }
 
   guess(value: number): Outcome {
-    if (this.#round.won) {
-      this.#round = newRound(this.#round.range, this.#random);
+    if (this.#won) {
+      this.#secret = this.#random(this.range.min, this.range.max);
+      this.#attempts = 0;
+      this.#won = false;
       this.#rounds++;
     }
-    const { round, outcome } = judge(this.#round, value);
-    this.#round = round;
-    return outcome;
+    this.#attempts++;
+    const kind = compare(this.#secret, value);
+    if (kind === 'low') return LOW;
+    if (kind === 'high') return HIGH;
+    this.#won = true;
+    return { kind, attempts: this.#attempts };
   }
 }
 

@@ -2,7 +2,7 @@ import { Bot } from './bot.js';
 import { commit, newSalt } from './commitment.js';
 import type { RoomDeps, RoomRefusal } from './room-rules.js';
 import { HISTORY_LIMIT, newSeat, seatView, type Seat, type Spectator } from './seat.js';
-import { SENTENCES, type Range } from './game.js';
+import { SENTENCES, compare, type Range } from './game.js';
 import type {
   BotKind,
   HistoryEntry,
@@ -315,7 +315,7 @@ export class Room {
   // The hot path: one accepted guess.
   #judge(seat: Seat, value: number, now: number): void {
     const secret = this.#secret?.value ?? NaN;
-    const outcome: OutcomeKind = value < secret ? 'low' : value > secret ? 'high' : 'win';
+    const outcome: OutcomeKind = compare(secret, value);
     seat.attempts++;
     if (seat.history.length >= HISTORY_LIMIT) seat.history.shift();
     seat.history.push({ value, outcome });
