@@ -38,4 +38,31 @@ describe('the JSON hot path', () => {
       }),
     );
   });
+
+  it('reads a guess in its compact form exactly as the long way does', () => {
+    const expected = (text: string): unknown => {
+      let raw: { value?: unknown };
+      try {
+        raw = JSON.parse(text) as { value?: unknown };
+      } catch {
+        return 'E_BAD_JSON';
+      }
+      const value = raw.value;
+      if (typeof value !== 'number') return 'E_BAD_MESSAGE';
+      return Number.isInteger(value) ? { type: 'guess', value } : 'E_NOT_INTEGER';
+    };
+    // What follows the prefix: digits mostly, with whatever could fool a hand-written reader.
+    const tail = fc.oneof(
+      fc.stringMatching(/^-?[0-9]{0,20}\}$/),
+      fc.array(fc.constantFrom(...Array.from('0123456789-+.eE }}"\n')), { maxLength: 24 }).map((chars) => chars.join('')),
+    );
+    fc.assert(
+      fc.property(tail, (rest) => {
+        const text = `{"type":"guess","value":${rest}`;
+        const decoded = decodeClientMessage(text);
+        assert.deepEqual(decoded.ok ? decoded.message : decoded.error.code, expected(text), text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

@@ -62,10 +62,11 @@ export class Wire {
     return this.#peer;
   }
 
-  send(bytes: Buffer): void {
+  /** Bytes, or text to be sent as UTF-8 (Node encodes it natively, with no Buffer made here). */
+  send(data: Buffer | string): void {
     if (this.closing !== undefined) return;
-    if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', bytes));
-    if (this.socket.write(bytes) || this.socket.isPaused()) {
+    if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', bytesOf(data)));
+    if (this.socket.write(data) || this.socket.isPaused()) {
       if (this.socket.writableLength > this.#maxOutputBytes) this.drop('output-limit');
       return;
     }
@@ -81,11 +82,11 @@ export class Wire {
   }
 
   /** Sends a last message and closes our side once it is flushed. */
-  sendAndClose(bytes: Buffer, reason: CloseReason): void {
+  sendAndClose(data: Buffer | string, reason: CloseReason): void {
     if (this.closing !== undefined) return;
-    if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', bytes));
+    if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', bytesOf(data)));
     this.closing = reason;
-    this.socket.end(bytes);
+    this.socket.end(data);
   }
 
   /** Closes our side once what was sent so far is flushed. */
@@ -109,6 +110,10 @@ export class Wire {
   traceIncoming(bytes: Buffer): void {
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-server', bytes));
   }
+}
+
+function bytesOf(data: Buffer | string): Buffer {
+  return typeof data === 'string' ? Buffer.from(data) : data;
 }
 
 /** What each dialect implements: bytes in, replies out through the wire. */
