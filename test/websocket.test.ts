@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
+import { JsonClient } from './helpers/json-client.js';
+import { nextLog } from './helpers/raw-client.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
 /** Resolves with the handshake's HTTP status when the server refuses the upgrade, or 101. */
@@ -76,5 +78,86 @@ describe('the WebSocket endpoint', () => {
     socket.send(`{"type":"hello","name":"${'x'.repeat(2000)}"}`);
     const [code] = (await once(socket, 'close')) as [number];
     assert.equal(code, 1009);
+  });
+});
+
+/**
+ * A page in a race room that stops reading while the other player floods guesses: every guess
+ * sends it a `progress` it never asked for, so pausing its reads holds nothing back. Resolves
+ * the reason the server logged for dropping it, once the flooder has had the answer to one more
+ * guess after the drop. Fails if the flood reaches `MAX_GUESSES` first (far more than the
+ * socket buffers on both sides and the limits hold): the server would be buffering without bound.
+ */
+async function stallInRace(server: RunningServer): Promise<unknown> {
+  const page = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+  const frames: Array<{ type: string; code?: string }> = [];
+  let arrived = (): void => {};
+  page.on('message', (data: Buffer) => {
+    frames.push(JSON.parse(data.toString('utf8')) as { type: string; code?: string });
+    arrived();
+  });
+  const next = (type: string): Promise<{ type: string; code?: string }> =>
+    new Promise((resolve) => {
+      const seen = (): void => {
+        const found = frames.find((frame) => frame.type === type);
+        if (found !== undefined) resolve(found);
+      };
+      arrived = seen;
+      seen();
+    });
+  await once(page, 'open');
+  page.send('{"type":"hello","name":"Stalled"}');
+  await next('welcome');
+  page.send('{"type":"create","mode":"race","min":1,"max":1000000000}');
+  const { code } = (await next('room')) as { type: string; code: string };
+  const flooder = await JsonClient.hello(server.port, 'Flooder');
+  await flooder.ask({ type: 'join', code }, 'room');
+  // From here on the page reads nothing: its socket is paused, the kernel's buffers fill up.
+  page.pause();
+  flooder.send({ type: 'start' });
+  await flooder.next('round_start');
+
+  const state: { dropped: Record<string, unknown> | undefined } = { dropped: undefined };
+  const dropped = nextLog(server, (entry) => entry.msg === 'Disconnected' && entry.dialect === 'http').then((entry) => (state.dropped = entry));
+  // 1 is the room's lowest number: an answer is `low` unless the seeded secret is 1, which it is not.
+  const batch = `${JSON.stringify({ type: 'guess', value: 1 })}\n`.repeat(BATCH);
+  let guesses = 0;
+  while (state.dropped === undefined) {
+    if (guesses >= MAX_GUESSES) assert.fail(`still serving a page that reads nothing after ${guesses} broadcasts to it`);
+    flooder.tcp.send(batch);
+    for (let i = 0; i < BATCH; i++) assert.equal((await flooder.next('result')).outcome, 'low');
+    guesses += BATCH;
+  }
+  const { reason } = await dropped;
+  // The page's socket is closed: once it reads again, it gets what was in flight, then the end.
+  const closed = once(page, 'close');
+  page.resume();
+  await closed;
+  // The other player is still answered.
+  assert.equal((await flooder.ask({ type: 'guess', value: 2 }, 'result')).outcome, 'low');
+  flooder.close();
+  return reason;
+}
+
+const BATCH = 500;
+const MAX_GUESSES = 200_000;
+
+describe('a WebSocket page that does not read', () => {
+  it('is dropped once what waits for it passes --max-output-bytes', { timeout: 30_000 }, async () => {
+    const server = await startServer(['--seed', '5', '--max-output-bytes', '65536', '--write-timeout-ms', '600000']);
+    try {
+      assert.equal(await stallInRace(server), 'output-limit');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('is dropped once its socket has not drained for --write-timeout-ms', { timeout: 30_000 }, async () => {
+    const server = await startServer(['--seed', '5', '--write-timeout-ms', '200', '--max-output-bytes', '1000000000']);
+    try {
+      assert.equal(await stallInRace(server), 'write-timeout');
+    } finally {
+      await server.stop();
+    }
   });
 });

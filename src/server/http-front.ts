@@ -9,6 +9,7 @@ import type { ServerConfig } from './config.js';
 import { handleRequest, SECURITY_HEADERS, WEBSOCKET_PATH, type Routes } from './http-routes.js';
 import { originAllowed } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
+import type { Wire } from './wire.js';
 
 /** How the WebSocket side sees one JSON session: text in, text out. */
 export interface TextSession {
@@ -46,15 +47,19 @@ const PING_EVERY_MS = 30_000;
  * start with an HTTP method; a Node `http` server (never listening itself) parses them, serves
  * the web client, and upgrades `/ws` to a WebSocket that carries the JSON dialect's objects,
  * one per text frame.
+ *
+ * `wireOf` finds the Wire of the connection that handed a socket over. Its deadlines still
+ * apply: this HTTP server never listens itself, so Node's own headersTimeout check never runs,
+ * and the connection's first-message deadline stands in for it once told that a request head
+ * has arrived whole; a WebSocket that does not read is timed by the same sweep as a TCP peer.
  */
-/**
- * `onHead` hears of each socket whose request head has arrived whole: this HTTP server never
- * listens itself, so Node's own headersTimeout check never runs, and the connection's
- * first-message deadline stands in for it.
- */
-export function createHttpFront(config: ServerConfig, routes: Routes, sessions: TextSessionFactory, onHead?: (socket: Duplex) => void): HttpFront {
+export function createHttpFront(config: ServerConfig, routes: Routes, sessions: TextSessionFactory, wireOf: (socket: Duplex) => Wire | undefined): HttpFront {
+  const settle = (socket: Duplex): void => {
+    const wire = wireOf(socket);
+    if (wire !== undefined) wire.settled = true;
+  };
   const http = createServer({ maxHeaderSize: 16 * 1024, keepAliveTimeout: Math.min(5_000, config.idleTimeoutMs) }, (req, res) => {
-    onHead?.(req.socket);
+    settle(req.socket);
     handleRequest(routes, req, res);
   });
   // The idle deadline, for HTTP: a request whose body never comes does not hold its socket. (Node's
@@ -65,7 +70,7 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
   const live = new Set<TextSession>();
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    onHead?.(socket);
+    settle(socket);
     const refusal = upgradeRefusal(req, config.allowedOrigins);
     if (refusal !== undefined) {
       config.log.info({ origin: req.headers.origin, url: req.url }, `WebSocket refused: ${refusal.reason}`);
@@ -76,7 +81,7 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
       );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, req, config, sessions, live));
+    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, req, config, sessions, live, wireOf(socket)));
   });
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
@@ -106,7 +111,26 @@ function upgradeRefusal(req: IncomingMessage, allowed: readonly string[]): { sta
   return undefined;
 }
 
-function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfig, sessions: TextSessionFactory, live: Set<TextSession>): void {
+/**
+ * Pausing a page that stops reading holds back only the replies it asks for: a room's broadcasts
+ * do not wait for it. So what waits for it is bounded as for a TCP peer (see Wire): past
+ * `maxOutputBytes` it is dropped, and once its socket's buffer is full the server's sweep drops
+ * it if the buffer has not drained within `writeTimeoutMs`. No timer per message: the sweep
+ * reads `stalledSince`.
+ */
+function boundOutput(ws: WebSocket, wire: Wire, maxOutputBytes: number): void {
+  if (ws.bufferedAmount > maxOutputBytes) {
+    wire.drop('output-limit');
+    return;
+  }
+  const socket = wire.socket;
+  if (wire.stalledSince !== 0 || !socket.writableNeedDrain) return;
+  wire.stalledSince = Date.now();
+  // A closure per stall, not per message: stalls are rare.
+  socket.once('drain', () => (wire.stalledSince = 0));
+}
+
+function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfig, sessions: TextSessionFactory, live: Set<TextSession>, wire: Wire | undefined): void {
   const address = req.socket.remoteAddress ?? '?';
   const peer = `${address}:${req.socket.remotePort ?? '?'}`;
   // The same per-connection message rate as a TCP connection's, with the same loopback exemption.
@@ -124,6 +148,7 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
       unsent++;
       ws.send(text, sent);
       if (unsent >= MAX_UNSENT_REPLIES && !ws.isPaused) ws.pause();
+      if (wire !== undefined) boundOutput(ws, wire, config.maxOutputBytes);
     },
     end() {
       ws.close(1000);
@@ -134,6 +159,7 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
     if (admission !== 'ok') {
       const error = new ProtocolError('E_RATE_LIMITED', `Too many messages: the limit is ${limit} per second; slow down`);
       ws.send(encodeServerMessage(errorMessage(error.code, error.message)));
+      if (wire !== undefined) boundOutput(ws, wire, config.maxOutputBytes);
       // 1008: policy violation, the WebSocket's word for a peer that broke the rules.
       if (admission === 'close') ws.close(1008, 'rate limit');
       return;
