@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { exchange, open } from './helpers/raw-client.js';
+import { ROOT } from './helpers/paths.js';
 import { finished, runGuess, waitForLine } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
@@ -109,6 +111,37 @@ describe('graceful drain', () => {
     assert.equal(exit.code, 143);
     stubborn.close();
   });
+});
+
+describe('an error nothing else caught', () => {
+  const fixture = join(ROOT, 'test', 'fixtures', 'crash-on-signal.js');
+  for (const crash of ['throw', 'reject'] as const) {
+    it(`(${crash === 'throw' ? 'an exception' : 'a rejected promise'}) is logged once, drains with a goodbye, and exits 1`, BOUNDED, async () => {
+      // The fixture fails inside the server process on SIGUSR2: no hook in the product.
+      const server = await startServer([], { nodeArgs: ['--import', fixture], env: { CRASH: crash } });
+      let stderr = '';
+      server.child.stderr.on('data', (text: string) => (stderr += text));
+      const client = await TcpClient.connect(server.port);
+      assert.match(await client.ask('50'), /^Too|^Exactly/);
+      const exited = finished(server.child);
+      server.child.kill('SIGUSR2');
+      assert.equal(await client.nextLine(), `Error: ${GOODBYE}`);
+      const exit = await exited;
+      assert.equal(exit.code, 1);
+      const lines = server.output().split('\n').filter((line) => line !== '');
+      const fatal = lines.filter((line) => line.includes('"level":60'));
+      assert.equal(fatal.length, 1, `one fatal log line, got ${fatal.length}`);
+      const entry = JSON.parse(fatal[0] ?? '') as { msg: string; err: { message: string } };
+      assert.equal(entry.msg, 'Unexpected internal error; shutting down');
+      assert.equal(entry.err.message, 'planted failure');
+      // The stack stays inside the log entry: no line of the output is a bare stack frame or
+      // Node's own report of an uncaught error.
+      assert.equal(stderr, '');
+      for (const line of lines) assert.ok(line.startsWith('{') || /^(Listening on|Open in a browser|Play from another)/.test(line), line);
+      assert.match(server.output(), /"msg":"Stopped"/);
+      client.close();
+    });
+  }
 });
 
 describe('errors people see', () => {

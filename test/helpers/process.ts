@@ -17,8 +17,9 @@ export async function runGuess(args: readonly string[], stdin = '', env: NodeJS.
   return finished(child);
 }
 
-export function spawnGuess(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+/** `nodeArgs` go to Node before the script, e.g. `--import` of a test fixture. */
+export function spawnGuess(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [...nodeArgs, BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 export async function finished(child: ChildProcessWithoutNullStreams): Promise<Finished> {

@@ -18,10 +18,13 @@ export interface RunningServer {
 
 /**
  * Starts `guess serve` as a real process on a free loopback port and resolves once it prints
- * `Listening on HOST:PORT`. Logs are JSON so tests can read them.
+ * `Listening on HOST:PORT`. Logs are JSON so tests can read them. `options` go to spawnGuess.
  */
-export async function startServer(args: readonly string[] = []): Promise<RunningServer> {
-  const child = spawnGuess(['serve', '--port', '0', '--log-format', 'json', ...args]);
+export async function startServer(
+  args: readonly string[] = [],
+  options: { readonly env?: NodeJS.ProcessEnv; readonly nodeArgs?: readonly string[] } = {},
+): Promise<RunningServer> {
+  const child = spawnGuess(['serve', '--port', '0', '--log-format', 'json', ...args], options.env, options.nodeArgs);
   const output = new OutputWatcher(child, [child.stdout, child.stderr]);
   const listening = await waitForLine(child.stdout, (line) => line.startsWith('Listening on '));
   const port = Number(/:(\d+)$/.exec(listening)?.[1]);
