@@ -13,8 +13,9 @@ const ABUSERS = fileURLToPath(new URL('./helpers/abusers.js', import.meta.url));
  * Every kind of bad input at once (test/helpers/abusers.ts: a 50 MB line, random bytes, invalid
  * UTF-8 and NULs, malformed JSON and HTTP, half-closed and reset connections, a slowloris on 200
  * connections, a storm of 2,000 connects) against a real server process, while one healthy
- * player keeps playing: every answer comes well under a second, the server's memory stays
- * bounded, it logs no internal error, and it still drains and exits 0 on SIGTERM.
+ * player keeps playing: its answers keep coming, nearly all within milliseconds and none after
+ * 1.5 s; the server's memory stays bounded, it logs no internal error, and it still drains and
+ * exits 0 on SIGTERM.
  */
 describe('abuse', () => {
   it('keeps a healthy player served, in bounded memory, whatever the others send', { timeout: 60_000 }, async () => {
@@ -52,13 +53,19 @@ describe('abuse', () => {
 
       // The flood was cut off long before its 50 MB: the line limit, not memory, ended it.
       latencies.sort((a, b) => a - b);
-      const median = latencies[Math.floor(latencies.length / 2)] ?? 0;
+      const at = (share: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))] ?? 0;
       const slowest = latencies.at(-1) ?? 0;
       assert.ok(flooded < 50 * (1 << 20), `the server read all ${flooded} bytes of a line with no end`);
-      // Never a second, and typically a few milliseconds: the bound on the slowest answer leaves
-      // room for a machine shared with other work (tests run in parallel on two cores).
-      assert.ok(slowest < 1000, `a healthy answer took ${slowest.toFixed(0)} ms`);
-      assert.ok(median < 50, `healthy answers took ${median.toFixed(0)} ms at the median`);
+      // Wall-clock bounds on a machine we do not have to ourselves. `node --test` already runs
+      // one test file at a time on two cores, but other work on the machine still takes the CPU
+      // from the server: on a quiet machine the slowest answer takes about 0.1 s and 99 % take
+      // under 3 ms; with twelve busy processes beside it, 0.3 s and 50 ms. So nearly every answer
+      // must be quick (p99), typically at once (median), and none may wait 1.5 s: a server that
+      // stopped serving for a slow client would hold the one answer in flight for as long as it
+      // stalled (the abusers' deadlines here are 1 to 3 s), which the bound on the slowest fails.
+      assert.ok(slowest < 1500, `a healthy answer took ${slowest.toFixed(0)} ms`);
+      assert.ok(at(0.99) < 250, `1 % of healthy answers took ${at(0.99).toFixed(0)} ms or more`);
+      assert.ok(at(0.5) < 50, `healthy answers took ${at(0.5).toFixed(0)} ms at the median`);
       assert.ok(peakRss - baseline < 64 * 1024, `the server grew from ${baseline} KiB to ${peakRss} KiB`);
       assert.doesNotMatch(server.output(), /"level":(50|60)/, 'the server logged an internal error');
       player.close();
