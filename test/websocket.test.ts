@@ -90,26 +90,17 @@ describe('the WebSocket endpoint', () => {
  */
 async function stallInRace(server: RunningServer): Promise<unknown> {
   const page = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
-  const frames: Array<{ type: string; code?: string }> = [];
-  let arrived = (): void => {};
-  page.on('message', (data: Buffer) => {
-    frames.push(JSON.parse(data.toString('utf8')) as { type: string; code?: string });
-    arrived();
-  });
-  const next = (type: string): Promise<{ type: string; code?: string }> =>
-    new Promise((resolve) => {
-      const seen = (): void => {
-        const found = frames.find((frame) => frame.type === type);
-        if (found !== undefined) resolve(found);
-      };
-      arrived = seen;
-      seen();
-    });
+  const reply = async (message: object): Promise<{ type: string; code?: string }> => {
+    const answered = once(page, 'message');
+    page.send(JSON.stringify(message));
+    const [data] = (await answered) as [Buffer];
+    return JSON.parse(data.toString('utf8')) as { type: string; code?: string };
+  };
   await once(page, 'open');
-  page.send('{"type":"hello","name":"Stalled"}');
-  await next('welcome');
-  page.send('{"type":"create","mode":"race","min":1,"max":1000000000}');
-  const { code } = (await next('room')) as { type: string; code: string };
+  assert.equal((await reply({ type: 'hello', name: 'Stalled' })).type, 'welcome');
+  const room = await reply({ type: 'create', mode: 'race', min: 1, max: 1_000_000_000 });
+  assert.equal(room.type, 'room');
+  const code = room.code ?? '';
   const flooder = await JsonClient.hello(server.port, 'Flooder');
   await flooder.ask({ type: 'join', code }, 'room');
   // From here on the page reads nothing: its socket is paused, the kernel's buffers fill up.
