@@ -3,34 +3,28 @@ import { SENTENCES, type Outcome } from '../core/game.js';
 /**
  * The plain dialect: one guess per line in, one sentence per line out. The classic dialect is
  * the same sentences with no line ending, as the chapter's server sends them.
- * Replies are built once: the hot path writes a ready buffer.
+ * Replies are built once: the hot path writes a ready string.
  */
 const LINE = {
-  low: Buffer.from(`${SENTENCES.low}\n`),
-  high: Buffer.from(`${SENTENCES.high}\n`),
-  win: Buffer.from(`${SENTENCES.win}\n`),
+  low: `${SENTENCES.low}\n`,
+  high: `${SENTENCES.high}\n`,
+  win: `${SENTENCES.win}\n`,
 } as const;
 
-const BARE = {
-  low: Buffer.from(SENTENCES.low),
-  high: Buffer.from(SENTENCES.high),
-  win: Buffer.from(SENTENCES.win),
-} as const;
+export const NOT_INTEGER_LINE = `${SENTENCES.notInteger}\n`;
+export const NOT_INTEGER_BARE = SENTENCES.notInteger;
 
-export const NOT_INTEGER_LINE = Buffer.from(`${SENTENCES.notInteger}\n`);
-export const NOT_INTEGER_BARE = Buffer.from(SENTENCES.notInteger);
-
-export function plainReply(outcome: Outcome): Buffer {
+export function plainReply(outcome: Outcome): string {
   return LINE[outcome.kind];
 }
 
-export function classicReply(outcome: Outcome): Buffer {
-  return BARE[outcome.kind];
+export function classicReply(outcome: Outcome): string {
+  return SENTENCES[outcome.kind];
 }
 
 /** What a plain client is sent before it is disconnected for a protocol error. */
-export function plainErrorLine(message: string): Buffer {
-  return Buffer.from(`Error: ${message}\n`);
+export function plainErrorLine(message: string): string {
+  return `Error: ${message}\n`;
 }
 
 /** Parses one reply sentence, as a client does. */

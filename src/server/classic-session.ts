@@ -61,13 +61,12 @@ export class ClassicSession implements Session {
   };
 
   fail(error: ProtocolError, close: CloseReason | undefined): void {
-    const bytes = Buffer.from(error.message);
     if (close === undefined) {
-      this.#wire.send(bytes);
+      this.#wire.send(error.message);
       return;
     }
     this.close();
-    this.#wire.sendAndClose(bytes, close);
+    this.#wire.sendAndClose(error.message, close);
   }
 
   /** A guess still waiting for the peer's silence is answered first: nothing sent is lost. */

@@ -13,8 +13,6 @@ export class JsonSession implements Session, TextOut {
   readonly #peer: JsonPeer;
   readonly #rate: number;
   #ending: CloseReason = 'done';
-  /** While one read is being answered: the answers so far, to leave in one write. */
-  #batch: string | undefined;
 
   constructor(wire: Wire, config: ServerConfig, hub: Hub) {
     this.#wire = wire;
@@ -24,16 +22,7 @@ export class JsonSession implements Session, TextOut {
   }
 
   receive(chunk: Buffer): void {
-    // The answers to one read leave in one write of one string: a guess that ends a round is
-    // answered by three messages, and a client may send many lines at once, yet each read costs
-    // one system call, and no Buffer or cork bookkeeping per message (Node encodes the string).
-    this.#batch = '';
-    let error: ProtocolError | undefined;
-    try {
-      error = this.#decoder.push(chunk, this.#onLine);
-    } finally {
-      this.#flush();
-    }
+    const error = this.#decoder.push(chunk, this.#onLine);
     if (error !== undefined) this.fail(error, 'line-too-long');
   }
 
@@ -45,29 +34,17 @@ export class JsonSession implements Session, TextOut {
   };
 
   send(text: string): void {
-    if (this.#batch === undefined) this.#wire.send(`${text}\n`);
-    else this.#batch += `${text}\n`;
+    this.#wire.send(`${text}\n`);
   }
 
   end(): void {
-    this.#flush();
     this.#wire.end(this.#ending);
   }
 
   fail(error: ProtocolError, close: CloseReason | undefined): void {
-    const text = encodeServerMessage(errorMessage(error.code, error.message));
-    if (close === undefined) this.send(text);
-    else {
-      this.#flush();
-      this.#wire.sendAndClose(`${text}\n`, close);
-    }
-  }
-
-  /** Sends what the current read has been answered with so far; later answers go out at once. */
-  #flush(): void {
-    const batch = this.#batch;
-    this.#batch = undefined;
-    if (batch !== undefined && batch !== '') this.#wire.send(batch);
+    const line = `${encodeServerMessage(errorMessage(error.code, error.message))}\n`;
+    if (close === undefined) this.#wire.send(line);
+    else this.#wire.sendAndClose(line, close);
   }
 
   shutdown(): void {

@@ -34,6 +34,6 @@ export function refusalBytes(first: Buffer, error: ProtocolError): Buffer {
       );
     }
     default:
-      return plainErrorLine(error.message);
+      return Buffer.from(plainErrorLine(error.message));
   }
 }

@@ -41,6 +41,8 @@ export class Wire {
   settled = false;
   /** Set once the server has decided to end the connection: nothing more is read or sent. */
   closing: CloseReason | undefined;
+  /** While a read is being answered (see `hold`): the replies so far. */
+  #held: string | undefined;
 
   constructor(socket: Socket, config: ServerConfig, rateExempt: boolean) {
     this.socket = socket;
@@ -62,14 +64,39 @@ export class Wire {
     return this.#peer;
   }
 
-  /** Bytes, or text to be sent as UTF-8 (Node encodes it natively, with no Buffer made here). */
-  send(data: Buffer | string): void {
+  /**
+   * From here until `release`, replies are gathered and leave in one write: a read holding many
+   * lines (a pasted list, a pipelining client) or a guess answered by several messages (a JSON
+   * win: `result`, `round_end`, `round_start`) costs one system call, not one per reply. The
+   * connection holds while it answers each read.
+   */
+  hold(): void {
+    this.#held = '';
+  }
+
+  release(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    if (held !== undefined && held !== '' && this.closing === undefined) this.#write(held);
+  }
+
+  /** Text, sent as UTF-8 (Node encodes strings natively: no Buffer is made per reply). */
+  send(text: string): void {
     if (this.closing !== undefined) return;
-    if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', bytesOf(data)));
-    if (this.socket.write(data) || this.socket.isPaused()) {
-      if (this.socket.writableLength > this.#maxOutputBytes) this.drop('output-limit');
+    if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', Buffer.from(text)));
+    if (this.#held === undefined) this.#write(text);
+    else this.#held += text;
+  }
+
+  #write(text: string): void {
+    const flowing = this.socket.write(text);
+    // Checked after every write, the first that fills the buffer too: one read's replies, held
+    // and sent together, may pass the limit at once.
+    if (this.socket.writableLength > this.#maxOutputBytes) {
+      this.drop('output-limit');
       return;
     }
+    if (flowing || this.socket.isPaused()) return;
     this.socket.pause();
     this.stalledSince = Date.now();
     // A closure per stall, not a bound handler kept by every connection: stalls are rare.
@@ -82,17 +109,19 @@ export class Wire {
   }
 
   /** Sends a last message and closes our side once it is flushed. */
-  sendAndClose(data: Buffer | string, reason: CloseReason): void {
+  sendAndClose(text: string, reason: CloseReason): void {
     if (this.closing !== undefined) return;
-    if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', bytesOf(data)));
-    this.closing = reason;
-    this.socket.end(data);
+    if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', Buffer.from(text)));
+    this.release();
+    this.closing ??= reason;
+    this.socket.end(text);
   }
 
   /** Closes our side once what was sent so far is flushed. */
   end(reason: CloseReason): void {
     if (this.closing !== undefined) return;
-    this.closing = reason;
+    this.release();
+    this.closing ??= reason;
     this.socket.end();
   }
 
@@ -110,10 +139,6 @@ export class Wire {
   traceIncoming(bytes: Buffer): void {
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-server', bytes));
   }
-}
-
-function bytesOf(data: Buffer | string): Buffer {
-  return typeof data === 'string' ? Buffer.from(data) : data;
 }
 
 /** What each dialect implements: bytes in, replies out through the wire. */
