@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { get } from 'node:http';
+import { connect as rawConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { maxBinarySearchGuesses } from '../src/core/game.js';
 import { binarySearch, verdictOf } from './helpers/binary-search.js';
@@ -42,6 +43,18 @@ describe('server dialects', { timeout: 30_000 }, () => {
       client.send('42\n');
       assert.equal(await client.nextLine(), 'Too small!');
       assert.equal(client.received.toString(), 'Too small!\n');
+    });
+
+    it('answers the lines of one read in one write, in order', async () => {
+      // One write of a few hundred bytes reaches the server as one read over loopback; its fifty
+      // answers, sent in one write, arrive as one chunk. One write per answer would arrive as
+      // many (the server sets TCP_NODELAY).
+      const socket = rawConnect({ port: server.port, host: '127.0.0.1', noDelay: true });
+      await once(socket, 'connect');
+      socket.write('42\nx\n'.repeat(25));
+      const [chunk] = (await once(socket, 'data')) as [Buffer];
+      socket.destroy();
+      assert.equal(chunk.toString(), 'Too small!\nGuesses must be an integer. Try again...\n'.repeat(25));
     });
 
     it('answers a line that is not an integer, and the game goes on', async () => {
