@@ -179,6 +179,21 @@ describe('a solo room', () => {
     assert.deepEqual(h.inbox(ada).slice(-2).map((e) => e.type), ['round_end', 'round_start']);
     assert.equal(h.last(ada, 'round_start').round, 2);
   });
+
+  it('closes as soon as it is empty: nobody can join it', () => {
+    const h = new LobbyHarness(42, { seatHoldMs: 5000, emptyRoomMs: 60_000 });
+    const [ada, bob] = [h.player('Ada'), h.player('Bob')];
+    h.lobby.create(ada, { mode: 'solo' }, h.now);
+    h.lobby.create(bob, { mode: 'solo' }, h.now);
+    const [adas, bobs] = [roomCode(h, ada), roomCode(h, bob)];
+    h.lobby.leave(ada, h.now);
+    h.lobby.disconnect(bob, h.now);
+    h.tick(0);
+    assert.ok(!h.lobby.rooms.has(adas), 'left: closed at once');
+    assert.ok(h.lobby.rooms.has(bobs), 'dropped: the seat is held for a resume');
+    h.tick(5000);
+    assert.ok(!h.lobby.rooms.has(bobs), 'the seat given up: closed at once');
+  });
 });
 
 describe('dropped connections', () => {

@@ -201,7 +201,7 @@ export class Room {
   /** When `advance` next has something to do, or undefined. */
   deadline(): number | undefined {
     let next = Math.min(this.#pickDeadline ?? Infinity, this.#botAt ?? Infinity);
-    if (this.#emptySince !== undefined) next = Math.min(next, this.#emptySince + this.#deps.rules.emptyRoomMs);
+    if (this.#emptySince !== undefined) next = Math.min(next, this.#emptySince + this.#emptyRoomMs());
     for (const seat of this.#seats.values()) if (seat.dropDeadline !== undefined) next = Math.min(next, seat.dropDeadline);
     return next === Infinity ? undefined : next;
   }
@@ -223,7 +223,7 @@ export class Room {
       this.#play(this.#deps.random(this.range.min, this.range.max), null, now);
     }
     if (this.#botAt !== undefined && this.#botAt <= now) this.#botMove(now);
-    const closed = this.#emptySince !== undefined && this.#emptySince + this.#deps.rules.emptyRoomMs <= now;
+    const closed = this.#emptySince !== undefined && this.#emptySince + this.#emptyRoomMs() <= now;
     return { expired, closed };
   }
 
@@ -390,6 +390,15 @@ export class Room {
     });
     this.#guessers = new Set();
     if (this.mode === 'solo' && this.#seats.size > 0) this.#startRound(now);
+  }
+
+  /**
+   * An empty room waits for its code to reach a friend; nobody can join a solo room, so an empty
+   * one closes at once (a server with thousands of solo players would otherwise hold their rooms,
+   * and a timer each, for a minute after they left).
+   */
+  #emptyRoomMs(): number {
+    return this.mode === 'solo' ? 0 : this.#deps.rules.emptyRoomMs;
   }
 
   #botMove(now: number): void {
