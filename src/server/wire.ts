@@ -112,8 +112,10 @@ export class Wire {
   sendAndClose(text: string, reason: CloseReason): void {
     if (this.closing !== undefined) return;
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', Buffer.from(text)));
+    // What this read was answered with goes first; if that was too much, the peer is dropped.
     this.release();
-    this.closing ??= reason;
+    if (this.closing !== undefined) return;
+    this.closing = reason;
     this.socket.end(text);
   }
 
@@ -121,7 +123,8 @@ export class Wire {
   end(reason: CloseReason): void {
     if (this.closing !== undefined) return;
     this.release();
-    this.closing ??= reason;
+    if (this.closing !== undefined) return;
+    this.closing = reason;
     this.socket.end();
   }
 
