@@ -74,10 +74,12 @@ export class Wire {
     this.#held = '';
   }
 
-  release(): void {
+  /** Sends what was held; false when the connection is ending (that write may have passed the output limit). */
+  release(): boolean {
     const held = this.#held;
     this.#held = undefined;
     if (held !== undefined && held !== '' && this.closing === undefined) this.#write(held);
+    return this.closing === undefined;
   }
 
   /** Text, sent as UTF-8 (Node encodes strings natively: no Buffer is made per reply). */
@@ -113,8 +115,7 @@ export class Wire {
     if (this.closing !== undefined) return;
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', Buffer.from(text)));
     // What this read was answered with goes first; if that was too much, the peer is dropped.
-    this.release();
-    if (this.closing !== undefined) return;
+    if (!this.release()) return;
     this.closing = reason;
     this.socket.end(text);
   }
@@ -122,8 +123,7 @@ export class Wire {
   /** Closes our side once what was sent so far is flushed. */
   end(reason: CloseReason): void {
     if (this.closing !== undefined) return;
-    this.release();
-    if (this.closing !== undefined) return;
+    if (!this.release()) return;
     this.closing = reason;
     this.socket.end();
   }
