@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+// The README's "Tested on" line is a promise about CI: every version it names must be one .ci/run runs the
+// suite on, and package.json must not claim an older one.
+const root = new URL('../../', import.meta.url);
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+
+describe('the Node versions we claim', () => {
+  const readme = read('README.md');
+  const ci = read('.ci/run');
+  const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+  const tested = /Tested on Node\.js ([\d, and]+):/.exec(readme)?.[1]?.match(/\d+/g)?.map(Number) ?? [];
+
+  it('names the tested versions in the README', () => {
+    assert.ok(tested.length >= 2, `README's "Tested on Node.js …" line lists ${tested.join(', ') || 'nothing'}`);
+  });
+
+  it('runs the whole suite on each tested version beyond the machine’s own', () => {
+    const lowest = Math.min(...tested);
+    for (const major of tested.filter((version) => version !== lowest)) {
+      assert.match(ci, new RegExp(`node@${major}\\b`), `.ci/run installs Node ${major}`);
+      assert.match(ci, new RegExp(`PATH="[^"]*node_modules/node/bin:\\$PATH" npm test`), `.ci/run runs npm test on Node ${major}`);
+    }
+  });
+
+  it('claims no version older than the oldest tested', () => {
+    assert.equal(engines, `>=${Math.min(...tested)}`);
+  });
+});
