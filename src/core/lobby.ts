@@ -184,6 +184,13 @@ export class Lobby {
     if (closed) this.close(room);
   }
 
+  /** Who is in `room` (players and spectators), connected or not. */
+  membersOf(room: Room): PlayerId[] {
+    const members: PlayerId[] = [];
+    for (const player of this.#players.values()) if (player.room === room) members.push(player.id);
+    return members;
+  }
+
   /** Closes a room, telling whoever is still in it. */
   close(room: Room): void {
     if (this.#rooms.get(room.code) !== room) return;

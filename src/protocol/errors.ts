@@ -29,6 +29,7 @@ export const ERRORS = {
   E_SHUTTING_DOWN: 'The server is shutting down; come back in a minute',
   E_TOO_MANY_ROOMS: 'The server has as many rooms as it may hold; join one, or try again later',
   E_RESUMED_ELSEWHERE: 'Your seat was resumed on another connection; this one is closed',
+  E_INTERNAL: 'The server met an internal error and closed this connection; connect again to play',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -14,14 +14,17 @@ export class ClassicSession implements Session {
   readonly #wire: Wire;
   readonly #game: SoloGame;
   readonly #config: ServerConfig;
+  readonly #guard: (work: () => void) => void;
   #parts: Buffer[] = [];
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(wire: Wire, config: ServerConfig) {
+  /** `guard` runs the silence timer's work under the connection's guard, as its reads are. */
+  constructor(wire: Wire, config: ServerConfig, guard: (work: () => void) => void) {
     this.#wire = wire;
     this.#config = config;
+    this.#guard = guard;
     this.#game = new SoloGame(config.range, config.random);
   }
 
@@ -34,9 +37,11 @@ export class ClassicSession implements Session {
       this.fail(new ProtocolError('E_LINE_TOO_LONG', `Message too long: the limit is ${this.#config.maxLineBytes} bytes`), 'line-too-long');
       return;
     }
-    if (this.#timer === undefined) this.#timer = setTimeout(this.flush, this.#config.classicQuietMs);
+    if (this.#timer === undefined) this.#timer = setTimeout(this.#onQuiet, this.#config.classicQuietMs);
     else this.#timer.refresh();
   }
+
+  readonly #onQuiet = (): void => this.#guard(this.flush);
 
   /** Judges what has arrived as one message; called on silence, or at once by detection. */
   readonly flush = (): void => {

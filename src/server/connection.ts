@@ -3,9 +3,11 @@ import { detectDialect, type Dialect } from '../protocol/detect.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { ClassicSession } from './classic-session.js';
 import type { ServerConfig } from './config.js';
+import { contain, INTERNAL_ERROR } from './guard.js';
 import type { Hub } from './hub.js';
 import { JsonSession } from './json-session.js';
 import { PlainSession } from './plain-session.js';
+import { refusalBytes } from './refusal.js';
 import { Wire, type Session } from './wire.js';
 
 const OWNER = Symbol('connection');
@@ -89,7 +91,11 @@ export class Connection {
 
   #closed(): void {
     clearTimeout(this.#quiet);
-    this.#session?.close();
+    try {
+      this.#session?.close();
+    } catch (error) {
+      this.#fault(error);
+    }
     if (this.#verbose) {
       this.#config.log.info(
         {
@@ -201,7 +207,7 @@ export class Connection {
       return;
     }
     this.wire.settled = true;
-    const session = createSession(chosen, this.wire, this.#config, this.#hub);
+    const session = createSession(chosen, this.wire, this.#config, this.#hub, (work) => this.#guard(work));
     this.#session = session;
     const first = this.#head;
     this.#head = undefined;
@@ -236,18 +242,35 @@ export class Connection {
     }
   }
 
+  /**
+   * The peer is told in its dialect (its session's, or, if the bug struck before there was one,
+   * the one its first bytes spoke); a peer whose socket is already gone has nobody to tell.
+   */
   #fault(error: unknown): void {
-    this.#config.log.error({ peer: this.wire.peer, err: error }, 'Internal error while serving a connection; closing it');
-    this.wire.drop('internal-error');
+    const wire = this.wire;
+    const session = this.#session;
+    const head = this.#head;
+    contain(
+      this.#config.log,
+      { peer: wire.peer },
+      error,
+      () => {
+        if (wire.socket.destroyed) return;
+        if (session !== undefined) session.fail(INTERNAL_ERROR, 'internal-error');
+        else if (head !== undefined && this.#dialect !== undefined) wire.sendAndClose(refusalBytes(head, INTERNAL_ERROR).toString('utf8'), 'internal-error');
+        else wire.drop('internal-error');
+      },
+      () => wire.drop('internal-error'),
+    );
   }
 }
 
-function createSession(dialect: Exclude<Dialect, 'http'>, wire: Wire, config: ServerConfig, hub: Hub): Session {
+function createSession(dialect: Exclude<Dialect, 'http'>, wire: Wire, config: ServerConfig, hub: Hub, guard: (work: () => void) => void): Session {
   switch (dialect) {
     case 'plain':
       return new PlainSession(wire, config);
     case 'classic':
-      return new ClassicSession(wire, config);
+      return new ClassicSession(wire, config, guard);
     case 'json':
       return new JsonSession(wire, config, hub);
   }

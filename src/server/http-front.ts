@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -6,6 +6,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import { isLoopback } from './address.js';
 import type { ServerConfig } from './config.js';
+import { contain, INTERNAL_ERROR } from './guard.js';
 import { handleRequest, SECURITY_HEADERS, WEBSOCKET_PATH, type Routes } from './http-routes.js';
 import { originAllowed } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
@@ -60,7 +61,11 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
   };
   const http = createServer({ maxHeaderSize: 16 * 1024, keepAliveTimeout: Math.min(5_000, config.idleTimeoutMs) }, (req, res) => {
     settle(req.socket);
-    handleRequest(routes, req, res);
+    try {
+      handleRequest(routes, req, res);
+    } catch (error) {
+      contain(config.log, { peer: peerOf(req) }, error, () => serverError(res), () => req.socket.destroy());
+    }
   });
   // The idle deadline, for HTTP: a request whose body never comes does not hold its socket. (Node's
   // requestTimeout needs a listening server; this one only takes sockets over. ws clears it on upgrade.)
@@ -102,6 +107,33 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
   };
 }
 
+function peerOf(req: IncomingMessage): string {
+  return `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+}
+
+/** A request the server failed on: a 500 if nothing was sent yet, then the connection closes. */
+function serverError(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `${INTERNAL_ERROR.message}\n`;
+  // Whatever the failed route had set (a length, a type) does not describe this answer.
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  res.writeHead(500, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.end(body);
+}
+
+/** A WebSocket the server failed on: the JSON `error`, then close status 1011 (internal error). */
+function closeForFault(ws: WebSocket): void {
+  if (ws.readyState !== ws.OPEN) {
+    ws.terminate();
+    return;
+  }
+  ws.send(encodeServerMessage(errorMessage(INTERNAL_ERROR.code, INTERNAL_ERROR.message)));
+  ws.close(1011, 'internal error');
+}
+
 function upgradeRefusal(req: IncomingMessage, allowed: readonly string[]): { status: string; reason: string } | undefined {
   const path = (req.url ?? '/').split('?')[0];
   if (path !== WEBSOCKET_PATH) return { status: '404 Not Found', reason: `no WebSocket here; it is at ${WEBSOCKET_PATH}` };
@@ -132,7 +164,9 @@ function boundOutput(ws: WebSocket, wire: Wire, maxOutputBytes: number): void {
 
 function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfig, sessions: TextSessionFactory, live: Set<TextSession>, wire: Wire | undefined): void {
   const address = req.socket.remoteAddress ?? '?';
-  const peer = `${address}:${req.socket.remotePort ?? '?'}`;
+  const peer = peerOf(req);
+  // A bug met while serving this page's frames, or its close, ends this page alone.
+  const fault = (error: unknown): void => contain(config.log, { peer }, error, () => closeForFault(ws), () => ws.terminate());
   // The same per-connection message rate as a TCP connection's, with the same loopback exemption.
   const limit = isLoopback(address) && !config.limitLoopback ? Number.POSITIVE_INFINITY : config.maxMessagesPerSecond;
   const rate = new RateLimiter(limit);
@@ -155,6 +189,8 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
     },
   });
   ws.on('message', (data) => {
+    // Closing (a fault, a goodbye, a superseded seat): what the page still sends is not read.
+    if (ws.readyState !== ws.OPEN) return;
     const admission = rate.admit(Date.now());
     if (admission !== 'ok') {
       const error = new ProtocolError('E_RATE_LIMITED', `Too many messages: the limit is ${limit} per second; slow down`);
@@ -170,7 +206,11 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
       : data instanceof ArrayBuffer
         ? Buffer.from(data).toString('utf8')
         : data.toString('utf8');
-    session.receive(text);
+    try {
+      session.receive(text);
+    } catch (error) {
+      fault(error);
+    }
   });
   live.add(session);
   let alive = true;
@@ -188,6 +228,10 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
   ws.on('close', () => {
     live.delete(session);
     clearInterval(heartbeat);
-    session.close();
+    try {
+      session.close();
+    } catch (error) {
+      fault(error);
+    }
   });
 }

@@ -2,8 +2,9 @@ import * as crypto from 'node:crypto';
 import { Lobby, type CreateOptions, type LobbyRefusal } from '../core/lobby.js';
 import type { PlayerId, PlayerRef, RoomEvent, RoomMessage } from '../core/room-events.js';
 import type { Room } from '../core/room.js';
-import { encodeServerMessage } from '../protocol/messages.js';
-import type { ServerConfig } from './config.js';
+import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
+import type { Log, ServerConfig } from './config.js';
+import { contain } from './guard.js';
 
 /** What the hub needs of a connected JSON peer. */
 export interface HubPeer {
@@ -37,9 +38,11 @@ export class Hub {
   #lastEvent: RoomEvent | undefined;
   #lastText = '';
   readonly #maxRooms: number;
+  readonly #log: Log;
 
   constructor(config: ServerConfig) {
     this.#maxRooms = config.maxRooms;
+    this.#log = config.log;
     this.lobby = new Lobby({ random: config.random, hash: sha256Hex, rules: config.rooms, range: config.range, send: this.#send });
   }
 
@@ -128,10 +131,32 @@ export class Hub {
     this.#alarms.set(room, { at, timer });
   }
 
+  /**
+   * A room's timer (a pick timeout, a bot's move, a seat hold or an empty room expiring) is an
+   * entry point of its own, run by no peer: a bug met there closes that room, and its members
+   * go on, connected, free to create or join another.
+   */
   #ring(room: Room): void {
     this.#alarms.delete(room);
-    this.lobby.advance(room, Date.now());
-    this.#arm(room);
+    try {
+      this.lobby.advance(room, Date.now());
+      this.#arm(room);
+    } catch (error) {
+      contain(this.#log, { room: room.code }, error, () => this.#closeAfterFault(room), () => this.#disarm(room));
+    }
+  }
+
+  /** Each member still connected hears why in an `error`; then the room closes as any room does. */
+  #closeAfterFault(room: Room): void {
+    this.#disarm(room);
+    const text = encodeServerMessage(errorMessage('E_INTERNAL', `The server met an internal error and closed room ${room.code}; create or join another`));
+    for (const id of this.lobby.membersOf(room)) this.#peers.get(id)?.sendText(text);
+    this.lobby.close(room);
+  }
+
+  #disarm(room: Room): void {
+    clearTimeout(this.#alarms.get(room)?.timer);
+    this.#alarms.delete(room);
   }
 
   readonly #send = (to: PlayerId, event: RoomEvent): void => {
