@@ -1,7 +1,8 @@
 /**
- * SHA-256 in plain TypeScript (FIPS 180-4), for web pages that are not a secure context: browsers
- * hide Web Crypto (`crypto.subtle`) on plain http:// from any host but localhost, and a friend
- * on the LAN opens http://192.168.x.y. Used only when Web Crypto is missing.
+ * SHA-256 in plain TypeScript (FIPS 180-4), the hash both clients check commitments with. The
+ * page cannot count on Web Crypto: browsers hide `crypto.subtle` on plain http:// from any host
+ * but localhost, and a friend on the LAN opens http://192.168.x.y. One synchronous function also
+ * lets the page and the terminal share one verifier (src/core/commitment.ts).
  */
 const K = Uint32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
@@ -12,6 +13,13 @@ const K = Uint32Array.from([
   0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
+
+/** Hex SHA-256 of a text's UTF-8 bytes: the `Hash` the clients give the core's verifier. */
+export function sha256Hex(text: string): string {
+  let hex = '';
+  for (const byte of sha256(new TextEncoder().encode(text))) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
 
 export function sha256(data: Uint8Array): Uint8Array {
   const bitLength = data.length * 8;
