@@ -96,7 +96,7 @@ describe('the terminal client on an unreliable or dishonest network', { timeout:
       await c?.expect(/Round 1: guess the number/);
       c?.type('42');
     }
-    await fooled?.expect(/WARNING: the revealed secret 43 does NOT match the commitment/);
+    await fooled?.expect(/WARNING: the revealed secret 43 does NOT match: the secret was changed/);
     await fine?.expect(/Fair: sha256\(42 \u2016 salt\) matches the commitment/);
     assert.doesNotMatch(fooled?.out.text() ?? '', /Fair:/);
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe as suite, it } from 'node:test';
 import type { RoundEndMessage } from '../src/core/room-events.js';
+import type { RoomMessage, RoundEndMessage as End } from '../src/core/room-events.js';
 import { describe, emptyView, fairnessLine } from '../src/client/room-view.js';
 import { sha256 } from './helpers/lobby.js';
 
@@ -19,19 +20,20 @@ const end = (secret: number, overrides: Partial<RoundEndMessage> = {}): RoundEnd
 });
 
 suite('the terminal\u2019s fairness check', () => {
+  const announced = { round: 1, commitment };
   it('accepts a reveal that opens the commitment', () => {
-    assert.match(fairnessLine(commitment, end(37)), /^Fair: sha256\(37 \u2016 salt\) matches/);
+    assert.match(fairnessLine(announced, end(37)), /^Fair: sha256\(37 \u2016 salt\) matches/);
   });
 
   it('flags a changed secret, a changed salt, and a commitment swapped at the end', () => {
-    assert.match(fairnessLine(commitment, end(38)), /^WARNING: the revealed secret 38 does NOT match/);
-    assert.match(fairnessLine(commitment, end(37, { salt: 'cd'.repeat(16) })), /^WARNING/);
+    assert.match(fairnessLine(announced, end(38)), /^WARNING: the revealed secret 38 does NOT match: the secret was changed/);
+    assert.match(fairnessLine(announced, end(37, { salt: 'cd'.repeat(16) })), /^WARNING/);
     const other = sha256(`38${salt}`);
-    assert.match(fairnessLine(commitment, end(38, { commitment: other })), /^WARNING/, 'the reveal must open the commitment sent at the start');
+    assert.match(fairnessLine(announced, end(38, { commitment: other })), /^WARNING/, 'the reveal must open the commitment sent at the start');
   });
 
   it('says when there was nothing to check', () => {
-    assert.match(fairnessLine(undefined, end(37)), /cannot be checked/);
+    assert.match(fairnessLine(undefined, end(37)), /^WARNING: no commitment was announced when round 1 started/);
   });
 });
 
@@ -42,7 +44,7 @@ suite('what the terminal prints of room messages', () => {
     const start = describe(view, { type: 'round_start', round: 1, mode: 'race', min: 1, max: 100, picker: null, commitment, guessers: ['p1', 'p2'] });
     assert.match(start[0] ?? '', /Round 1: guess the number between 1 and 100!/);
     const lines = describe(view, end(37));
-    assert.deepEqual(lines.slice(0, 2), ['Round 1 over: Bob wins! The secret was 37.', 'Fair: sha256(37 \u2016 salt) matches the commitment sent at the start of the round.']);
+    assert.deepEqual(lines.slice(0, 2), ['Round 1 over: Bob wins! The secret was 37.', 'Fair: sha256(37 \u2016 salt) matches the commitment announced when round 1 started.']);
     assert.match(lines[2] ?? '', /Standings: Bob 1 win \(1 guess\)/);
   });
 
@@ -59,5 +61,36 @@ suite('what the terminal prints of room messages', () => {
     assert.match(describe(view, picking)[0] ?? '', /your turn to pick the secret, 1\u2013100 \(60 s\)/);
     view.me = 'p2';
     assert.match(describe(view, picking)[0] ?? '', /Ada is picking the secret/);
+  });
+});
+
+suite('which commitment the terminal holds the reveal to', () => {
+  const room = (overrides: Partial<RoomMessage>): RoomMessage => ({
+    type: 'room', code: 'K7PQM', mode: 'race', min: 1, max: 100, maxPlayers: 8, you: 'p1', role: 'player', state: 'playing', round: 1,
+    picker: null, commitment, players: [], spectators: 0, history: [], standings: [], ...overrides,
+  });
+  const swapped: End = end(38, { salt: 'cd'.repeat(16), commitment: sha256(`38${'cd'.repeat(16)}`) });
+  const verdict = (lines: string[]): string => lines[1] ?? '';
+
+  it('the snapshot of a room joined or resumed mid-round, when no round_start came', () => {
+    const view = emptyView();
+    describe(view, room({}));
+    assert.match(verdict(describe(view, end(37))), /^Fair:/);
+    const fooled = emptyView();
+    describe(fooled, room({}));
+    assert.match(verdict(describe(fooled, swapped)), /^WARNING: the revealed secret 38 does NOT match: the secret was changed/);
+  });
+
+  it('the first commitment of the round: a later snapshot naming another does not replace it', () => {
+    const view = emptyView();
+    describe(view, { type: 'round_start', round: 1, mode: 'race', min: 1, max: 100, picker: null, commitment, guessers: ['p1'] });
+    describe(view, room({ commitment: swapped.commitment }));
+    assert.match(verdict(describe(view, swapped)), /does NOT match: the secret was changed/);
+  });
+
+  it('nothing, when the round that ends was never announced', () => {
+    const view = emptyView();
+    describe(view, { type: 'round_start', round: 1, mode: 'race', min: 1, max: 100, picker: null, commitment, guessers: ['p1'] });
+    assert.match(verdict(describe(view, end(37, { round: 2 }))), /^WARNING: no commitment was announced when round 2 started/);
   });
 });

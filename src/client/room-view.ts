@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { verifyCommitment } from '../core/commitment.js';
+import { announce, judgeReveal, verdictLine, type Announced } from '../core/commitment.js';
 import type { PlayerRef, RoomMessage, RoundEndMessage, Standing } from '../core/room-events.js';
 import type { ServerMessage } from '../protocol/messages.js';
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+import { sha256Hex } from '../protocol/sha256.js';
 
 /** What the terminal remembers of its room between messages. */
 export interface RoomView {
@@ -12,27 +10,20 @@ export interface RoomView {
   mode: RoomMessage['mode'] | undefined;
   min: number;
   max: number;
-  /** The commitment of the round under way, to check against the reveal. */
-  commitment: string | undefined;
+  /** The commitment announced for the round under way, to check the reveal against. */
+  announced: Announced | undefined;
   /** The player who picks now (pick mode), if any. */
   picker: string | undefined;
   state: RoomMessage['state'];
 }
 
 export function emptyView(): RoomView {
-  return { me: '', code: undefined, mode: undefined, min: 1, max: 100, commitment: undefined, picker: undefined, state: 'waiting' };
+  return { me: '', code: undefined, mode: undefined, min: 1, max: 100, announced: undefined, picker: undefined, state: 'waiting' };
 }
 
-/**
- * Whether the revealed secret and salt open the commitment sent at the round's start: the
- * guesser's own check that the secret never changed.
- */
-export function fairnessLine(commitment: string | undefined, end: RoundEndMessage): string {
-  if (commitment === undefined) return 'Fairness: no commitment was received for this round, so it cannot be checked.';
-  if (end.commitment !== commitment || !verifyCommitment(sha256, commitment, end.secret, end.salt)) {
-    return `WARNING: the revealed secret ${end.secret} does NOT match the commitment sent at the start of the round: the secret may have been changed!`;
-  }
-  return `Fair: sha256(${end.secret} \u2016 salt) matches the commitment sent at the start of the round.`;
+/** The guesser's own check that the secret never changed, as the page makes it too. */
+export function fairnessLine(announced: Announced | undefined, end: RoundEndMessage): string {
+  return verdictLine(judgeReveal(sha256Hex, announced, end), end);
 }
 
 /** Updates the view with one message and says what the player should read, if anything. */
@@ -48,7 +39,7 @@ export function describe(view: RoomView, message: ServerMessage): string[] {
       view.max = message.max;
       view.state = message.state;
       view.picker = message.picker ?? undefined;
-      view.commitment = message.commitment ?? view.commitment;
+      if (message.commitment !== null) view.announced = announce(view.announced, message.round, message.commitment);
       return [`Room ${message.code} (${message.mode}, ${message.min}\u2013${message.max}): ${message.players.map(seatLabel).join(', ')}${message.spectators > 0 ? ` + ${message.spectators} watching` : ''}.`];
     case 'presence': {
       const who = message.role === 'spectator' ? `${message.name} (watching)` : message.name;
@@ -65,7 +56,7 @@ export function describe(view: RoomView, message: ServerMessage): string[] {
       return [`You picked ${message.value}. The others are guessing.`];
     case 'round_start':
       view.state = 'playing';
-      view.commitment = message.commitment;
+      view.announced = announce(view.announced, message.round, message.commitment);
       view.picker = message.picker ?? undefined;
       view.min = message.min;
       view.max = message.max;
@@ -82,7 +73,7 @@ export function describe(view: RoomView, message: ServerMessage): string[] {
       view.state = 'ended';
       return [
         `Round ${message.round} over: ${winnerText(message.winner, view.me)} The secret was ${message.secret}.`,
-        fairnessLine(view.commitment, message),
+        fairnessLine(view.announced, message),
         `Standings: ${message.standings.map(standing).join(' \u00b7 ')}`,
         'Press Enter for another round, or type /quit to leave.',
       ];

@@ -1,6 +1,7 @@
 import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.js';
 import type { RoomMessage, Standing } from '../../src/core/room-events.js';
-import { verifyCommitment } from './commitment.js';
+import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
+import { sha256Hex } from '../../src/protocol/sha256.js';
 import { parseGuess } from '../../src/core/guess.js';
 import type { Link } from './socket.js';
 import type { AppState, RoomView, Seat } from './state.js';
@@ -164,8 +165,7 @@ export class Session {
           (room) => ({
             phase: 'picking',
             round: message.round,
-            commitment: undefined,
-            reveal: undefined,
+            announced: undefined,
             winner: undefined,
             seats: room.seats.map((s) => ({ ...s, attempts: 0, last: undefined, role: s.id === message.picker ? 'picker' : 'guesser' })),
           }),
@@ -181,8 +181,7 @@ export class Session {
             phase: 'playing',
             round: message.round,
             range: { min: message.min, max: message.max },
-            commitment: message.commitment,
-            reveal: undefined,
+            announced: announce(room.announced, message.round, message.commitment),
             winner: undefined,
             seats: room.seats.map((s) => ({
               ...s,
@@ -216,21 +215,19 @@ export class Session {
         }));
         return;
       case 'round_end': {
-        const reveal = { secret: message.secret, salt: message.salt, verified: undefined, how: '' };
+        // Checked against what was announced when the round started, never against the commitment this message carries.
+        const verdict = judgeReveal(sha256Hex, state.room?.announced, message);
+        const reveal = { round: message.round, secret: message.secret, salt: message.salt, verdict, line: verdictLine(verdict, message) };
         const winner = message.winner === null ? 'Nobody won this round.' : message.winner.id === state.me.id ? 'You win!' : `${message.winner.name} wins!`;
         this.#updateRoom(
           (room) => ({
             phase: 'over',
             winner: message.winner ?? undefined,
-            commitment: message.commitment,
             reveal,
             seats: withScores(room.seats, message.standings, room.mode),
           }),
-          { notice: `${winner} The secret was ${message.secret}.` },
+          { notice: `${winner} The secret was ${message.secret}.${verdict.kind === 'match' ? '' : ` ${reveal.line}`}` },
         );
-        void verifyCommitment(message.commitment, `${message.secret}${message.salt}`).then(({ ok, how }) => {
-          this.#updateRoom((room) => (room.reveal?.salt === message.salt ? { reveal: { ...reveal, verified: ok, how } } : {}));
-        });
         return;
       }
       case 'left':
@@ -271,6 +268,7 @@ export class Session {
 
   #enterRoom(message: RoomMessage): void {
     const state = this.#get();
+    const held = state.room?.code === message.code ? state.room.announced : undefined;
     const role = (id: string): Seat['role'] => (message.mode !== 'pick' || message.picker === null ? 'player' : id === message.picker ? 'picker' : 'guesser');
     const room: RoomView = {
       code: message.code,
@@ -283,7 +281,7 @@ export class Session {
       ).map((s) => (s.id === message.you && message.role === 'spectator' ? { ...s, role: 'spectator' } : s)),
       phase: message.state === 'ended' ? 'over' : message.state,
       round: message.round,
-      commitment: message.commitment ?? undefined,
+      announced: message.commitment === null ? held : announce(held, message.round, message.commitment),
       reveal: state.room?.code === message.code ? state.room.reveal : undefined,
       winner: state.room?.code === message.code ? state.room.winner : undefined,
     };

@@ -1,3 +1,4 @@
+import type { Announced, Verdict } from '../../src/core/commitment.js';
 import type { Step } from './chart.js';
 
 /** Everything the page shows, in one place; the views draw it and never keep state of their own. */
@@ -15,12 +16,14 @@ export interface Seat {
   readonly score: string | undefined;
 }
 
+/** The last `round_end` this page saw, and what its check of the secret said. */
 export interface Reveal {
+  readonly round: number;
   readonly secret: number;
   readonly salt: string;
-  /** undefined while the page is still checking. */
-  readonly verified: boolean | undefined;
-  readonly how: string;
+  readonly verdict: Verdict;
+  /** The verdict in words, the same line the terminal prints. */
+  readonly line: string;
 }
 
 export interface RoomView {
@@ -30,7 +33,9 @@ export interface RoomView {
   readonly seats: readonly Seat[];
   readonly phase: 'waiting' | 'picking' | 'playing' | 'over';
   readonly round: number;
-  readonly commitment: string | undefined;
+  /** The commitment announced for the round under way, which the reveal is checked against. */
+  readonly announced: Announced | undefined;
+  /** Kept when the next round starts (in solo it starts at once), until another reveal. */
   readonly reveal: Reveal | undefined;
   readonly winner: { id: string; name: string } | undefined;
 }

@@ -224,21 +224,19 @@ export class GameView {
   }
 
   #drawFairness(room: RoomView): void {
-    if (room.commitment === undefined) {
+    const { announced, reveal } = room;
+    if (announced === undefined && reveal === undefined) {
       replace(this.#fairness);
       return;
     }
-    const reveal = room.reveal;
+    const pending = announced !== undefined && announced.round !== reveal?.round;
     replace(
       this.#fairness,
       h('h2', {}, 'Fair play'),
-      h('p', {}, 'Commitment to the secret: ', h('code', { class: 'commitment' }, room.commitment)),
-      reveal === undefined
-        ? h('p', {}, 'The secret and its salt are revealed when the round ends, and this page checks them.')
-        : h('p', { 'data-testid': 'verdict', class: reveal.verified === false ? 'bad' : 'good' },
-            `Secret ${reveal.secret}, salt ${reveal.salt}: `,
-            reveal.verified === undefined ? 'checking…' : reveal.verified ? `commitment verified (${reveal.how}).` : 'DOES NOT MATCH the commitment: the secret was changed.',
-          ),
+      announced !== undefined && h('p', {}, `Commitment to the secret of round ${announced.round}: `, h('code', { class: 'commitment' }, announced.commitment)),
+      pending && h('p', {}, 'The secret and its salt are revealed when the round ends, and this page checks them against this commitment.'),
+      reveal !== undefined && h('p', { 'data-testid': 'verdict', class: reveal.verdict.kind === 'match' ? 'good' : 'bad' }, reveal.line),
+      reveal !== undefined && h('p', {}, h('small', {}, `Round ${reveal.round} revealed secret ${reveal.secret}, salt ${reveal.salt}.`)),
     );
   }
 }
