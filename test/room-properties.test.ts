@@ -119,8 +119,9 @@ export function runSteps(seed: number, steps: readonly Step[]): void {
           }
           for (const room of h.lobby.rooms.values()) {
             const players = room.players;
-            // At most one winner per round: one round_end per round, and a race has one finder.
-            if (room.mode !== 'pick' && room.state === 'playing') assert.ok(players.filter((p) => p.found).length <= 1);
+            // At most one winner per round: a race's round ends at its first finder, so nobody else
+            // finds it, during the round or after (`found` describes the last round until the next).
+            if (room.mode === 'race') assert.ok(players.filter((p) => p.found).length <= 1, `${room.code} round ${room.round} has two finders`);
             for (const p of players) {
               // Attempts never decrease within a round.
               const key = `${room.code}/${room.round}/${p.id}`;
@@ -128,14 +129,14 @@ export function runSteps(seed: number, steps: readonly Step[]): void {
               attempts.set(key, p.attempts);
             }
           }
-          for (const [who, events] of h.sent) {
+          // One round_end per round: every member is handed the same one. A round is known by its
+          // commitment, not by where its members are now (one may have left with the round's end).
+          for (const events of h.sent.values()) {
             for (const event of events) {
               if (event.type !== 'round_end') continue;
-              const code = h.lobby.roomOf(who)?.code ?? '?';
-              const key = `${code}/${event.round}`;
-              const seen = roundEnds.get(key);
-              if (code !== '?' && seen !== undefined) assert.equal(seen, event, `two endings for round ${key}`);
-              else if (code !== '?') roundEnds.set(key, event);
+              const seen = roundEnds.get(event.commitment);
+              if (seen !== undefined) assert.equal(seen, event, `two endings for round ${event.round} (${event.commitment})`);
+              else roundEnds.set(event.commitment, event);
             }
             events.length = 0;
           }
