@@ -60,10 +60,6 @@ export class Lobby {
     return this.#rooms;
   }
 
-  get playerCount(): number {
-    return this.#players.size;
-  }
-
   /** A new connected player; `token` (unguessable, from the caller) is what `resume` takes. */
   addPlayer(name: string, token: string): PlayerRef {
     const id = `p${++this.#lastPlayer}`;
@@ -73,17 +69,8 @@ export class Lobby {
     return { id, name: player.name };
   }
 
-  player(id: PlayerId): PlayerRef | undefined {
-    const player = this.#players.get(id);
-    return player === undefined ? undefined : { id: player.id, name: player.name };
-  }
-
   roomOf(id: PlayerId): Room | undefined {
     return this.#players.get(id)?.room;
-  }
-
-  isConnected(id: PlayerId): boolean {
-    return this.#players.get(id)?.connected === true;
   }
 
   /**

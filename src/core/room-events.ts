@@ -132,7 +132,7 @@ export interface ProgressMessage {
   readonly value?: number;
 }
 
-export type RoundEndReason = 'found' | 'all_found' | 'abandoned' | 'timeout';
+export type RoundEndReason = 'found' | 'all_found' | 'abandoned';
 
 /** Sent to everyone in the room: the secret and salt that open the commitment, and the standings. */
 export interface RoundEndMessage {

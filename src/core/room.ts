@@ -83,11 +83,6 @@ export class Room {
     return this.#seats.has(id) || this.#spectators.has(id);
   }
 
-  roleOf(id: PlayerId): Role | undefined {
-    if (this.#seats.has(id)) return 'player';
-    return this.#spectators.has(id) ? 'spectator' : undefined;
-  }
-
   /** Seats a bot. Called right after the creator has joined. */
   addBot(id: PlayerId, kind: BotKind): RoomRefusal | undefined {
     if (this.#seats.size >= this.maxPlayers) return 'E_ROOM_FULL';

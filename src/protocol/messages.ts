@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { SENTENCES } from '../core/game.js';
-import type { OutcomeKind, RoomEvent } from '../core/room-events.js';
+import type { RoomEvent } from '../core/room-events.js';
 import { ERRORS, type ErrorCode } from './errors.js';
 
 /** Bumped when a change would break an existing client. `hello` and `welcome` carry it. */
@@ -171,11 +171,6 @@ const QUOTED_SENTENCES: ReadonlyMap<string, string> = new Map(Object.values(SENT
 
 export function errorMessage(code: ErrorCode, message: string = ERRORS[code]): ErrorMessage {
   return { type: 'error', code, message };
-}
-
-/** The chapter's sentence that goes with an outcome in `result.message`. */
-export function sentenceFor(outcome: OutcomeKind): string {
-  return SENTENCES[outcome];
 }
 
 function refuse(code: ErrorCode, message: string): Decoded {
