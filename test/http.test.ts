@@ -70,7 +70,7 @@ describe('HTTP on the game port', () => {
 
   it('opens a room link on the same page, and answers the operator on /healthz', async () => {
     const page = await get(server.port, '/');
-    const room = await get(server.port, '/r/ABCD23');
+    const room = await get(server.port, '/r/abcd23/');
     assert.equal(room.status, 200);
     assert.deepEqual(room.body, page.body);
     const health = await get(server.port, '/healthz');
@@ -82,6 +82,8 @@ describe('HTTP on the game port', () => {
   it('answers unknown paths, other methods and a plain GET of the WebSocket with errors', async () => {
     assert.equal((await get(server.port, '/nope')).status, 404);
     assert.equal((await get(server.port, '/r/not-a-code!')).status, 404);
+    // Never a room code: 0, O, 1, I and L are left out of them.
+    assert.equal((await get(server.port, '/r/ABCD0')).status, 404);
     const post = await get(server.port, '/', {}, 'POST');
     assert.equal(post.status, 405);
     assert.equal(post.headers.allow, 'GET, HEAD');

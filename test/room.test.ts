@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { verifyCommitment } from '../src/core/commitment.js';
 import { maxBinarySearchGuesses } from '../src/core/game.js';
 import { seededRandom } from '../src/core/random.js';
-import { CODE_ALPHABET, newRoomCode } from '../src/core/room-code.js';
+import { CODE_ALPHABET, isRoomCode, newRoomCode, roomCodeInLink } from '../src/core/room-code.js';
 import { LobbyHarness, sha256 } from './helpers/lobby.js';
 
 function roomCode(h: LobbyHarness, id: string): string {
@@ -20,10 +20,21 @@ describe('room codes', () => {
       const code = newRoomCode(random, (c) => live.has(c));
       assert.match(code, /^[A-Z2-9]{5,}$/);
       assert.doesNotMatch(code, /[01OIL]/);
+      assert.ok(isRoomCode(code), code);
+      assert.equal(roomCodeInLink(`/r/${code.toLowerCase()}/`), code);
       assert.ok(!live.has(code));
       live.add(code);
     }
     assert.equal(CODE_ALPHABET.length, 31);
+  });
+
+  it('are told apart from what cannot be one, the same way by every client and the server', () => {
+    for (const text of ['K7PQ', 'K7PQ0', 'K7PQO', 'K7PQI', 'K7PQ1', 'K7PQL', 'K7-PQ', 'k7pqm', 'K'.repeat(17), '']) {
+      assert.equal(isRoomCode(text), false, text);
+    }
+    assert.equal(isRoomCode('K'.repeat(16)), true);
+    assert.equal(roomCodeInLink('/r/k7pqm'), 'K7PQM');
+    for (const path of ['/r/K7PQ0', '/r/', '/r/K7PQM/x', '/x/K7PQM', 'r/K7PQM', '/r/K7PQM//']) assert.equal(roomCodeInLink(path), undefined, path);
   });
 
   it('grow a character when the short ones keep colliding', () => {

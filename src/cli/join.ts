@@ -2,6 +2,7 @@ import { LineInput } from '../client/line-input.js';
 import { RemoteJudge } from '../client/remote-judge.js';
 import { playRoom } from '../client/room-play.js';
 import { playInTerminal } from '../client/terminal-game.js';
+import { isRoomCode } from '../core/room-code.js';
 import { parseAddress, UsageError, type ParsedArgs } from './args.js';
 import { exitOnInterrupt } from './process.js';
 
@@ -14,7 +15,7 @@ export async function join(args: ParsedArgs): Promise<number> {
   if (typeof room === 'string') {
     if (args.values.classic === true) throw new UsageError('--classic plays alone; it cannot join a room');
     const code = room.trim().toUpperCase();
-    if (!/^[A-Z0-9]{1,16}$/.test(code)) throw new UsageError(`--room takes a room code such as K7PQM, got '${room}'`);
+    if (!isRoomCode(code)) throw new UsageError(`--room takes a room code such as K7PQM, got '${room}'`);
     const input = new LineInput(process.stdin, process.stdout, exitOnInterrupt);
     const as = args.values.spectate === true ? 'spectator' : 'player';
     return playRoom({ host, port, name: playerName(args), trace, join: { code, as } }, input);

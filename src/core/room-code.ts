@@ -21,9 +21,21 @@ export function newRoomCode(random: RandomInt, taken: (code: string) => boolean)
   }
 }
 
-/** Whether text could be a room code at all (after uppercasing). */
+/** Longest code accepted: codes grow past CODE_LENGTH only on a crowded server, and never this far. */
+export const MAX_CODE_LENGTH = 16;
+
+/**
+ * Whether text could be a room code at all (after uppercasing): the one check every client and
+ * the server's room links use, so a code one of them accepts is never refused by another.
+ */
 export function isRoomCode(text: string): boolean {
-  if (text.length < CODE_LENGTH || text.length > 16) return false;
+  if (text.length < CODE_LENGTH || text.length > MAX_CODE_LENGTH) return false;
   for (const char of text) if (!CODE_ALPHABET.includes(char)) return false;
   return true;
+}
+
+/** The room code in a room link's path (`/r/K7PQM`, any case, with or without a final slash), uppercased. */
+export function roomCodeInLink(path: string): string | undefined {
+  const code = /^\/r\/([^/]+)\/?$/.exec(path)?.[1]?.toUpperCase();
+  return code !== undefined && isRoomCode(code) ? code : undefined;
 }

@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { roomCodeInLink } from '../core/room-code.js';
 import { chooseEncoding, type Asset } from './web-assets.js';
 
 /** The path browsers open the game's WebSocket on. */
 export const WEBSOCKET_PATH = '/ws';
-
-/** A room link: `/r/CODE`. Codes are short and alphanumeric; the page reads the code itself. */
-const ROOM_LINK = /^\/r\/[A-Za-z0-9]{1,16}\/?$/;
 
 /**
  * Sent with every response. The page runs only its own bundled script (no inline script, no
@@ -47,7 +45,8 @@ export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerR
     text(res, 426, 'This address is the game\u2019s WebSocket: open the page instead.\n');
     return;
   }
-  const name = path === '/' || ROOM_LINK.test(path) ? '/index.html' : path === '/favicon.ico' ? faviconOf(routes.assets) : path;
+  // A room link (`/r/CODE`) is the page too: it reads the code itself.
+  const name = path === '/' || roomCodeInLink(path) !== undefined ? '/index.html' : path === '/favicon.ico' ? faviconOf(routes.assets) : path;
   const asset = name === undefined ? undefined : routes.assets.get(name);
   if (asset === undefined) {
     if (routes.assets.size === 0) text(res, 503, 'The web client is not built: run `npm run build`.\n');

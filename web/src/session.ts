@@ -3,6 +3,7 @@ import type { RoomMessage, Standing } from '../../src/core/room-events.js';
 import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
 import { sha256Hex } from '../../src/protocol/sha256.js';
 import { parseGuess } from '../../src/core/guess.js';
+import { isRoomCode } from '../../src/core/room-code.js';
 import type { Link } from './socket.js';
 import type { AppState, RoomView, Seat } from './state.js';
 
@@ -62,7 +63,7 @@ export class Session {
 
   joinRoom(code: string, name: string): void {
     const clean = code.trim().toUpperCase();
-    if (!/^[A-Z0-9]{1,16}$/.test(clean)) {
+    if (!isRoomCode(clean)) {
       this.#update({ error: 'A room code is letters and digits, like K7PQM.' });
       return;
     }

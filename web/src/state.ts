@@ -1,4 +1,5 @@
 import type { Announced, Verdict } from '../../src/core/commitment.js';
+import { roomCodeInLink } from '../../src/core/room-code.js';
 import type { Step } from './chart.js';
 
 /** Everything the page shows, in one place; the views draw it and never keep state of their own. */
@@ -56,10 +57,8 @@ export interface AppState {
   readonly elsewhere: boolean;
 }
 
-export const ROOM_LINK = /^\/r\/([A-Za-z0-9]{1,16})\/?$/;
-
 export function initialState(path: string, name: string): AppState {
-  const code = ROOM_LINK.exec(path)?.[1]?.toUpperCase();
+  const code = roomCodeInLink(path);
   return {
     link: 'connecting',
     linkDetail: 'Connecting…',
