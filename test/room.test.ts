@@ -4,12 +4,24 @@ import { verifyCommitment } from '../src/core/commitment.js';
 import { maxBinarySearchGuesses } from '../src/core/game.js';
 import { seededRandom } from '../src/core/random.js';
 import { CODE_ALPHABET, isRoomCode, newRoomCode, roomCodeInLink } from '../src/core/room-code.js';
+import { MAX_MISSED } from '../src/core/lobby.js';
 import { LobbyHarness, sha256 } from './helpers/lobby.js';
 
 function roomCode(h: LobbyHarness, id: string): string {
   const room = h.lobby.roomOf(id);
   assert.ok(room, `${id} is in no room`);
   return room.code;
+}
+
+/** Ada and Bob in a race over 1..max, its first round started. */
+function raceUnderWay(max: number): { h: LobbyHarness; ada: string; bob: string; code: string } {
+  const h = new LobbyHarness();
+  const [ada, bob] = [h.player('Ada'), h.player('Bob')];
+  h.lobby.create(ada, { mode: 'race', min: 1, max }, h.now);
+  const code = roomCode(h, ada);
+  h.lobby.join(bob, code, 'player', h.now);
+  h.lobby.start(ada, h.now);
+  return { h, ada, bob, code };
 }
 
 describe('room codes', () => {
@@ -182,6 +194,79 @@ describe('a pick room', () => {
   });
 });
 
+describe('turns and returns', () => {
+  /** Plays one pick round to its end: the picker picks 50, every guesser finds it. Returns the picker. */
+  function pickRound(h: LobbyHarness, starter: string): string {
+    assert.equal(h.lobby.start(starter, h.now), undefined);
+    const picker = h.last(starter, 'picking').picker;
+    assert.equal(h.lobby.pick(picker, 50, h.now), undefined);
+    for (const id of h.last(picker, 'round_start').guessers) assert.equal(h.find(id), 50);
+    assert.equal(h.last(starter, 'round_end').reason, 'all_found');
+    return picker;
+  }
+
+  it('passes the pick to the next seat each round, and from the last seat back to the first', () => {
+    const h = new LobbyHarness();
+    const [ada, bob, cy] = [h.player('Ada'), h.player('Bob'), h.player('Cy')];
+    h.lobby.create(ada, { mode: 'pick' }, h.now);
+    for (const id of [bob, cy]) h.lobby.join(id, roomCode(h, ada), 'player', h.now);
+    assert.deepEqual([1, 2, 3, 4, 5].map(() => pickRound(h, bob)), [ada, bob, cy, ada, bob]);
+  });
+
+  it('skips a seat given up, and wraps from the last seat still taken', () => {
+    const h = new LobbyHarness();
+    const [ada, bob, cy] = [h.player('Ada'), h.player('Bob'), h.player('Cy')];
+    h.lobby.create(ada, { mode: 'pick' }, h.now);
+    for (const id of [bob, cy]) h.lobby.join(id, roomCode(h, ada), 'player', h.now);
+    assert.equal(pickRound(h, ada), ada);
+    assert.equal(pickRound(h, ada), bob);
+    h.lobby.leave(cy, h.now);
+    assert.deepEqual([pickRound(h, ada), pickRound(h, ada)], [ada, bob]);
+  });
+
+  it('gives a player who leaves a race and comes back within the round its attempts and history', () => {
+    const { h, ada, bob, code } = raceUnderWay(1000);
+    for (const value of [1, 2, 3]) h.lobby.guess(ada, value, h.now);
+    h.lobby.leave(ada, h.now);
+    assert.equal(h.lobby.join(ada, code, 'player', h.now), undefined);
+    const back = h.last(ada, 'room');
+    assert.deepEqual(back.history, [1, 2, 3].map((value) => ({ value, outcome: 'low' })));
+    assert.equal(back.players.find((p) => p.id === ada)?.attempts, 3);
+    assert.equal(h.lobby.guess(ada, 4, h.now), undefined);
+    assert.equal(h.last(ada, 'result').attempts, 4, 'the count goes on from where it was');
+    // In the next round it starts from nothing, as everyone does.
+    h.find(bob);
+    h.lobby.start(ada, h.now);
+    h.lobby.leave(ada, h.now);
+    h.lobby.join(ada, code, 'player', h.now);
+    assert.equal(h.last(ada, 'room').history.length, 0);
+  });
+
+  it('lets a pick guesser who comes back within the round guess on, while a newcomer only watches', () => {
+    const h = new LobbyHarness();
+    const [ada, bob, cy, eve, dee] = ['Ada', 'Bob', 'Cy', 'Eve', 'Dee'].map((name) => h.player(name)) as [string, string, string, string, string];
+    h.lobby.create(ada, { mode: 'pick' }, h.now);
+    const code = roomCode(h, ada);
+    for (const id of [bob, cy, eve]) h.lobby.join(id, code, 'player', h.now);
+    h.lobby.start(ada, h.now);
+    h.lobby.pick(ada, 50, h.now);
+    h.lobby.guess(bob, 10, h.now);
+    assert.equal(h.find(eve), 50);
+    for (const id of [bob, eve]) h.lobby.leave(id, h.now);
+    for (const id of [bob, eve, dee]) assert.equal(h.lobby.join(id, code, 'player', h.now), undefined);
+    assert.equal(h.lobby.guess(dee, 50, h.now), 'E_NOT_YOUR_TURN', 'a newcomer watches a pick round under way');
+    assert.equal(h.lobby.guess(eve, 50, h.now), 'E_NOT_YOUR_TURN', 'eve found it before leaving');
+    assert.equal(h.lobby.guess(bob, 50, h.now), undefined);
+    assert.equal(h.last(bob, 'result').attempts, 2);
+    assert.equal(h.of(ada, 'round_end').length, 0, 'cy has not found it yet');
+    for (const value of [30, 50]) h.lobby.guess(cy, value, h.now);
+    const end = h.last(ada, 'round_end');
+    assert.equal(end.reason, 'all_found');
+    assert.deepEqual(end.winner, { id: eve, name: 'Eve' }, 'one guess, counted although she left and came back');
+    assert.deepEqual(end.standings.map((s) => [s.name, s.guesses]), [['Ada', 0], ['Cy', 2], ['Bob', 2], ['Eve', 1], ['Dee', 0]]);
+  });
+});
+
 describe('a solo room', () => {
   it('starts at once and starts a new round after each win', () => {
     const h = new LobbyHarness();
@@ -211,11 +296,7 @@ describe('a solo room', () => {
 
 describe('dropped connections', () => {
   it('keep the seat and attempts, replay what was missed, and tell the others', () => {
-    const h = new LobbyHarness();
-    const [ada, bob] = [h.player('Ada'), h.player('Bob')];
-    h.lobby.create(ada, { mode: 'race', min: 1, max: 1000 }, h.now);
-    h.lobby.join(bob, roomCode(h, ada), 'player', h.now);
-    h.lobby.start(ada, h.now);
+    const { h, ada, bob } = raceUnderWay(1000);
     h.lobby.guess(ada, 1, h.now);
     h.lobby.disconnect(ada, h.now);
     assert.equal(h.last(bob, 'presence').event, 'dropped');
@@ -230,6 +311,20 @@ describe('dropped connections', () => {
     assert.equal(h.last(bob, 'presence').event, 'returned');
     h.lobby.guess(ada, 3, h.now);
     assert.equal(h.last(ada, 'result').attempts, 2, 'attempts continue across resume');
+  });
+
+  it('keep the last MAX_MISSED events for a dropped player, dropping the oldest; the snapshot tells the rest', () => {
+    const { h, ada, bob } = raceUnderWay(1_000_000);
+    h.lobby.disconnect(bob, h.now);
+    const guesses = MAX_MISSED + 25;
+    for (let i = 0; i < guesses; i++) h.lobby.guess(ada, 1, h.now);
+    const resumed = h.lobby.resume('token-Bob');
+    assert.ok(resumed?.room);
+    assert.equal(MAX_MISSED, 1000);
+    assert.equal(resumed.missed.length, 1000);
+    const attempts = resumed.missed.map((e) => (e.type === 'progress' ? e.attempts : -1));
+    assert.deepEqual([attempts[0], attempts.at(-1)], [26, guesses], 'the 25 oldest went');
+    assert.equal(resumed.room.players.find((p) => p.id === ada)?.attempts, guesses);
   });
 
   it('give the seat up after the hold time, and the token with it', () => {
