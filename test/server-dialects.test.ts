@@ -155,6 +155,17 @@ describe('server dialects', { timeout: 30_000 }, () => {
       assert.equal(client.socket.closed, false);
     });
 
+    it('refuses a hello or resume below protocol version 1 with E_VERSION, and the connection stays', async () => {
+      const client = await connect();
+      const codeOf = async (line: string): Promise<unknown> => (JSON.parse(await client.ask(line)) as Record<string, unknown>).code;
+      assert.equal(await codeOf('{"type":"hello","v":0,"name":"Old"}'), 'E_VERSION');
+      assert.equal(await codeOf('{"type":"resume","v":0,"token":"whatever"}'), 'E_VERSION');
+      assert.equal(await codeOf('{"type":"hello","v":-3}'), 'E_VERSION');
+      // A newer client is welcomed with the version this server speaks: additions do not bump it.
+      const welcome = JSON.parse(await client.ask('{"type":"hello","v":2,"name":"New"}')) as Record<string, unknown>;
+      assert.deepEqual([welcome.type, welcome.v, welcome.name], ['welcome', 1, 'New']);
+    });
+
     it('decodes a UTF-8 character that TCP split across reads', async () => {
       const client = await connect();
       const bytes = Buffer.from('{"type":"hello","name":"Zo\u00eb\u{1f600}"}\n');

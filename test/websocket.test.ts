@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
+import { seededRandom } from '../src/core/random.js';
+import { createGameServer } from '../src/server/server.js';
 import { JsonClient } from './helpers/json-client.js';
 import { nextLog } from './helpers/raw-client.js';
 import { startServer, type RunningServer } from './helpers/server.js';
@@ -70,6 +72,42 @@ describe('the WebSocket endpoint', () => {
     const limited = replies.filter((reply) => reply.code === 'E_RATE_LIMITED').length;
     assert.ok(limited >= 15, `${limited} of 20 frames sent at once were over a limit of 5 per second`);
     assert.equal(replies.filter((reply) => reply.code === 'E_UNKNOWN_TYPE').length, 20 - limited);
+    socket.close();
+  });
+
+  it('closes with 1008 (policy violation) a WebSocket that stays over the message rate', async () => {
+    const { socket } = await handshake(`ws://127.0.0.1:${strict.port}/ws`, undefined);
+    const closed = once(socket, 'close') as Promise<[number, Buffer]>;
+    // Ten frames out, ten answers back, again: a flood as fast as it is answered, until the
+    // server gives up on it (a cap and the test's timeout bound it if it never does).
+    let answered = 0;
+    let limited = 0;
+    socket.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString('utf8')) as { code?: string }).code === 'E_RATE_LIMITED') limited++;
+      if (++answered % 10 === 0 && socket.readyState === socket.OPEN && answered < 500_000) send10();
+    });
+    const send10 = (): void => {
+      for (let i = 0; i < 10; i++) socket.send('{"type":"nonsense"}');
+    };
+    send10();
+    const [code, reason] = await closed;
+    assert.equal(code, 1008);
+    assert.equal(reason.toString(), 'rate limit');
+    assert.ok(limited > 0 && limited < answered, `${limited} of ${answered} answers were E_RATE_LIMITED`);
+  });
+
+  it('reads a binary frame as UTF-8 text, as a TCP line, even in fragments, and answers in text frames', async () => {
+    const { socket } = await handshake(`ws://127.0.0.1:${server.port}/ws`, undefined);
+    const bytes = Buffer.from('{"type":"hello","name":"Zo\u00eb"}');
+    const cut = bytes.indexOf(0xc3) + 1;
+    const answer = once(socket, 'message') as Promise<[Buffer, boolean]>;
+    // One message in two binary fragments, cut inside the two bytes of the ë.
+    socket.send(bytes.subarray(0, cut), { binary: true, fin: false });
+    socket.send(bytes.subarray(cut), { binary: true, fin: true });
+    const [data, binary] = await answer;
+    assert.equal(binary, false, 'the answer is a text frame');
+    const welcome = JSON.parse(data.toString('utf8')) as { type: string; name: string };
+    assert.deepEqual([welcome.type, welcome.name], ['welcome', 'Zo\u00eb']);
     socket.close();
   });
 
@@ -149,6 +187,74 @@ describe('a WebSocket page that does not read', () => {
       assert.equal(await stallInRace(server), 'write-timeout');
     } finally {
       await server.stop();
+    }
+  });
+});
+
+/** A JSON-over-WebSocket player for the liveness test: sends objects, waits for a message of a type. */
+async function wsPlayer(url: string, options: { autoPong?: boolean } = {}): Promise<{ ws: WebSocket; next(type: string): Promise<Record<string, unknown>>; send(message: object): void }> {
+  const ws = new WebSocket(url, options);
+  const inbox: Array<Record<string, unknown>> = [];
+  let wake: (() => void) | undefined;
+  ws.on('message', (data: Buffer) => {
+    inbox.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
+    wake?.();
+  });
+  await once(ws, 'open');
+  return {
+    ws,
+    send: (message) => ws.send(JSON.stringify(message)),
+    async next(type) {
+      for (;;) {
+        const at = inbox.findIndex((m) => m.type === type);
+        if (at >= 0) return inbox.splice(0, at + 1).at(-1) ?? {};
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
+}
+
+describe('WebSocket liveness (wsPingMs 40)', () => {
+  it('pings every WebSocket: one that answers stays, one that does not is closed and its seat held', { timeout: 15_000 }, async () => {
+    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+    const server = createGameServer({ random: seededRandom(4), log: quiet, host: '127.0.0.1', port: 0, wsPingMs: 40 });
+    const { port } = await server.listen();
+    try {
+      const url = `ws://127.0.0.1:${port}/ws`;
+      const ada = await wsPlayer(url);
+      // A page whose machine went to sleep: its socket stays open, but nothing answers a ping.
+      const lid = await wsPlayer(url, { autoPong: false });
+      let adaPings = 0;
+      let lidPings = 0;
+      ada.ws.on('ping', () => adaPings++);
+      lid.ws.on('ping', () => lidPings++);
+      ada.send({ type: 'hello', name: 'Ada' });
+      await ada.next('welcome');
+      lid.send({ type: 'hello', name: 'Lid' });
+      const { token, player: lidId } = await lid.next('welcome');
+      ada.send({ type: 'create', mode: 'race' });
+      const { code } = await ada.next('room');
+      lid.send({ type: 'join', code });
+      await lid.next('room');
+      await ada.next('presence');
+
+      const lidClosed = once(lid.ws, 'close').then(() => 'closed');
+      const fivePings = new Promise<string>((resolve) => ada.ws.on('ping', () => adaPings === 5 && resolve('five pings')));
+      assert.equal(await Promise.race([lidClosed, fivePings]), 'closed', 'a WebSocket that answers no ping is closed at the next one');
+      assert.ok(lidPings >= 1);
+      const dropped = await ada.next('presence');
+      assert.deepEqual([dropped.event, dropped.player], ['dropped', lidId]);
+      // The one that answers is pinged on and still plays; the seat waits for a resume.
+      await fivePings;
+      ada.send({ type: 'start' });
+      assert.equal((await ada.next('round_start')).type, 'round_start');
+      const back = await wsPlayer(url);
+      back.send({ type: 'resume', token });
+      assert.equal((await back.next('welcome')).resumed, true);
+      ada.ws.close();
+      back.ws.close();
+    } finally {
+      await server.close();
     }
   });
 });

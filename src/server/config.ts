@@ -57,6 +57,8 @@ export interface ServerConfig {
   readonly writeTimeoutMs: number;
   /** Largest WebSocket message accepted, in bytes (`ws` maxPayload). */
   readonly maxWsPayloadBytes: number;
+  /** How often each WebSocket is pinged; one that has not answered the previous ping is closed. */
+  readonly wsPingMs: number;
   /** Rooms open at once on this server at most. */
   readonly maxRooms: number;
   /** After SIGINT/SIGTERM, how long clients get to take their goodbye before they are cut off. */
@@ -84,6 +86,7 @@ export const DEFAULTS = Object.freeze({
   maxOutputBytes: 4 * 1024 * 1024, // bytes: one 64 KiB read of empty lines yields 2.7 MB of replies
   writeTimeoutMs: 30_000, // ms: a reader that is merely slow drains well within it
   maxWsPayloadBytes: 1024, // bytes: a frame is one JSON message, so as long as a line (never less); ws's own default is 100 MiB
+  wsPingMs: 30_000, // ms: a page that vanished (a laptop lid shut, Wi-Fi lost) is found within two of these
   maxRooms: 50_000, // rooms: 10,000 connections each in a room of its own, and again for the rooms of those who left, held for --seat-hold-ms
   shutdownTimeoutMs: 5_000, // ms: time for goodbyes to flush; a second signal skips it
   allowedOrigins: Object.freeze([]),
@@ -114,6 +117,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     maxOutputBytes: options.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
     writeTimeoutMs: options.writeTimeoutMs ?? DEFAULTS.writeTimeoutMs,
     maxWsPayloadBytes: options.maxWsPayloadBytes ?? Math.max(DEFAULTS.maxWsPayloadBytes, options.maxLineBytes ?? DEFAULTS.maxLineBytes),
+    wsPingMs: options.wsPingMs ?? DEFAULTS.wsPingMs,
     maxRooms: options.maxRooms ?? DEFAULTS.maxRooms,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs,
     log: options.log,
@@ -158,6 +162,7 @@ const POSITIVE_INTEGERS = [
   'maxOutputBytes',
   'writeTimeoutMs',
   'maxWsPayloadBytes',
+  'wsPingMs',
   'maxRooms',
   'shutdownTimeoutMs',
 ] as const satisfies ReadonlyArray<keyof ServerConfig>;

@@ -39,9 +39,6 @@ export interface HttpFront {
 // Replies a browser has not yet read before it is made to wait: a page that stops reading is
 // slowed down, as a TCP peer is, and a fast one never notices.
 const MAX_UNSENT_REPLIES = 256;
-// A page that vanished without closing (a laptop lid shut, Wi-Fi lost) is found by a ping left
-// unanswered for this long; its seat then waits for a resume like any dropped connection's.
-const PING_EVERY_MS = 30_000;
 
 /**
  * HTTP and WebSocket on the game's own port. The connection detector hands over sockets that
@@ -213,6 +210,8 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
     }
   });
   live.add(session);
+  // A page that vanished without closing (a laptop lid shut, Wi-Fi lost) is found by a ping left
+  // unanswered; its seat then waits for a resume like any dropped connection's.
   let alive = true;
   ws.on('pong', () => (alive = true));
   const heartbeat = setInterval(() => {
@@ -222,7 +221,7 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
     }
     alive = false;
     ws.ping();
-  }, PING_EVERY_MS);
+  }, config.wsPingMs);
   heartbeat.unref();
   ws.on('error', () => ws.terminate());
   ws.on('close', () => {
