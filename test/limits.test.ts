@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
+import { classicAsk } from './helpers/classic.js';
 import { exchange, nextLog, open, untilClosed } from './helpers/raw-client.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
@@ -64,40 +65,87 @@ describe('connection limits', () => {
   });
 });
 
-describe('message rate (--max-messages-per-second 5)', () => {
-  it('answers each message over the limit with an error and keeps the connection', BOUNDED, async () => {
-    const server = await startServer(['--max-messages-per-second', '5', '--limit-loopback']);
-    try {
-      const client = await TcpClient.connect(server.port);
-      client.send('1\n'.repeat(8));
-      const lines = await Promise.all(Array.from({ length: 8 }, () => client.nextLine()));
-      assert.equal(lines.filter((line) => line === 'Too small!' || line.startsWith('Exactly')).length, 5);
-      assert.deepEqual(lines.slice(5), Array(3).fill('Error: Too many messages: the limit is 5 per second; slow down'));
-      assert.equal(client.socket.closed, false);
-      client.close();
-    } finally {
-      await server.stop();
-    }
-  });
+const TOO_MANY = 'Too many messages: the limit is 5 per second; slow down';
 
-  it('closes a connection that stays over the limit', BOUNDED, async () => {
-    const server = await startServer(['--max-messages-per-second', '5', '--limit-loopback']);
+/** Each line-based dialect: what opens it, one message in it, and whether a reply is the rate limit's. */
+const LINE_DIALECTS = [
+  { dialect: 'plain', opening: '', message: '0\n', limited: (reply: string) => reply === `Error: ${TOO_MANY}` },
+  {
+    dialect: 'json',
+    opening: '{"type":"hello"}\n',
+    message: '{"type":"guess","value":0}\n',
+    limited: (reply: string) => {
+      const error = JSON.parse(reply) as { code?: string; message?: string };
+      return error.code === 'E_RATE_LIMITED' && error.message === TOO_MANY;
+    },
+  },
+] as const;
+
+describe('message rate (--max-messages-per-second 5)', () => {
+  for (const { dialect, opening, message, limited } of LINE_DIALECTS) {
+    it(`answers each ${dialect} message over the limit with an error and keeps the connection`, BOUNDED, async () => {
+      const server = await startServer(['--max-messages-per-second', '5', '--limit-loopback']);
+      try {
+        const client = await TcpClient.connect(server.port);
+        // Eight messages in one write, the opening one included: five are served, three refused.
+        const count = opening === '' ? 8 : 7;
+        client.send(opening + message.repeat(count));
+        const lines = await Promise.all(Array.from({ length: 8 }, () => client.nextLine()));
+        assert.deepEqual(lines.map(limited), [false, false, false, false, false, true, true, true]);
+        assert.equal(client.socket.closed, false);
+        client.close();
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it(`closes a ${dialect} connection that stays over the limit`, BOUNDED, async () => {
+      const server = await startServer(['--max-messages-per-second', '5', '--limit-loopback']);
+      try {
+        const client = await TcpClient.connect(server.port);
+        const gone = nextLog(server, (entry) => entry.msg === 'Disconnected');
+        const replies: string[] = [];
+        client.send(opening);
+        // Each batch goes out when the previous one is answered: a flood as fast as it is read,
+        // until the server gives up on it (the test's timeout bounds the loop if it never does).
+        for (let open = true; open; ) {
+          client.send(message.repeat(8));
+          try {
+            for (let i = 0; i < 8; i++) replies.push(await client.nextLine());
+          } catch {
+            open = false;
+          }
+        }
+        const last = replies.at(-1) ?? '';
+        assert.ok(limited(last), `the last reply says why: ${last}`);
+        assert.ok(replies.slice(0, -8).some(limited), 'refused before, and kept open then');
+        assert.deepEqual([(await gone).dialect, (await gone).reason], [dialect, 'rate-limit']);
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+
+  it('refuses classic guesses over the limit in words, and closes a connection that stays over it', BOUNDED, async () => {
+    // Classic messages are told apart by 40 ms of silence: at most about 25 a second, so the limit is 2 here.
+    const server = await startServer(['--max-messages-per-second', '2', '--limit-loopback']);
     try {
       const client = await TcpClient.connect(server.port);
-      const closed = client.closed();
-      let refused = 0;
-      // Each batch goes out when the previous one is answered: a flood as fast as it is read,
-      // until the server gives up on it (the test's timeout bounds the loop if it never does).
-      for (let open = true; open; ) {
-        client.send('1\n'.repeat(8));
+      const gone = nextLog(server, (entry) => entry.msg === 'Disconnected');
+      const tooMany = 'Too many messages: the limit is 2 per second; slow down';
+      const replies: string[] = [];
+      // About 25 guesses a second: 200 is several seconds past where the limit closes it.
+      for (let open = true; open && replies.length < 200; ) {
         try {
-          for (let i = 0; i < 8; i++) if ((await client.nextLine()).startsWith('Error: Too many messages')) refused++;
+          replies.push(await classicAsk(client, '0', ['Too small!', tooMany]));
         } catch {
           open = false;
         }
       }
-      await closed;
-      assert.ok(refused > 0);
+      assert.deepEqual(replies.slice(0, 3), ['Too small!', 'Too small!', tooMany]);
+      assert.equal(replies.at(-1), tooMany);
+      assert.ok(replies.every((reply) => reply === 'Too small!' || reply === tooMany), replies.join(' | '));
+      assert.deepEqual([(await gone).dialect, (await gone).reason], ['classic', 'rate-limit']);
     } finally {
       await server.stop();
     }
