@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { describe, it } from 'node:test';
+import { seededRandom } from '../src/core/random.js';
+import { createGameServer } from '../src/server/server.js';
+
+const QUIET = { info() {}, warn() {}, error() {}, debug() {} };
+/** Guesses per write: 64 KiB of `0\n`, each answered with `Too small!\n`. */
+const BATCH = 32 * 1024;
+/** Far more than the kernel's buffers hold both ways: a server that never pauses is caught here. */
+const MAX_GUESSES = 256 * BATCH;
+const REPLY = Buffer.from('Too small!\n');
+
+describe('a peer that stops reading its replies, then reads again', () => {
+  it('is slowed down, not cut off: the server stops reading it, reads on once it drains, and every guess is answered', { timeout: 30_000 }, async () => {
+    const game = createGameServer({ random: seededRandom(2), log: QUIET, host: '127.0.0.1', port: 0 });
+    // Our own listener hands each socket to the game server, so the test can watch the server's side of it.
+    const listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => game.handleSocket(socket));
+    const accepted = once(listener, 'connection') as Promise<[Socket]>;
+    listener.listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    const client = connect({ port: (listener.address() as AddressInfo).port, host: '127.0.0.1', noDelay: true });
+    client.on('error', () => {});
+    try {
+      await once(client, 'connect');
+      const [serverSide] = await accepted;
+      // The client reads nothing: the server's replies fill the kernel's buffers, then its own.
+      client.pause();
+      const stalled = once(serverSide, 'pause').then(() => true);
+      let sent = 0;
+      // Each write is awaited until the kernel takes it, or until the server stops reading.
+      for (let paused = false; !paused; ) {
+        if (sent >= MAX_GUESSES || client.destroyed) assert.fail(`the server still read on after ${sent} unread guesses`);
+        const written = new Promise<boolean>((resolve) => client.write('0\n'.repeat(BATCH), () => resolve(false)));
+        sent += BATCH;
+        paused = await Promise.race([written, stalled]);
+      }
+      assert.equal(game.connections, 1, 'the slow reader is still connected');
+
+      // Every byte checked against the one reply repeated: nothing lost, doubled or cut.
+      let received = 0;
+      let mismatch = -1;
+      const all = new Promise<void>((resolve) => {
+        client.on('data', (chunk: Buffer) => {
+          for (let i = 0; i < chunk.length && mismatch < 0; i++) if (chunk[i] !== REPLY[(received + i) % REPLY.length]) mismatch = received + i;
+          received += chunk.length;
+          if (received >= sent * REPLY.length) resolve();
+        });
+      });
+      // The first drain of the server's replies (its own listener runs before this one) resumes its reading.
+      const drained = once(serverSide, 'drain');
+      client.resume();
+      await drained;
+      assert.equal(serverSide.isPaused(), false, 'the server reads again once its replies have drained');
+      await all;
+      assert.equal(received, sent * REPLY.length, 'every guess answered, once');
+      assert.equal(mismatch, -1, `the replies go wrong at byte ${mismatch}`);
+      assert.equal(client.destroyed, false);
+      assert.equal(game.connections, 1, 'and the slow reader is still connected');
+    } finally {
+      client.destroy();
+      listener.close();
+      await game.close();
+    }
+  });
+});
