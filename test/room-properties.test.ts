@@ -122,6 +122,8 @@ export function runSteps(seed: number, steps: readonly Step[]): void {
             // At most one winner per round: a race's round ends at its first finder, so nobody else
             // finds it, during the round or after (`found` describes the last round until the next).
             if (room.mode === 'race') assert.ok(players.filter((p) => p.found).length <= 1, `${room.code} round ${room.round} has two finders`);
+            // A solo round's win starts the next round at once: nobody is ever left having found it.
+            if (room.mode === 'solo') assert.ok(players.every((p) => !p.found && room.state === 'playing'), `${room.code} did not start again`);
             for (const p of players) {
               // Attempts never decrease within a round.
               const key = `${room.code}/${room.round}/${p.id}`;
