@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
+import { GOODBYE, REPORT_STALLS, STUCK_FLAGS, stuckPeer } from './helpers/drain-peers.js';
 import { exchange, open } from './helpers/raw-client.js';
 import { ROOT } from './helpers/paths.js';
 import { finished, runGuess, waitForLine } from './helpers/process.js';
@@ -11,8 +14,6 @@ import { TcpClient } from './helpers/tcp-client.js';
 
 /** Every test here talks to a real process or socket: none may hang the suite. */
 const BOUNDED = { timeout: 15_000 };
-
-const GOODBYE = 'The server is shutting down; come back in a minute';
 
 describe('graceful drain', () => {
   it('answers what arrived, says goodbye in every dialect, and exits 0', BOUNDED, async () => {
@@ -74,42 +75,60 @@ describe('graceful drain', () => {
     assert.match((await received).toString(), new RegExp(`^(Too small!|Too big!|Exactly! You win!)${GOODBYE}$`));
   });
 
-  it('cuts off clients that do not close by --shutdown-timeout-ms, and still exits 0', BOUNDED, async () => {
-    const server = await startServer(['--shutdown-timeout-ms', '300']);
-    const stubborn = await open(server.port, true);
+  it('closes each connection once its goodbye is flushed, and cuts off at --shutdown-timeout-ms only a peer whose buffers are full', BOUNDED, async () => {
+    const server = await startServer(['--shutdown-timeout-ms', '300', ...STUCK_FLAGS], { nodeArgs: REPORT_STALLS });
+    // It reads, but never closes its side: its FIN is not waited for.
+    const reader = await open(server.port, true);
     let received = '';
-    stubborn.setEncoding('utf8').on('data', (text: string) => (received += text));
-    // It never closes its side: only the server's deadline ends the connection.
-    const ended = once(stubborn, 'end');
-    const answered = once(stubborn, 'data');
-    stubborn.write('50\n');
+    reader.setEncoding('utf8').on('data', (text: string) => (received += text));
+    const ended = once(reader, 'end');
+    const answered = once(reader, 'data');
+    reader.write('50\n');
     await answered;
-    const started = Date.now();
-    const exited = finished(server.child);
+    const stuck = await stuckPeer(server);
+    const started = performance.now();
+    const exited = once(server.child, 'exit');
     server.child.kill('SIGINT');
-    const exit = await exited;
-    const took = Date.now() - started;
-    assert.equal(exit.code, 0);
-    assert.ok(took >= 250, `exited after ${took} ms, before the deadline`);
-    assert.ok(took < 4_000, `exited after ${took} ms, long past the 300 ms deadline`);
+    const [code] = (await exited) as [number | null];
+    const took = performance.now() - started;
+    assert.equal(code, 0);
+    assert.ok(took >= 250, `exited after ${took.toFixed(0)} ms, before the deadline`);
+    assert.ok(took < 4_000, `exited after ${took.toFixed(0)} ms, long past the 300 ms deadline`);
     await ended;
     assert.match(received, new RegExp(`Error: ${GOODBYE}\\n$`));
-    assert.match(server.output(), /"msg":"Shutdown deadline passed; closing the remaining connections"/);
-    stubborn.destroy();
+    // The server's own log, in its order: the reader was let go before the deadline, the stuck
+    // peer (and only it) at the deadline.
+    const log = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; peer?: string; reason?: string; left?: number });
+    const at = (match: (entry: (typeof log)[number]) => boolean): number => log.findIndex(match);
+    const deadline = at((entry) => entry.msg === 'Shutdown deadline passed; closing the remaining connections');
+    assert.notEqual(deadline, -1);
+    assert.equal(log[deadline]?.left, 1);
+    const gone = (socket: Socket): number => at((entry) => entry.msg === 'Disconnected' && entry.peer === `127.0.0.1:${socket.localPort}`);
+    assert.ok(gone(reader) !== -1 && gone(reader) < deadline, 'the reader was held until the deadline');
+    assert.ok(gone(stuck) > deadline, 'the stuck peer was let go before the deadline');
+    reader.destroy();
+    stuck.destroy();
   });
 
   it('exits at once on a second signal', BOUNDED, async () => {
-    const server = await startServer(['--shutdown-timeout-ms', '600000']);
-    const stubborn = await TcpClient.connect(server.port);
-    stubborn.socket.allowHalfOpen = true;
-    assert.match(await stubborn.ask('50'), /^Too|^Exactly/);
+    const server = await startServer(['--shutdown-timeout-ms', '600000', ...STUCK_FLAGS], { nodeArgs: REPORT_STALLS });
+    const reader = await TcpClient.connect(server.port);
+    reader.socket.allowHalfOpen = true;
+    assert.match(await reader.ask('50'), /^Too|^Exactly/);
+    // Its goodbye cannot be flushed: the drain waits for it until the (distant) deadline.
+    const stuck = await stuckPeer(server);
     const exited = finished(server.child);
     server.child.kill('SIGTERM');
-    assert.equal(await stubborn.nextLine(), `Error: ${GOODBYE}`);
+    assert.equal(await reader.nextLine(), `Error: ${GOODBYE}`);
     server.child.kill('SIGTERM');
     const exit = await exited;
     assert.equal(exit.code, 143);
-    stubborn.close();
+    reader.close();
+    stuck.destroy();
   });
 });
 

@@ -36,7 +36,7 @@ const LIMIT_FLAGS = {
   'write-timeout-ms': { type: 'string', value: 'MS', help: `close a connection whose replies stay unread this long (default ${DEFAULTS.writeTimeoutMs})` },
   'max-ws-payload-bytes': { type: 'string', value: 'N', help: 'largest WebSocket message, in bytes (default: --max-line-bytes)' },
   'max-rooms': { type: 'string', value: 'N', help: `rooms open at once at most (default ${DEFAULTS.maxRooms})` },
-  'shutdown-timeout-ms': { type: 'string', value: 'MS', help: `on SIGINT/SIGTERM, time for goodbyes before exit (default ${DEFAULTS.shutdownTimeoutMs})` },
+  'shutdown-timeout-ms': { type: 'string', value: 'MS', help: `on SIGINT/SIGTERM, how long a goodbye may take to flush before its peer is cut off (default ${DEFAULTS.shutdownTimeoutMs})` },
 } as const satisfies Record<string, Flag>;
 
 const NAME_FLAG = { type: 'string', value: 'N', help: 'the name others in the room see (default: your login name)' } as const satisfies Flag;

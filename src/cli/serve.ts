@@ -44,6 +44,9 @@ export async function serve(args: ParsedArgs): Promise<number> {
     process.stderr.write(`guess: ${describeListenError(error as NodeJS.ErrnoException, host, server.config.port)}\n`);
     return 1;
   }
+  // Before the line that tells the world we listen: a signal sent on seeing it must drain, not
+  // meet the default action and kill the process.
+  const stopped = drainOnSignal(server, log);
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stdout.write(`Listening on ${shown}:${address.port}\n`);
   // A browser cannot open the wildcard address itself; on this machine, loopback reaches it.
@@ -61,14 +64,14 @@ export async function serve(args: ParsedArgs): Promise<number> {
     );
   }
   if (seed !== undefined) process.stdout.write(`Warning: --seed makes every secret predictable; use it for testing only.\n`);
-
-  return drainOnSignal(server, log);
+  return stopped;
 }
 
 /**
  * SIGINT or SIGTERM drains: no new connections, a goodbye to every client in its dialect, exit 0
- * within the deadline. A second signal exits at once. An error nothing else caught is logged
- * and drains too, with exit 1: the server's state may no longer be sound.
+ * once the goodbyes are flushed (the deadline cuts off peers whose buffers stay full). A second
+ * signal exits at once. An error nothing else caught is logged and drains too, with exit 1: the
+ * server's state may no longer be sound.
  */
 function drainOnSignal(server: GameServer, log: Logger): Promise<number> {
   return new Promise((resolve) => {

@@ -88,7 +88,7 @@ export const DEFAULTS = Object.freeze({
   maxWsPayloadBytes: 1024, // bytes: a frame is one JSON message, so as long as a line (never less); ws's own default is 100 MiB
   wsPingMs: 30_000, // ms: a page that vanished (a laptop lid shut, Wi-Fi lost) is found within two of these
   maxRooms: 50_000, // rooms: 10,000 connections each in a room of its own, and again for the rooms of those who left, held for --seat-hold-ms
-  shutdownTimeoutMs: 5_000, // ms: time for goodbyes to flush; a second signal skips it
+  shutdownTimeoutMs: 5_000, // ms: for goodbyes to flush to peers that read; a second signal skips it
   allowedOrigins: Object.freeze([]),
   webRoot: DEFAULT_WEB_ROOT,
   rooms: DEFAULT_RULES,

@@ -8,7 +8,7 @@ import type { Hub } from './hub.js';
 import { JsonSession } from './json-session.js';
 import { PlainSession } from './plain-session.js';
 import { refusalBytes } from './refusal.js';
-import { Wire, type Session } from './wire.js';
+import { closeWhenFlushed, Wire, type Session } from './wire.js';
 
 const OWNER = Symbol('connection');
 /** A socket that knows the connection serving it (see the constructor). */
@@ -136,12 +136,14 @@ export class Connection {
   }
 
   /**
-   * The server is going down: every guess that arrived is answered, then the goodbye. HTTP and
-   * WebSocket peers get theirs from the HTTP front.
+   * The server is going down: every guess that arrived is answered, then the goodbye, and the
+   * socket closes as soon as that is flushed (the peer's FIN is not awaited). HTTP and WebSocket
+   * peers get theirs from the HTTP front.
    */
   shutdown(): void {
-    if (this.wire.closing !== undefined || this.#dialect === 'http') return;
+    if (this.#dialect === 'http') return;
     this.#guard(() => {
+      if (this.wire.closing !== undefined) return;
       if (this.#session === undefined && this.#head !== undefined) this.#start(detectDialect(this.#head) ?? 'classic');
       if (this.#session !== undefined) this.#session.shutdown();
       else {
@@ -149,6 +151,10 @@ export class Connection {
         this.wire.socket.end();
       }
     });
+    // What the peer still sends is read and dropped (a closing wire ignores it): bytes left unread
+    // at the close would make the kernel reset the connection and drop a goodbye still on its way.
+    this.wire.socket.resume();
+    closeWhenFlushed(this.wire.socket);
   }
 
   // The hot path: every chunk a client sends. Its answers leave in one write (`hold`). try/catch

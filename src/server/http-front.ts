@@ -10,7 +10,7 @@ import { contain, INTERNAL_ERROR } from './guard.js';
 import { handleRequest, SECURITY_HEADERS, WEBSOCKET_PATH, type Routes } from './http-routes.js';
 import { originAllowed } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
-import type { Wire } from './wire.js';
+import { closeWhenFlushed, type Wire } from './wire.js';
 
 /** How the WebSocket side sees one JSON session: text in, text out. */
 export interface TextSession {
@@ -32,7 +32,10 @@ export type TextSessionFactory = (peer: TextPeer) => TextSession;
 export interface HttpFront {
   /** Takes over a socket the detector found speaking HTTP; `head` is what it has read so far. */
   readonly handleSocket: (socket: Socket, head: Buffer) => void;
-  /** Graceful drain: every WebSocket session says goodbye; idle HTTP connections close. */
+  /**
+   * Graceful drain: every WebSocket session says goodbye and closes once that is flushed; idle
+   * HTTP connections close now, busy ones once their answer is flushed.
+   */
   readonly shutdown: () => void;
 }
 
@@ -56,12 +59,27 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
     const wire = wireOf(socket);
     if (wire !== undefined) wire.settled = true;
   };
+  // The sockets this HTTP server holds (upgraded ones leave), each with how many of its requests
+  // are being answered, for the drain: Node's closeIdleConnections knows only the connections
+  // of a server that listens itself, and this one never does.
+  const held = new Map<Duplex, number>();
+  let draining = false;
+  const answered = (socket: Duplex): void => {
+    const busy = held.get(socket);
+    if (busy === undefined) return;
+    held.set(socket, busy - 1);
+    if (draining && busy === 1) closeWhenFlushed(socket);
+  };
   const http = createServer({ maxHeaderSize: 16 * 1024, keepAliveTimeout: Math.min(5_000, config.idleTimeoutMs) }, (req, res) => {
-    settle(req.socket);
+    const socket = req.socket;
+    settle(socket);
+    const busy = held.get(socket);
+    if (busy !== undefined) held.set(socket, busy + 1);
+    res.once('close', () => answered(socket));
     try {
       handleRequest(routes, req, res);
     } catch (error) {
-      contain(config.log, { peer: peerOf(req) }, error, () => serverError(res), () => req.socket.destroy());
+      contain(config.log, { peer: peerOf(req) }, error, () => serverError(res), () => socket.destroy());
     }
   });
   // The idle deadline, for HTTP: a request whose body never comes does not hold its socket. (Node's
@@ -69,7 +87,8 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
   http.setTimeout(config.idleTimeoutMs, (socket) => socket.destroy());
   // A frame is one message, so a frame may be as long as a line of the JSON dialect (maxWsPayloadBytes follows it).
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxWsPayloadBytes, perMessageDeflate: false });
-  const live = new Set<TextSession>();
+  // Each WebSocket's session, with the socket under it.
+  const live = new Map<TextSession, Duplex>();
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     settle(socket);
@@ -83,7 +102,10 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
       );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveWebSocket(ws, req, config, sessions, live, wireOf(socket)));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      held.delete(socket);
+      serveWebSocket(ws, req, config, sessions, live, wireOf(socket));
+    });
   });
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
@@ -95,11 +117,19 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
     handleSocket: (socket, head) => {
       // Give back what detection read, then let the HTTP parser have the socket from the start.
       if (head.length > 0) socket.unshift(head);
+      held.set(socket, 0);
+      socket.once('close', () => held.delete(socket));
       http.emit('connection', socket);
     },
     shutdown() {
-      for (const session of live) session.shutdown();
-      http.closeIdleConnections();
+      draining = true;
+      // ws writes the goodbye and the close frame to the socket at once (text frames, no
+      // compression), so our FIN follows them; the peer's close frame is not awaited.
+      for (const [session, socket] of live) {
+        session.shutdown();
+        closeWhenFlushed(socket);
+      }
+      for (const [socket, busy] of held) if (busy === 0) closeWhenFlushed(socket);
     },
   };
 }
@@ -159,7 +189,7 @@ function boundOutput(ws: WebSocket, wire: Wire, maxOutputBytes: number): void {
   socket.once('drain', () => (wire.stalledSince = 0));
 }
 
-function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfig, sessions: TextSessionFactory, live: Set<TextSession>, wire: Wire | undefined): void {
+function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfig, sessions: TextSessionFactory, live: Map<TextSession, Duplex>, wire: Wire | undefined): void {
   const address = req.socket.remoteAddress ?? '?';
   const peer = peerOf(req);
   // A bug met while serving this page's frames, or its close, ends this page alone.
@@ -209,7 +239,7 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
       fault(error);
     }
   });
-  live.add(session);
+  live.set(session, req.socket);
   // A page that vanished without closing (a laptop lid shut, Wi-Fi lost) is found by a ping left
   // unanswered; its seat then waits for a resume like any dropped connection's.
   let alive = true;

@@ -17,8 +17,10 @@ export interface GameServer {
   /** Binds and resolves with the address actually bound (port 0 gets a free one). */
   listen(): Promise<AddressInfo>;
   /**
-   * Graceful drain: stops accepting, says goodbye to every client in its dialect, and resolves
-   * once all have closed or `shutdownTimeoutMs` has passed (the rest are then cut off).
+   * Graceful drain: stops accepting, says goodbye to every client in its dialect, closes each
+   * connection as soon as its goodbye is flushed (never waiting for the peer to close), and
+   * resolves once all are closed or `shutdownTimeoutMs` has passed: the connections whose
+   * goodbye could not be flushed by then (a peer that does not read, its buffers full) are cut off.
    */
   shutdown(): Promise<void>;
   /** Stops accepting and closes every connection at once. */

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ProtocolError } from '../protocol/errors.js';
 import { traceLine } from '../protocol/trace.js';
 import type { ServerConfig } from './config.js';
@@ -142,6 +143,20 @@ export class Wire {
   traceIncoming(bytes: Buffer): void {
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-server', bytes));
   }
+}
+
+/**
+ * Closes `socket` once everything written to it (a goodbye last) is in the kernel's hands, ending
+ * our side first if that is not done yet. The peer's own close is not awaited: a peer that never
+ * reads, or never closes, must not hold a server that is going down. The kernel still delivers
+ * what it holds, then our FIN. Only a peer whose buffers stay full keeps the write from
+ * finishing; the shutdown deadline is for that one.
+ */
+export function closeWhenFlushed(socket: Duplex): void {
+  if (socket.destroyed) return;
+  if (!socket.writableEnded) socket.end();
+  if (socket.writableFinished) socket.destroy();
+  else socket.once('finish', () => socket.destroy());
 }
 
 /** What each dialect implements: bytes in, replies out through the wire. */
