@@ -12,6 +12,7 @@ import {
   webSocketPeer,
   type DrainPeer,
 } from './helpers/drain-peers.js';
+import { launchBrowser, noBrowser, openPlayer } from './helpers/browser.js';
 import { spawnGuess } from './helpers/process.js';
 import { nextLog, untilClosed } from './helpers/raw-client.js';
 import { startServer, type RunningServer } from './helpers/server.js';
@@ -81,6 +82,36 @@ describe('a drain in under a second, whoever is connected', () => {
       t.diagnostic(`drained in ${(await drainsInTime('SIGTERM', peers)).toFixed(0)} ms`);
     });
   }
+});
+
+describe('a drain with a browser tab open', { skip: noBrowser }, () => {
+  it('lets its keep-alive connections and its WebSocket go at once: goodbye, then a clean close', BOUNDED, async () => {
+    const server = await startServer();
+    const browser = await launchBrowser();
+    try {
+      const { page } = await openPlayer(browser, `http://127.0.0.1:${server.port}/`);
+      // A WebSocket of the page's own (run in the page, as text: the tests are typed without the DOM).
+      await page.evaluate(`new Promise((resolve) => {
+        globalThis.seen = [];
+        const ws = new WebSocket('ws://127.0.0.1:${server.port}/ws');
+        ws.onopen = () => ws.send('{"type":"hello","name":"Tab"}');
+        ws.onmessage = (event) => { globalThis.seen.push(event.data); resolve(); };
+        ws.onclose = (event) => globalThis.seen.push('close ' + event.code + ' ' + (event.wasClean ? 'clean' : 'unclean'));
+      })`);
+      const { ms, code } = await drain(server, 'SIGTERM');
+      assert.equal(code, 0);
+      assert.ok(ms < WITHIN_MS, `exited ${ms.toFixed(0)} ms after SIGTERM`);
+      assert.doesNotMatch(server.output(), /deadline passed/);
+      await page.waitForFunction("globalThis.seen.some((line) => line.startsWith('close'))");
+      const seen = await page.evaluate<string[]>('globalThis.seen');
+      assert.equal(seen.length, 3);
+      assert.equal((JSON.parse(seen[1] ?? '') as { type: string }).type, 'shutdown');
+      assert.equal(seen[2], 'close 1000 clean');
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  });
 });
 
 describe('a signal the moment the server says it is listening', () => {
