@@ -23,6 +23,11 @@ export async function join(args: ParsedArgs): Promise<number> {
   const judge = await RemoteJudge.open({ host, port, classic: args.values.classic === true, trace });
   judge.onGone((error) => {
     process.stdout.write('\n');
+    // The server's goodbye ends the game as calmly as the player's own "n": said once, status 0.
+    if (error.code === 'E_SHUTDOWN') {
+      process.stdout.write(`${error.message}\n`);
+      process.exit(0);
+    }
     process.stderr.write(`guess: ${error.message}\n`);
     process.exit(1);
   });

@@ -1,7 +1,10 @@
-/** A failure the player is told about in one line; `code` says which. */
+/**
+ * Why a connection to a server ended, told to the player in one line; `code` says which.
+ * `E_SHUTDOWN` is the server's own goodbye, the one ending that is nobody's fault.
+ */
 export class ClientError extends Error {
   override readonly name = 'ClientError';
-  readonly code: 'E_CONNECT' | 'E_SERVER_GONE' | 'E_PROTOCOL';
+  readonly code: 'E_CONNECT' | 'E_SERVER_GONE' | 'E_PROTOCOL' | 'E_SHUTDOWN' | 'E_SEAT_GONE';
 
   constructor(code: ClientError['code'], message: string, options?: ErrorOptions) {
     super(message, options);

@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import type { Outcome } from '../core/game.js';
-import { LineDecoder } from '../protocol/line-decoder.js';
-import { parseReply } from '../protocol/plain.js';
+import { decodePlainReply } from '../protocol/plain.js';
+import { ReplyLines } from '../protocol/reply-lines.js';
+import { unexpectedReply } from '../protocol/server-messages.js';
 import { traceLine } from '../protocol/trace.js';
 import { ClientError, describeConnectError } from './errors.js';
 import type { Judge } from './terminal-game.js';
@@ -25,7 +26,7 @@ export class RemoteJudge implements Judge {
   readonly range = undefined;
   readonly #socket: Socket;
   readonly #options: RemoteOptions;
-  readonly #decoder = new LineDecoder(MAX_REPLY_BYTES);
+  readonly #lines = new ReplyLines(MAX_REPLY_BYTES);
   #classicBuffer = '';
   #pending: { resolve: (kind: Outcome['kind']) => void; reject: (error: Error) => void } | undefined;
   #gone: ClientError | undefined;
@@ -80,9 +81,13 @@ export class RemoteJudge implements Judge {
       this.#trace('to-client', chunk);
       if (this.#options.classic) this.#receiveClassic(chunk);
       else {
-        const error = this.#decoder.push(chunk, (line) => this.#settle(line));
-        if (error !== undefined) this.#fail(new ClientError('E_PROTOCOL', `the server sent a reply over ${MAX_REPLY_BYTES} bytes`));
+        const problem = this.#lines.push(chunk, (line) => this.#settle(line));
+        if (problem !== undefined) this.#fail(new ClientError('E_PROTOCOL', problem));
       }
+    });
+    this.#socket.on('end', () => {
+      const problem = this.#options.classic ? this.#classicLeftover() : this.#lines.end();
+      if (problem !== undefined) this.#fail(new ClientError('E_PROTOCOL', problem));
     });
     this.#socket.on('error', () => {
       // 'close' follows and says the server is gone.
@@ -93,34 +98,42 @@ export class RemoteJudge implements Judge {
   // The chapter's server sends bare sentences: a reply is complete once it is one of them.
   #receiveClassic(chunk: Buffer): void {
     this.#classicBuffer += chunk.toString('utf8');
-    if (parseReply(this.#classicBuffer) !== undefined) {
+    if (decodePlainReply(this.#classicBuffer) !== undefined) {
       const reply = this.#classicBuffer;
       this.#classicBuffer = '';
       this.#settle(reply);
     } else if (this.#classicBuffer.length > MAX_REPLY_BYTES) {
-      this.#fail(new ClientError('E_PROTOCOL', 'the server sent something that is not a reply'));
+      this.#fail(new ClientError('E_PROTOCOL', unexpectedReply(this.#classicBuffer, 'not a reply')));
     }
   }
 
-  #settle(reply: string): void {
-    const kind = parseReply(reply);
-    if (kind === undefined || kind === 'not-integer') {
-      this.#fail(new ClientError('E_PROTOCOL', `unexpected reply from the server: ${JSON.stringify(reply.slice(0, 80))}`));
-      return;
+  #classicLeftover(): string | undefined {
+    return this.#classicBuffer === '' ? undefined : unexpectedReply(this.#classicBuffer, 'not a reply');
+  }
+
+  #settle(line: string): void {
+    const reply = decodePlainReply(line);
+    if (reply === undefined || reply.kind === 'not-integer') {
+      this.#fail(new ClientError('E_PROTOCOL', unexpectedReply(line)));
+    } else if (reply.kind === 'goodbye') {
+      this.#fail(new ClientError('E_SHUTDOWN', reply.message));
+    } else if (reply.kind === 'error') {
+      this.#fail(new ClientError('E_SERVER_GONE', `the server closed the connection: ${reply.message}`));
+    } else {
+      const pending = this.#pending;
+      this.#pending = undefined;
+      pending?.resolve(reply.kind);
     }
-    const pending = this.#pending;
-    this.#pending = undefined;
-    pending?.resolve(kind);
   }
 
   #fail(error: ClientError): void {
-    if (this.#closing) return;
-    this.#gone ??= error;
+    if (this.#closing || this.#gone !== undefined) return;
+    this.#gone = error;
     const pending = this.#pending;
     this.#pending = undefined;
-    pending?.reject(this.#gone);
+    pending?.reject(error);
     this.#socket.destroy();
-    this.#onGone?.(this.#gone);
+    this.#onGone?.(error);
   }
 
   #trace(direction: 'to-server' | 'to-client', bytes: Buffer): void {

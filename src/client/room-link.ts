@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
-import { LineDecoder } from '../protocol/line-decoder.js';
-import type { ServerMessage } from '../protocol/messages.js';
+import { retryWindowMs, reconnectPauseMs } from '../protocol/reconnect.js';
+import { ReplyLines } from '../protocol/reply-lines.js';
+import { decodeServerMessage, type IncomingMessage } from '../protocol/server-messages.js';
 import { traceLine } from '../protocol/trace.js';
 import { ClientError, describeConnectError } from './errors.js';
 
@@ -9,27 +10,29 @@ export interface LinkOptions {
   readonly port: number;
   readonly name: string;
   readonly trace: ((line: string) => void) | undefined;
-  /** How long to keep trying to get back after the connection drops (the server keeps the seat 60 s). */
-  readonly giveUpAfterMs?: number;
+  /** For the jitter of the pauses between attempts; Math.random unless a test seeds it. */
+  readonly random?: () => number;
 }
 
 export interface LinkEvents {
-  message(message: ServerMessage): void;
-  /** The connection dropped; a new attempt starts in `delayMs`. */
-  reconnecting(attempt: number, delayMs: number): void;
+  message(message: IncomingMessage): void;
+  /**
+   * The connection dropped and the link tries to get back for up to `windowMs`; called once per
+   * drop. `goodbye` is the server's own message when it announced the drop.
+   */
+  reconnecting(windowMs: number, goodbye: string | undefined): void;
   /** The link is gone for good. */
   gone(error: ClientError): void;
 }
 
-const MAX_LINE_BYTES = 64 * 1024;
-const FIRST_DELAY_MS = 250;
-const MAX_DELAY_MS = 4000;
+const MAX_LINE_CHARS = 64 * 1024;
 
 /**
- * The terminal client's JSON connection to a server: lines in, typed messages out. When the
- * connection drops it reconnects by itself, with exponential backoff, and opens the new
- * connection with `resume {token}` so the seat, attempts and history come back; messages the
- * player sends meanwhile wait and go once the seat is back.
+ * The terminal client's JSON connection to a server: lines in, decoded messages out. When the
+ * connection drops it reconnects by itself (src/protocol/reconnect.ts says when, and for how
+ * long), and opens the new connection with `resume {token}` so the seat, attempts and history
+ * come back; messages the player sends meanwhile wait and go once the seat is back. A server
+ * that sends anything it should not is not reconnected to: the link is gone at once.
  */
 export class RoomLink {
   readonly #options: LinkOptions;
@@ -41,6 +44,10 @@ export class RoomLink {
   #outbox: string[] = [];
   #attempt = 0;
   #droppedAt = 0;
+  #windowMs = 0;
+  /** The server's goodbye on the connection that dropped, if it said one. */
+  #goodbye: { readonly message: string; readonly retryAfterMs: number } | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #local = '?';
 
   private constructor(options: LinkOptions, events: LinkEvents) {
@@ -64,6 +71,7 @@ export class RoomLink {
 
   close(): void {
     this.#closing = true;
+    clearTimeout(this.#timer);
     this.#socket?.end();
   }
 
@@ -86,16 +94,27 @@ export class RoomLink {
 
   #wire(socket: Socket): void {
     this.#socket = socket;
-    const decoder = new LineDecoder(MAX_LINE_BYTES);
+    const lines = new ReplyLines(MAX_LINE_CHARS);
+    let answered = false;
+    const receive = (line: string): void => {
+      const problem = this.#receive(line, answered);
+      answered = true;
+      if (problem !== undefined) this.#fail(new ClientError('E_PROTOCOL', problem));
+    };
     socket.on('data', (chunk: Buffer) => {
       this.#trace('to-client', chunk);
-      const error = decoder.push(chunk, (line) => this.#receive(line));
-      if (error !== undefined) this.#fail(new ClientError('E_PROTOCOL', `the server sent a line over ${MAX_LINE_BYTES} bytes`));
+      const problem = lines.push(chunk, receive);
+      if (problem !== undefined) this.#fail(new ClientError('E_PROTOCOL', problem));
+    });
+    socket.on('end', () => {
+      const problem = lines.end();
+      if (problem !== undefined) this.#fail(new ClientError('E_PROTOCOL', problem));
     });
     socket.on('error', () => {
       // 'close' follows.
     });
     socket.on('close', () => {
+      lines.stop();
       if (this.#socket !== socket) return;
       this.#socket = undefined;
       this.#ready = false;
@@ -103,50 +122,64 @@ export class RoomLink {
     });
   }
 
-  #receive(line: string): void {
-    let message: ServerMessage;
-    try {
-      message = JSON.parse(line) as ServerMessage;
-    } catch {
-      this.#fail(new ClientError('E_PROTOCOL', `the server sent something that is not JSON: ${JSON.stringify(line.slice(0, 80))}`));
-      return;
-    }
+  /** One line from the server; returns the problem that ends the link, if it is one. */
+  #receive(line: string, answered: boolean): string | undefined {
+    const reply = decodeServerMessage(line, !answered);
+    if (reply.kind === 'bad') return reply.problem;
+    // A newer server's new message type is skipped.
+    if (reply.kind === 'unknown') return undefined;
+    const message = reply.message;
     if (message.type === 'welcome') {
       this.#token = message.token;
       this.#ready = true;
       this.#attempt = 0;
+      this.#goodbye = undefined;
       for (const text of this.#outbox.splice(0)) this.#write(text);
+    } else if (message.type === 'shutdown') {
+      this.#goodbye = { message: message.message, retryAfterMs: message.retryAfterMs };
+      this.#token = message.token ?? this.#token;
+      return undefined;
     } else if (message.type === 'error' && message.code === 'E_UNKNOWN_TOKEN' && !this.#ready) {
-      this.#fail(new ClientError('E_SERVER_GONE', 'the server no longer holds your seat (it waited, then gave it up)'));
-      return;
+      this.#fail(new ClientError('E_SEAT_GONE', 'the server no longer has your seat (it gave it up while you were away, or it restarted): host or join a room again'));
+      return undefined;
+    } else if (message.type === 'error' && message.code === 'E_RESUMED_ELSEWHERE') {
+      // Resuming again would take the seat back from the other connection, which would take it back...
+      this.#fail(new ClientError('E_SEAT_GONE', message.message));
+      return undefined;
     }
     this.#events.message(message);
+    return undefined;
   }
 
   #dropped(): void {
+    const goodbye = this.#goodbye;
     if (this.#token === undefined) {
-      this.#fail(new ClientError('E_SERVER_GONE', 'the server closed the connection'));
+      this.#fail(goodbye === undefined ? new ClientError('E_SERVER_GONE', 'the server closed the connection') : new ClientError('E_SHUTDOWN', goodbye.message));
       return;
     }
-    if (this.#attempt === 0) this.#droppedAt = Date.now();
-    if (Date.now() - this.#droppedAt > (this.#options.giveUpAfterMs ?? 60_000)) {
-      this.#fail(new ClientError('E_SERVER_GONE', 'could not get back to the server; giving up'));
+    if (this.#attempt === 0) {
+      this.#droppedAt = Date.now();
+      this.#windowMs = retryWindowMs(goodbye?.retryAfterMs);
+      this.#events.reconnecting(this.#windowMs, goodbye?.message);
+    }
+    const pause = reconnectPauseMs(this.#attempt + 1, Date.now() - this.#droppedAt, this.#windowMs, this.#options.random ?? Math.random);
+    if (pause === undefined) {
+      this.#fail(new ClientError('E_SERVER_GONE', `could not get back to the server within ${seconds(this.#windowMs)}; giving up`));
       return;
     }
     this.#attempt++;
-    const delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (this.#attempt - 1));
-    this.#events.reconnecting(this.#attempt, delay);
-    setTimeout(() => {
+    this.#timer = setTimeout(() => {
       this.#connect().then(
         () => this.#write(JSON.stringify({ type: 'resume', v: 1, token: this.#token })),
         () => this.#dropped(),
       );
-    }, delay);
+    }, pause);
   }
 
   #fail(error: ClientError): void {
     if (this.#closing) return;
     this.#closing = true;
+    clearTimeout(this.#timer);
     this.#socket?.destroy();
     this.#events.gone(error);
   }
@@ -160,4 +193,10 @@ export class RoomLink {
   #trace(direction: 'to-server' | 'to-client', bytes: Buffer): void {
     if (this.#options.trace !== undefined) this.#options.trace(traceLine(new Date(), this.#local, direction, bytes));
   }
+}
+
+/** A duration as a player reads it: `0.8 s`, `60 s`, `2 min`. */
+export function seconds(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

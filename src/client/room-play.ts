@@ -2,10 +2,10 @@ import { networkInterfaces } from 'node:os';
 import { SENTENCES } from '../core/game.js';
 import { parseGuess } from '../core/guess.js';
 import type { BotKind, Mode, Role } from '../core/room-events.js';
-import type { ServerMessage } from '../protocol/messages.js';
+import type { IncomingMessage } from '../protocol/server-messages.js';
 import type { ClientError } from './errors.js';
 import type { LineInput } from './line-input.js';
-import { RoomLink } from './room-link.js';
+import { RoomLink, seconds } from './room-link.js';
 import { describe, emptyView } from './room-view.js';
 
 export interface RoomPlan {
@@ -32,7 +32,7 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
   const over = new Promise<number>((resolve) => (settle = resolve));
   const seen = { inRoom: false };
 
-  const onMessage = (message: ServerMessage): void => {
+  const onMessage = (message: IncomingMessage): void => {
     for (const line of describe(view, message)) input.notify(line);
     if (message.type === 'welcome' && !message.resumed) {
       if (plan.create !== undefined) link.send({ type: 'create', ...plan.create });
@@ -48,6 +48,12 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
     }
   };
   const onGone = (error: ClientError): void => {
+    // The server's goodbye, when it is the end (there was no seat to come back to), is no failure.
+    if (error.code === 'E_SHUTDOWN') {
+      input.notify(error.message);
+      settle(0);
+      return;
+    }
     input.notify(`guess: ${error.message}`);
     settle(1);
   };
@@ -56,7 +62,7 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
     { host: plan.host, port: plan.port, name: plan.name, trace: plan.trace },
     {
       message: onMessage,
-      reconnecting: (attempt, delayMs) => input.notify(`Connection lost; reconnecting in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})\u2026`),
+      reconnecting: (windowMs, goodbye) => input.notify(`${sentence(goodbye ?? 'Connection lost')} Reconnecting by itself for up to ${seconds(windowMs)}\u2026`),
       gone: onGone,
     },
   );
@@ -89,6 +95,11 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
   input.close();
   await typing;
   return code;
+}
+
+/** The server's words with a full stop, for our words to follow. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** The exact command a friend runs, on this machine and from the local network. */

@@ -1,6 +1,6 @@
 import { announce, judgeReveal, verdictLine, type Announced } from '../core/commitment.js';
 import type { PlayerRef, RoomMessage, RoundEndMessage, Standing } from '../core/room-events.js';
-import type { ServerMessage } from '../protocol/messages.js';
+import type { IncomingMessage } from '../protocol/server-messages.js';
 import { sha256Hex } from '../protocol/sha256.js';
 
 /** What the terminal remembers of its room between messages. */
@@ -27,7 +27,7 @@ export function fairnessLine(announced: Announced | undefined, end: RoundEndMess
 }
 
 /** Updates the view with one message and says what the player should read, if anything. */
-export function describe(view: RoomView, message: ServerMessage): string[] {
+export function describe(view: RoomView, message: IncomingMessage): string[] {
   switch (message.type) {
     case 'welcome':
       view.me = message.player;
@@ -82,7 +82,8 @@ export function describe(view: RoomView, message: ServerMessage): string[] {
     case 'closed':
       return [`Room ${message.code} was closed: ${message.reason}`];
     case 'shutdown':
-      return [`The server is stopping: ${message.message}`];
+      // The link says it, once, with what it does next (src/client/room-play.ts).
+      return [];
     case 'error':
       return [`Error: ${message.message}`];
   }

@@ -1,4 +1,5 @@
 import { SENTENCES, type Outcome } from '../core/game.js';
+import { ERRORS } from './errors.js';
 
 /**
  * The plain dialect: one guess per line in, one sentence per line out. The classic dialect is
@@ -39,4 +40,26 @@ export function parseReply(text: string): Outcome['kind'] | 'not-integer' | unde
     default:
       return text.startsWith('Guesses must be an integer') ? 'not-integer' : undefined;
   }
+}
+
+const ERROR_PREFIX = 'Error: ';
+
+/** What a plain (or classic) client may be told: an answer, the server's goodbye, or an error before the server closes. */
+export type PlainReply =
+  | { readonly kind: Outcome['kind'] | 'not-integer' }
+  | { readonly kind: 'goodbye' | 'error'; readonly message: string };
+
+/**
+ * Reads one line of the plain dialect, or one bare sentence of the classic one: the three answers,
+ * the not-an-integer sentence, the shutdown goodbye, or `Error: …` (the line a server sends before
+ * it closes). Anything else is undefined: not a server of ours, and the client stops.
+ */
+export function decodePlainReply(text: string): PlainReply | undefined {
+  const kind = parseReply(text);
+  if (kind !== undefined) return { kind };
+  const message = text.startsWith(ERROR_PREFIX) ? text.slice(ERROR_PREFIX.length) : text;
+  if (message === ERRORS.E_SHUTTING_DOWN) return { kind: 'goodbye', message };
+  // Control and format characters would let a server rewrite the player's terminal.
+  if (text.startsWith(ERROR_PREFIX) && message !== '' && !/[\p{Cc}\p{Cf}]/u.test(message)) return { kind: 'error', message };
+  return undefined;
 }
