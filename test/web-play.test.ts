@@ -177,7 +177,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     try {
       await waitForText(page, '#status', /^Connected$/);
       // A restarted server has forgotten every seat: the page says so and offers a new game.
-      await waitForText(page, '#problem', /expired/);
+      await waitForText(page, '#problem', /no longer has your previous game/);
       await page.getByRole('button', { name: 'Play solo' }).click();
       await page.getByLabel('Your guess').fill('0');
       await page.getByLabel('Your guess').press('Enter');

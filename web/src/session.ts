@@ -1,4 +1,5 @@
-import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.js';
+import type { ClientMessage } from '../../src/protocol/messages.js';
+import { decodeServerMessage, unexpectedReply, type IncomingMessage } from '../../src/protocol/server-messages.js';
 import type { RoomMessage, Standing } from '../../src/core/room-events.js';
 import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
 import { sha256Hex } from '../../src/protocol/sha256.js';
@@ -21,6 +22,8 @@ export class Session {
   /** This connection has said hello or resume. */
   #greeted = false;
   #resuming = false;
+  /** This connection has had its first message from the server. */
+  #answered = false;
   /** What the player asked for before the connection was ready. */
   #queue: ClientMessage[] = [];
 
@@ -37,12 +40,13 @@ export class Session {
   connected(link: Link): void {
     this.#link = link;
     this.#greeted = false;
+    this.#answered = false;
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token !== null) {
       this.#resuming = true;
       this.#greeted = true;
       link.send({ type: 'resume', v: 1, token });
-    }
+    } else link.settled();
     this.#flush();
   }
 
@@ -98,9 +102,15 @@ export class Session {
     this.#request({ type: 'leave' });
   }
 
-  receive(raw: unknown): void {
-    if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') return;
-    this.#apply(raw as ServerMessage);
+  /** One frame from the server. Anything no server of ours would send ends the game here: no reconnecting to it. */
+  receive(text: string | undefined): void {
+    const reply = text === undefined ? ({ kind: 'bad', problem: unexpectedReply('', 'a binary frame') } as const) : decodeServerMessage(text, !this.#answered);
+    this.#answered = true;
+    if (reply.kind === 'message') this.#apply(reply.message);
+    else if (reply.kind === 'bad') {
+      this.#link?.abandon();
+      this.#update({ error: `The game stopped: ${reply.problem}. Reload the page to start again.` });
+    }
   }
 
   #rename(name: string): void {
@@ -135,12 +145,13 @@ export class Session {
     this.#update({ room: { ...room, ...patch(room) }, ...rest });
   }
 
-  #apply(message: ServerMessage): void {
+  #apply(message: IncomingMessage): void {
     const state = this.#get();
     switch (message.type) {
       case 'welcome':
         sessionStorage.setItem(TOKEN_KEY, message.token);
         this.#resuming = false;
+        this.#link?.settled();
         this.#update({ me: { id: message.player, name: message.name } });
         this.#flush();
         return;
@@ -244,7 +255,8 @@ export class Session {
         });
         return;
       case 'shutdown':
-        // The link reconnects by itself and resumes with the same token once the server is back.
+        // The link reconnects by itself, for as long as the server asked, and resumes with the same token.
+        this.#link?.expectBack(message.retryAfterMs);
         this.#update({ notice: message.message });
         return;
       case 'error':
@@ -258,7 +270,7 @@ export class Session {
           this.#resuming = false;
           this.#greeted = false;
           sessionStorage.removeItem(TOKEN_KEY);
-          this.#update({ screen: state.pendingCode === undefined ? 'landing' : 'joining', room: undefined, error: 'Your previous game has expired: start a new one.' });
+          this.#update({ screen: state.pendingCode === undefined ? 'landing' : 'joining', room: undefined, error: 'The server no longer has your previous game (it was given up, or the server restarted): start a new one.' });
           this.#flush();
           return;
         }

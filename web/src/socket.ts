@@ -1,26 +1,31 @@
+import { reconnectPauseMs, retryWindowMs } from '../../src/protocol/reconnect.js';
+
 /**
  * The page's one WebSocket to the server it came from, kept alive: when it drops, it is opened
- * again with growing pauses (0.25 s doubling to 5 s, a little random so a restarted server is
- * not hit by every page at once), and `onOpen` runs again so the game can resume.
+ * again after the pauses of src/protocol/reconnect.ts (the terminal client's too), for as long
+ * as that policy says, and `onOpen` runs again so the game can resume.
  */
 export type LinkState = 'connecting' | 'open' | 'reconnecting';
 
 export interface LinkEvents {
   onOpen(): void;
-  onMessage(message: unknown): void;
+  /** One text frame, as it came: the session decodes it. A binary frame comes as undefined. */
+  onMessage(text: string | undefined): void;
   onState(state: LinkState, detail: string): void;
 }
-
-const FIRST_PAUSE_MS = 250;
-const LONGEST_PAUSE_MS = 5000;
 
 export class Link {
   readonly #url: string;
   readonly #events: LinkEvents;
   #socket: WebSocket | undefined;
-  #pause = FIRST_PAUSE_MS;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
+  /** Attempts since the connection dropped; 0 while it is up. */
+  #retries = 0;
+  #droppedAt = 0;
+  #windowMs = 0;
+  /** What the server's goodbye announced, for the next drop. */
+  #retryAfterMs: number | undefined;
   #stopped = false;
 
   constructor(url: string, events: LinkEvents) {
@@ -44,19 +49,11 @@ export class Link {
     this.#socket = socket;
     socket.addEventListener('open', () => {
       this.#attempt = 0;
-      this.#pause = FIRST_PAUSE_MS;
       this.#events.onState('open', 'Connected');
       this.#events.onOpen();
     });
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
-      if (typeof event.data !== 'string') return;
-      let message: unknown;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      this.#events.onMessage(message);
+      if (this.#socket === socket) this.#events.onMessage(typeof event.data === 'string' ? event.data : undefined);
     });
     socket.addEventListener('close', () => {
       if (this.#socket !== socket) return;
@@ -65,11 +62,41 @@ export class Link {
         this.#events.onState('reconnecting', 'Disconnected');
         return;
       }
-      const wait = Math.round(this.#pause * (0.8 + Math.random() * 0.4));
-      this.#pause = Math.min(this.#pause * 2, LONGEST_PAUSE_MS);
+      if (this.#retries === 0) {
+        this.#droppedAt = Date.now();
+        this.#windowMs = retryWindowMs(this.#retryAfterMs);
+      }
+      const wait = reconnectPauseMs(++this.#retries, Date.now() - this.#droppedAt, this.#windowMs, Math.random);
+      if (wait === undefined) {
+        this.#events.onState('reconnecting', `Disconnected: the server did not come back within ${Math.round(this.#windowMs / 1000)} s. Reload the page to try again.`);
+        return;
+      }
       this.#events.onState('reconnecting', `Connection lost. Reconnecting in ${(wait / 1000).toFixed(1)} s…`);
       this.#timer = setTimeout(() => this.connect(), wait);
     });
+  }
+
+  /**
+   * The outage is over: the server answered with a `welcome` (or the page had no seat to get
+   * back). Until then, a server that accepts the connection and drops it again is still down.
+   */
+  settled(): void {
+    this.#retries = 0;
+    this.#retryAfterMs = undefined;
+  }
+
+  /** The server said goodbye and when to come back: the next drop is waited out that long. */
+  expectBack(retryAfterMs: number): void {
+    this.#retryAfterMs = retryAfterMs;
+  }
+
+  /** Gives up on this server for good: it sent what no server of ours sends. */
+  abandon(): void {
+    this.stop();
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.close();
+    this.#events.onState('reconnecting', 'Disconnected');
   }
 
   send(message: object): boolean {
@@ -87,6 +114,7 @@ export class Link {
   /** Reconnects now instead of waiting out the pause (the player asked to). */
   retryNow(): void {
     this.#stopped = false;
+    this.#retries = 0;
     if (this.#socket !== undefined) return;
     clearTimeout(this.#timer);
     this.connect();
