@@ -12,8 +12,16 @@ export type ParsedGuess =
 const NOT_INTEGER: ParsedGuess = Object.freeze({ ok: false, reason: 'not-integer' });
 
 /**
- * Parses one guess. Integers beyond ±2^53 keep their sign but lose their digits (they become
- * ±Infinity), which is all a comparison with the secret needs.
+ * What an integer beyond ±(2^53 − 1) is read as, with its sign: 2^53. A range's bounds are safe
+ * integers, so such a guess is too big (or too small) whatever its digits, and this keeps that
+ * answer while staying a JSON number that every reader takes for an integer (Infinity would be
+ * written as `null`).
+ */
+export const HUGE_GUESS = 2 ** 53;
+
+/**
+ * Parses one guess. Integers beyond ±(2^53 − 1) keep their sign but lose their digits (they
+ * become ±HUGE_GUESS), which is all a comparison with the secret needs.
  */
 export function parseGuess(text: string): ParsedGuess {
   let start = 0;
@@ -34,8 +42,19 @@ export function parseGuess(text: string): ParsedGuess {
     if (digit < 0 || digit > 9) return NOT_INTEGER;
     value = value * 10 + digit;
   }
-  if (value > Number.MAX_SAFE_INTEGER) value = Infinity;
+  if (value > Number.MAX_SAFE_INTEGER) value = HUGE_GUESS;
   return { ok: true, value: negative ? -value || 0 : value };
+}
+
+/**
+ * The integer that `text` holds, written as a JSON number would be: an optional `-`, then its
+ * digits without leading zeros (`+007` is `7`, `-0` is `0`), however many there are; undefined
+ * when `text` is not an integer. Clients send this, so that no guess is rounded on its way.
+ */
+export function integerLiteral(text: string): string | undefined {
+  if (!parseGuess(text).ok) return undefined;
+  const [, sign = '', digits = ''] = /^([+-]?)0*([0-9]+)$/.exec(text.trim()) ?? [];
+  return sign === '-' && digits !== '0' ? `-${digits}` : digits;
 }
 
 /** ASCII space, tab, CR, LF, VT, FF: what a terminal or `nc` may add around a number. */
