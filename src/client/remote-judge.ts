@@ -56,9 +56,11 @@ export class RemoteJudge implements Judge {
     });
   }
 
-  guess(value: number): Promise<Outcome['kind']> {
+  /** Sends the integer as it was typed: both dialects read any number of digits. */
+  guess(_value: number, typed: string): Promise<Outcome['kind']> {
     if (this.#gone !== undefined) return Promise.reject(this.#gone);
-    const bytes = Buffer.from(this.#options.classic ? String(value) : `${value}\n`);
+    const text = typed.trim();
+    const bytes = Buffer.from(this.#options.classic ? text : `${text}\n`);
     this.#trace('to-server', bytes);
     this.#socket.write(bytes);
     return new Promise((resolve, reject) => {

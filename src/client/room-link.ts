@@ -64,7 +64,11 @@ export class RoomLink {
   }
 
   send(message: object): void {
-    const text = JSON.stringify(message);
+    this.sendText(JSON.stringify(message));
+  }
+
+  /** A message already written as JSON text. */
+  sendText(text: string): void {
     if (this.#ready) this.#write(text);
     else this.#outbox.push(text);
   }

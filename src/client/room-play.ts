@@ -1,7 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { SENTENCES } from '../core/game.js';
-import { parseGuess } from '../core/guess.js';
 import type { BotKind, Mode, Role } from '../core/room-events.js';
+import { integerMessage } from '../protocol/integer-message.js';
 import type { IncomingMessage } from '../protocol/server-messages.js';
 import type { ClientError } from './errors.js';
 import type { LineInput } from './line-input.js';
@@ -80,13 +80,13 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
         if (view.state === 'waiting' || view.state === 'ended') link.send({ type: 'start' });
         continue;
       }
-      const guess = parseGuess(text);
-      if (!guess.ok) {
+      const picking = view.state === 'picking' && view.picker === view.me;
+      const message = integerMessage(picking ? 'pick' : 'guess', text);
+      if (message === undefined) {
         input.print(/^[+-]?[0-9]/.test(text) ? SENTENCES.notInteger : HELP);
         continue;
       }
-      const picking = view.state === 'picking' && view.picker === view.me;
-      link.send({ type: picking ? 'pick' : 'guess', value: guess.value });
+      link.sendText(message);
     }
   })();
 

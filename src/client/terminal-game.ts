@@ -6,7 +6,8 @@ import type { LineInput } from './line-input.js';
 export interface Judge {
   /** The secret's range, when the judge tells it. */
   readonly range: Range | undefined;
-  guess(value: number): Promise<Outcome['kind']>;
+  /** `typed` is the guess as the player typed it (an integer, perhaps with spaces around it). */
+  guess(value: number, typed: string): Promise<Outcome['kind']>;
 }
 
 export const BANNER = '## Welcome to GUESS THE NUMBER! ##';
@@ -51,7 +52,7 @@ async function playRound(judge: Judge, input: LineInput, range: Range | undefine
       input.print(SENTENCES.notInteger);
       continue;
     }
-    const kind = await judge.guess(guess.value);
+    const kind = await judge.guess(guess.value, line);
     attempts++;
     input.print(SENTENCES[kind]);
     if (kind === 'win') return attempts;

@@ -3,8 +3,8 @@ import { decodeServerMessage, unexpectedReply, type IncomingMessage } from '../.
 import type { RoomMessage, Standing } from '../../src/core/room-events.js';
 import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
 import { sha256Hex } from '../../src/protocol/sha256.js';
-import { parseGuess } from '../../src/core/guess.js';
 import { isRoomCode } from '../../src/core/room-code.js';
+import { integerMessage } from '../../src/protocol/integer-message.js';
 import type { Link } from './socket.js';
 import type { AppState, RoomView, Seat } from './state.js';
 
@@ -24,8 +24,8 @@ export class Session {
   #resuming = false;
   /** This connection has had its first message from the server. */
   #answered = false;
-  /** What the player asked for before the connection was ready. */
-  #queue: ClientMessage[] = [];
+  /** What the player asked for before the connection was ready (guesses and picks as JSON text). */
+  #queue: Array<ClientMessage | string> = [];
 
   constructor(get: () => AppState, set: (state: AppState) => void) {
     this.#get = get;
@@ -77,21 +77,21 @@ export class Session {
   }
 
   guess(text: string): void {
-    const value = readInteger(text);
-    if (value === undefined) {
+    const message = integerMessage('guess', text);
+    if (message === undefined) {
       this.#update({ error: '', notice: `${text.trim()} is not a whole number. Try again.` });
       return;
     }
-    this.#request({ type: 'guess', value });
+    this.#request(message);
   }
 
   pick(text: string): void {
-    const value = readInteger(text);
-    if (value === undefined) {
+    const message = integerMessage('pick', text);
+    if (message === undefined) {
       this.#update({ error: 'The secret must be a whole number.' });
       return;
     }
-    this.#request({ type: 'pick', value });
+    this.#request(message);
   }
 
   rematch(): void {
@@ -118,7 +118,7 @@ export class Session {
     this.#update({ me: { ...state.me, name: name.trim() } });
   }
 
-  #request(message: ClientMessage): void {
+  #request(message: ClientMessage | string): void {
     this.#update({ error: '' });
     this.#queue.push(message);
     this.#flush();
@@ -323,10 +323,4 @@ function withScores(seats: readonly Seat[], standings: readonly Standing[], mode
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-/** The server's own reading of a guess; JSON has no room for the infinities it gives huge ones. */
-function readInteger(text: string): number | undefined {
-  const guess = parseGuess(text);
-  return guess.ok && Number.isSafeInteger(guess.value) ? guess.value : undefined;
 }

@@ -99,9 +99,10 @@ export class Link {
     this.#events.onState('reconnecting', 'Disconnected');
   }
 
-  send(message: object): boolean {
+  /** A string is a message already written as JSON text. */
+  send(message: object | string): boolean {
     if (this.#socket?.readyState !== WebSocket.OPEN) return false;
-    this.#socket.send(JSON.stringify(message));
+    this.#socket.send(typeof message === 'string' ? message : JSON.stringify(message));
     return true;
   }
 
