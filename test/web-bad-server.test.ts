@@ -69,6 +69,7 @@ describe('the page facing a server that speaks garbage or goes away', { skip: no
     servers.push(fake.server);
     const { page } = await openPlayer(browser, `${fake.base}/`);
     await page.getByRole('button', { name: 'Play solo' }).click();
+    await waitForText(page, '#status', /^The server is restarting\. Reconnecting in \d\.\d s…$/);
     await waitForText(page, '#status', /^Disconnected: the server did not come back within 2 s\. Reload the page to try again\.$/);
     assert.ok(fake.connections() >= 3, `${fake.connections()} connections: the page gave up without trying`);
     await page.context().close();

@@ -71,7 +71,9 @@ export class Link {
         this.#events.onState('reconnecting', `Disconnected: the server did not come back within ${Math.round(this.#windowMs / 1000)} s. Reload the page to try again.`);
         return;
       }
-      this.#events.onState('reconnecting', `Connection lost. Reconnecting in ${(wait / 1000).toFixed(1)} s…`);
+      // After a goodbye the server is expected back: say so, rather than that the connection was lost.
+      const why = this.#retryAfterMs === undefined ? 'Connection lost.' : 'The server is restarting.';
+      this.#events.onState('reconnecting', `${why} Reconnecting in ${(wait / 1000).toFixed(1)} s…`);
       this.#timer = setTimeout(() => this.connect(), wait);
     });
   }
