@@ -16,9 +16,10 @@ describe('integers of any size typed into the page', { skip: noBrowser }, () => 
     const field = page.getByLabel('Your guess');
     await field.waitFor();
     const answers: Array<[string, RegExp]> = [
-      ['9007199254740993', /^9007199254740992: Too big!/],
-      [`-${HUGE}`, /^-9007199254740992: Too small!/],
-      [HUGE, /^9007199254740992: Too big!/],
+      // Echoed as ±2^53, shown as typed.
+      ['9007199254740993', /^9007199254740993: Too big!/],
+      [`-${HUGE}`, /^-900000000000…000000 \[400 digits\]: Too small!/],
+      [HUGE, /^900000000000…000000 \[400 digits\]: Too big!/],
     ];
     for (const [typed, answer] of answers) {
       await field.fill(typed);
@@ -27,9 +28,9 @@ describe('integers of any size typed into the page', { skip: noBrowser }, () => 
     }
     await page.getByTestId('history').locator('li').nth(2).waitFor();
     assert.deepEqual(await page.getByTestId('history').locator('li').allTextContents(), [
-      '9007199254740992: too big',
-      '-9007199254740992: too small',
-      '9007199254740992: too big',
+      '9007199254740993: too big',
+      '-900000000000…000000 [400 digits]: too small',
+      '900000000000…000000 [400 digits]: too big',
     ]);
     await field.fill('7');
     await field.press('Enter');

@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { SENTENCES } from '../core/game.js';
 import type { BotKind, Mode, Role } from '../core/room-events.js';
+import { integerLiteral } from '../core/guess.js';
 import { integerMessage } from '../protocol/integer-message.js';
 import type { IncomingMessage } from '../protocol/server-messages.js';
 import type { ClientError } from './errors.js';
@@ -87,6 +88,7 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
         continue;
       }
       link.sendText(message);
+      if (!picking) view.typed.sent(integerLiteral(text) ?? '');
     }
   })();
 

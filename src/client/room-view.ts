@@ -1,6 +1,7 @@
 import { announce, judgeReveal, verdictLine, type Announced } from '../core/commitment.js';
 import type { PlayerRef, RoomMessage, RoundEndMessage, Standing } from '../core/room-events.js';
 import type { IncomingMessage } from '../protocol/server-messages.js';
+import { TypedGuesses } from '../protocol/integer-message.js';
 import { sha256Hex } from '../protocol/sha256.js';
 
 /** What the terminal remembers of its room between messages. */
@@ -15,10 +16,12 @@ export interface RoomView {
   /** The player who picks now (pick mode), if any. */
   picker: string | undefined;
   state: RoomMessage['state'];
+  /** This player's guesses too big for a JSON number, to show as typed when they are answered. */
+  typed: TypedGuesses;
 }
 
 export function emptyView(): RoomView {
-  return { me: '', code: undefined, mode: undefined, min: 1, max: 100, announced: undefined, picker: undefined, state: 'waiting' };
+  return { me: '', code: undefined, mode: undefined, min: 1, max: 100, announced: undefined, picker: undefined, state: 'waiting', typed: new TypedGuesses() };
 }
 
 /** The guesser's own check that the secret never changed, as the page makes it too. */
@@ -57,6 +60,7 @@ export function describe(view: RoomView, message: IncomingMessage): string[] {
     case 'round_start':
       view.state = 'playing';
       view.announced = announce(view.announced, message.round, message.commitment);
+      view.typed.forget();
       view.picker = message.picker ?? undefined;
       view.min = message.min;
       view.max = message.max;
@@ -64,7 +68,7 @@ export function describe(view: RoomView, message: IncomingMessage): string[] {
         ? [`Round ${message.round}: guess the number between ${message.min} and ${message.max}! (commitment ${message.commitment.slice(0, 12)}\u2026)`]
         : [`Round ${message.round} is on (commitment ${message.commitment.slice(0, 12)}\u2026).`];
     case 'result':
-      return [`${message.message}  (${message.value}, guess ${message.attempts})`];
+      return [`${message.message}  (${view.typed.shown(message.value)}, guess ${message.attempts})`];
     case 'progress':
       return message.outcome === 'win'
         ? [`  ${message.name} found it! (${message.attempts} ${plural(message.attempts, 'guess', 'guesses')})`]

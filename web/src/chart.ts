@@ -5,6 +5,8 @@
 export interface Step {
   readonly value: number;
   readonly outcome: 'low' | 'high' | 'win';
+  /** The guess as the player typed it, when that differs from `value` (beyond ±(2^53 − 1)). */
+  readonly shown?: string;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';

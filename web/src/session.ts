@@ -4,7 +4,8 @@ import type { RoomMessage, Standing } from '../../src/core/room-events.js';
 import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
 import { sha256Hex } from '../../src/protocol/sha256.js';
 import { isRoomCode } from '../../src/core/room-code.js';
-import { integerMessage } from '../../src/protocol/integer-message.js';
+import { integerLiteral } from '../../src/core/guess.js';
+import { integerMessage, TypedGuesses } from '../../src/protocol/integer-message.js';
 import type { Link } from './socket.js';
 import type { AppState, RoomView, Seat } from './state.js';
 
@@ -26,6 +27,8 @@ export class Session {
   #answered = false;
   /** What the player asked for before the connection was ready (guesses and picks as JSON text). */
   #queue: Array<ClientMessage | string> = [];
+  /** This player's guesses too big for a JSON number, to show as typed when answered. */
+  #typed = new TypedGuesses();
 
   constructor(get: () => AppState, set: (state: AppState) => void) {
     this.#get = get;
@@ -83,6 +86,7 @@ export class Session {
       return;
     }
     this.#request(message);
+    this.#typed.sent(integerLiteral(text) ?? '');
   }
 
   pick(text: string): void {
@@ -188,6 +192,7 @@ export class Session {
         this.#update({ notice: `You picked ${message.value}. The others are guessing.` });
         return;
       case 'round_start':
+        this.#typed.forget();
         this.#updateRoom(
           (room) => ({
             phase: 'playing',
@@ -210,17 +215,19 @@ export class Session {
           },
         );
         return;
-      case 'result':
+      case 'result': {
+        const shown = this.#typed.shown(message.value);
         this.#updateRoom(
           (room) => ({ seats: room.seats.map((s) => (s.id === state.me.id ? { ...s, attempts: message.attempts, last: message.outcome } : s)) }),
           {
-            steps: [...state.steps, { value: message.value, outcome: message.outcome }],
+            steps: [...state.steps, { value: message.value, outcome: message.outcome, ...(shown === String(message.value) ? {} : { shown }) }],
             attempts: message.attempts,
-            notice: `${message.value}: ${message.message}`,
+            notice: `${shown}: ${message.message}`,
             error: '',
           },
         );
         return;
+      }
       case 'progress':
         this.#updateRoom((room) => ({
           seats: room.seats.map((s) => (s.id === message.player ? { ...s, attempts: message.attempts, last: message.outcome } : s)),

@@ -218,7 +218,7 @@ export class GameView {
       h('h2', { id: 'history-h' }, 'Guess history'),
       rangeChart(room.range, state.steps),
       h('ol', { 'data-testid': 'history' },
-        ...state.steps.map((step) => h('li', {}, `${step.value}: `, step.outcome === 'low' ? 'too small' : step.outcome === 'high' ? 'too big' : 'exact!')),
+        ...state.steps.map((step) => h('li', {}, `${step.shown ?? step.value}: `, step.outcome === 'low' ? 'too small' : step.outcome === 'high' ? 'too big' : 'exact!')),
       ),
     );
   }
