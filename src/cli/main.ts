@@ -49,8 +49,9 @@ export function run(argv: readonly string[]): void {
     },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`guess: ${message}\n`);
-      process.exitCode = error instanceof UsageError ? 2 : 1;
+      // Then leave: a socket or a timer the failed command still holds must not keep a player
+      // waiting at a dead prompt.
+      process.stderr.write(`guess: ${message}\n`, () => process.exit(error instanceof UsageError ? 2 : 1));
     },
   );
 }

@@ -43,14 +43,16 @@ export class LineInput {
 
   /** Shows the prompt, then resolves the next line (or undefined at end of input). */
   ask(prompt: string): Promise<string | undefined> {
-    this.#rl.setPrompt(prompt);
     const queued = this.#queue.shift();
-    if (queued !== undefined) {
-      this.#rl.prompt(true);
+    if (this.#closed) {
+      // Piped input ends before its lines are all asked for. readline refuses to prompt once closed
+      // (Node 22 and later throw), so the prompt is written as readline would have.
+      if (queued !== undefined) this.#output.write(prompt);
       return Promise.resolve(queued);
     }
-    if (this.#closed) return Promise.resolve(undefined);
+    this.#rl.setPrompt(prompt);
     this.#rl.prompt(true);
+    if (queued !== undefined) return Promise.resolve(queued);
     return new Promise((resolve) => {
       this.#waiter = resolve;
     });
@@ -66,7 +68,7 @@ export class LineInput {
    * was typed redrawn with the cursor where it was, so nothing typed is lost or garbled.
    */
   notify(text: string): void {
-    if (!this.#terminal || this.#waiter === undefined) {
+    if (!this.#terminal || this.#waiter === undefined || this.#closed) {
       this.print(text);
       return;
     }
