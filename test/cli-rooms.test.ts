@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
+import { runGuess } from './helpers/process.js';
 import { spawnRoomCli, searchInTerminal, type RoomCli } from './helpers/room-cli.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
@@ -80,5 +81,20 @@ describe('guess host and guess join --room', { timeout: 60_000 }, () => {
     await lost.expect(/Error: No room has that code/);
     const [code] = (await once(lost.child, 'close')) as [number | null];
     assert.equal(code, 1);
+  });
+
+  const levels = [[['--bot'], 'Bot'], [['--medium'], 'Medium bot'], [['--weak'], 'Weak bot'], [['--bot', '--weak'], 'Weak bot']] as const;
+  for (const [flags, name] of levels) {
+    it(`host ${flags.join(' ')} seats the computer player "${name}"`, async () => {
+      const ada = spawn(['host', `127.0.0.1:${server.port}`, ...flags, '--name', 'Ada', '--min', '1', '--max', '100']);
+      await ada.expect(new RegExp(`\\n${name} joined\\.\\n`));
+      assert.equal(await quit(ada), 0);
+    });
+  }
+
+  it('refuses --medium with --weak as a usage error', async () => {
+    const { code, stderr } = await runGuess(['host', `127.0.0.1:${server.port}`, '--medium', '--weak']);
+    assert.equal(code, 2);
+    assert.match(stderr, /--medium and --weak are two levels of one computer player: choose one/);
   });
 });

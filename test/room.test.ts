@@ -121,14 +121,17 @@ describe('a race room', () => {
     assert.ok(botGuesses.length <= maxBinarySearchGuesses({ min: 1, max: 1000 }));
   });
 
-  it('has a weak bot that still finds the secret', () => {
-    const h = new LobbyHarness(5, { botDelayMs: 10 });
-    const ada = h.player('Ada');
-    h.lobby.create(ada, { mode: 'race', bot: 'weak' }, h.now);
-    h.lobby.start(ada, h.now);
-    for (let i = 0; i < 200 && h.of(ada, 'round_end').length === 0; i++) h.tick(10);
-    assert.equal(h.last(ada, 'round_end').winner?.name, 'Weak bot');
-  });
+  for (const [kind, name] of [['medium', 'Medium bot'], ['weak', 'Weak bot']] as const) {
+    it(`has a ${kind} bot, seated as "${name}", that still finds the secret`, () => {
+      const h = new LobbyHarness(5, { botDelayMs: 10 });
+      const ada = h.player('Ada');
+      h.lobby.create(ada, { mode: 'race', bot: kind }, h.now);
+      assert.equal(h.lobby.roomOf(ada)?.players[1]?.name, name);
+      h.lobby.start(ada, h.now);
+      for (let i = 0; i < 200 && h.of(ada, 'round_end').length === 0; i++) h.tick(10);
+      assert.equal(h.last(ada, 'round_end').winner?.name, name);
+    });
+  }
 });
 
 describe('a pick room', () => {

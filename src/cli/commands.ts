@@ -82,11 +82,12 @@ export const COMMANDS = {
   },
   host: {
     summary: 'create a room on a server and play in it with friends (or a bot)',
-    usage: 'guess host [HOST[:PORT]] [--mode race|pick] [--bot | --weak] [--min A --max B] [--name N] [--trace]',
+    usage: 'guess host [HOST[:PORT]] [--mode race|pick] [--bot | --medium | --weak] [--min A --max B] [--name N] [--trace]',
     flags: {
       mode: { type: 'string', value: 'M', help: 'race: everyone guesses one secret, first to find it wins; pick: players take turns choosing the secret (default race)' },
-      bot: { type: 'boolean', help: 'add a computer player that plays by binary search' },
-      weak: { type: 'boolean', help: 'add a weaker computer player (random guesses within the hints)' },
+      bot: { type: 'boolean', help: 'add the strong computer player: binary search, at most 7 guesses for 1..100' },
+      medium: { type: 'boolean', help: 'add a medium computer player instead: random guesses within what its hints leave' },
+      weak: { type: 'boolean', help: 'add a weak computer player instead, one you can beat: one guess in two ignores its last hint' },
       min: { type: 'string', value: 'A', help: 'smallest possible secret (default: the server\u2019s, 1)' },
       max: { type: 'string', value: 'B', help: 'largest possible secret (default: the server\u2019s, 100)' },
       name: NAME_FLAG,

@@ -12,8 +12,15 @@ export async function host(args: ParsedArgs): Promise<number> {
   if (mode !== 'race' && mode !== 'pick') throw new UsageError(`--mode must be race or pick, got '${String(mode)}'`);
   const min = intFlag(args.values, 'min');
   const max = intFlag(args.values, 'max');
-  const bot: BotKind | undefined = args.values.weak === true ? 'weak' : args.values.bot === true ? 'binary' : undefined;
+  const bot = botLevel(args.values);
   const create = { mode, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }), ...(bot === undefined ? {} : { bot }) } as const;
   const input = new LineInput(process.stdin, process.stdout, exitOnInterrupt);
   return playRoom({ host, port, name: playerName(args), trace: traceFlag(args), create }, input);
+}
+
+/** `--bot` alone is the strong player; `--medium` or `--weak` (with or without `--bot`) picks a weaker one. */
+function botLevel(values: ParsedArgs['values']): BotKind | undefined {
+  const weaker = (['medium', 'weak'] as const).filter((level) => values[level] === true);
+  if (weaker.length > 1) throw new UsageError('--medium and --weak are two levels of one computer player: choose one (see: guess help host)');
+  return weaker[0] ?? (values.bot === true ? 'binary' : undefined);
 }

@@ -2,34 +2,46 @@ import type { Range } from './game.js';
 import type { RandomInt } from './random.js';
 import type { BotKind, OutcomeKind } from './room-events.js';
 
+/** How each level is seated (the strong one keeps the plain name it always had). */
+export const BOT_NAMES: Readonly<Record<BotKind, string>> = { binary: 'Bot', medium: 'Medium bot', weak: 'Weak bot' };
+
 /**
- * A server-side player. It knows only what a player knows: the range and its own hints. `binary`
- * halves what is left each time (never more than log2(span)+1 guesses); `weak` guesses anywhere
- * in what is left, so a person can beat it.
+ * A server-side player. It knows only what a player knows: the range and its own hints.
+ * - `binary` (strong) halves what is left each time: never more than log2(span)+1 guesses.
+ * - `medium` guesses at random within what is left.
+ * - `weak` does the same, except that one guess in two forgets its last hint and lands anywhere
+ *   in what it knew before that hint, so a person playing binary search beats it most rounds.
+ * Every level only ever narrows what it knows, so each one finds the secret.
  */
 export class Bot {
   readonly kind: BotKind;
   #low: number;
   #high: number;
+  /** What was left before the last hint, which `weak` sometimes falls back to. */
+  #lowBefore: number;
+  #highBefore: number;
 
   constructor(kind: BotKind, range: Range) {
     this.kind = kind;
-    this.#low = range.min;
-    this.#high = range.max;
+    this.#low = this.#lowBefore = range.min;
+    this.#high = this.#highBefore = range.max;
   }
 
   reset(range: Range): void {
-    this.#low = range.min;
-    this.#high = range.max;
+    this.#low = this.#lowBefore = range.min;
+    this.#high = this.#highBefore = range.max;
   }
 
   next(random: RandomInt): number {
+    if (this.kind === 'weak' && random(0, 1) === 0) return random(this.#lowBefore, this.#highBefore);
     if (this.#low >= this.#high) return this.#low;
-    if (this.kind === 'weak') return random(this.#low, this.#high);
-    return this.#low + Math.floor((this.#high - this.#low) / 2);
+    if (this.kind === 'binary') return this.#low + Math.floor((this.#high - this.#low) / 2);
+    return random(this.#low, this.#high);
   }
 
   learn(value: number, outcome: OutcomeKind): void {
+    this.#lowBefore = this.#low;
+    this.#highBefore = this.#high;
     if (outcome === 'low') this.#low = Math.max(this.#low, value + 1);
     else if (outcome === 'high') this.#high = Math.min(this.#high, value - 1);
   }

@@ -6,7 +6,7 @@
 import type { Outcome } from './game.js';
 
 export type Mode = 'race' | 'pick' | 'solo';
-export type BotKind = 'binary' | 'weak';
+export type BotKind = 'binary' | 'medium' | 'weak';
 export type Role = 'player' | 'spectator';
 /** `waiting`: no round yet; `picking`: the picker chooses; `playing`: guesses count; `ended`: between rounds. */
 export type RoomState = 'waiting' | 'picking' | 'playing' | 'ended';

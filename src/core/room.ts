@@ -1,4 +1,4 @@
-import { Bot } from './bot.js';
+import { BOT_NAMES, Bot } from './bot.js';
 import { commit, newSalt } from './commitment.js';
 import type { RoomDeps, RoomRefusal } from './room-rules.js';
 import { HISTORY_LIMIT, newSeat, seatView, type Seat, type Spectator } from './seat.js';
@@ -86,7 +86,7 @@ export class Room {
   /** Seats a bot. Called right after the creator has joined. */
   addBot(id: PlayerId, kind: BotKind): RoomRefusal | undefined {
     if (this.#seats.size >= this.maxPlayers) return 'E_ROOM_FULL';
-    const seat = newSeat(id, kind === 'binary' ? 'Bot' : 'Weak bot', this.#nextSeat++, new Bot(kind, this.range));
+    const seat = newSeat(id, BOT_NAMES[kind], this.#nextSeat++, new Bot(kind, this.range));
     this.#seats.set(id, seat);
     this.#broadcast(this.#presence('joined', id, seat.name, 'player', seat.seat));
     return undefined;

@@ -38,7 +38,7 @@ const SCHEMAS = {
     mode: v.picklist(['race', 'pick', 'solo']),
     min: v.optional(Integerish),
     max: v.optional(Integerish),
-    bot: v.optional(v.picklist(['binary', 'weak'])),
+    bot: v.optional(v.picklist(['binary', 'medium', 'weak'])),
     maxPlayers: v.optional(v.pipe(v.number(), v.integer())),
   }),
   join: v.object({ type: v.literal('join'), code: Code, as: v.optional(v.picklist(['player', 'spectator'])) }),
