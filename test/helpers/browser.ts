@@ -62,9 +62,12 @@ export function browserAndServer(args: readonly string[] = []): BrowserFixture {
   };
 }
 
+/** A phone's screen, the default for the players of these tests. */
+export const PHONE = { width: 390, height: 844 };
+
 /** A new page in its own context, with every console error and uncaught exception collected. */
-export async function openPlayer(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+export async function openPlayer(browser: Browser, url: string, viewport = PHONE): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
   // Every wait in these tests is for an event that comes within milliseconds when things work.
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();

@@ -62,6 +62,7 @@ const actions: Actions = {
   guess: (text) => session.guess(text),
   pick: (text) => session.pick(text),
   rematch: () => session.rematch(),
+  nextRound: () => session.nextRound(),
   leave: () => {
     session.leave();
     history.pushState(null, '', '/');

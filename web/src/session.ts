@@ -1,6 +1,6 @@
 import type { ClientMessage } from '../../src/protocol/messages.js';
 import { decodeServerMessage, unexpectedReply, type IncomingMessage } from '../../src/protocol/server-messages.js';
-import type { RoomMessage, Standing } from '../../src/core/room-events.js';
+import type { RoomMessage, RoundStartMessage, Standing } from '../../src/core/room-events.js';
 import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
 import { sha256Hex } from '../../src/protocol/sha256.js';
 import { isRoomCode } from '../../src/core/room-code.js';
@@ -102,6 +102,12 @@ export class Session {
     this.#request({ type: 'start' });
   }
 
+  /** Solo: shows the round the server started after the win, which waited for the player. */
+  nextRound(): void {
+    const next = this.#get().room?.next;
+    if (next !== undefined) this.#startRound(next);
+  }
+
   leave(): void {
     this.#request({ type: 'leave' });
   }
@@ -163,7 +169,7 @@ export class Session {
         this.#enterRoom(message);
         return;
       case 'presence': {
-        const seat: Seat = { id: message.player, name: message.name, attempts: 0, last: undefined, connected: true, role: 'player', score: undefined };
+        const seat: Seat = { id: message.player, name: message.name, attempts: 0, last: undefined, moves: [], connected: true, role: 'player', score: undefined };
         const verb = { joined: 'joined', left: 'left', dropped: 'lost their connection', returned: 'is back' }[message.event];
         this.#updateRoom(
           (room) => {
@@ -183,37 +189,18 @@ export class Session {
             round: message.round,
             announced: undefined,
             winner: undefined,
-            seats: room.seats.map((s) => ({ ...s, attempts: 0, last: undefined, role: s.id === message.picker ? 'picker' : 'guesser' })),
+            seats: room.seats.map((s) => ({ ...s, attempts: 0, last: undefined, moves: [], role: s.id === message.picker ? 'picker' : 'guesser' })),
           }),
-          { steps: [], attempts: 0, notice: message.picker === state.me.id ? 'Your turn to pick the secret.' : `${message.name} is picking the secret.` },
+          { steps: [], attempts: 0, heard: '', notice: message.picker === state.me.id ? 'Your turn to pick the secret.' : `${message.name} is picking the secret.` },
         );
         return;
       case 'picked':
         this.#update({ notice: `You picked ${message.value}. The others are guessing.` });
         return;
       case 'round_start':
-        this.#typed.forget();
-        this.#updateRoom(
-          (room) => ({
-            phase: 'playing',
-            round: message.round,
-            range: { min: message.min, max: message.max },
-            announced: announce(room.announced, message.round, message.commitment),
-            winner: undefined,
-            seats: room.seats.map((s) => ({
-              ...s,
-              attempts: 0,
-              last: undefined,
-              role: message.picker === null ? 'player' : s.id === message.picker ? 'picker' : 'guesser',
-            })),
-          }),
-          {
-            steps: [],
-            attempts: 0,
-            // In solo the next round follows the win at once: keep the win in the announcement.
-            notice: `${state.room?.phase === 'over' ? `${state.notice} ` : ''}Round ${message.round}: guess a number from ${message.min} to ${message.max}.`,
-          },
-        );
+        // Solo: the server starts the next round at once; the win stays on screen until the player asks for more.
+        if (state.room?.mode === 'solo' && state.room.phase === 'over') this.#updateRoom(() => ({ next: message }));
+        else this.#startRound(message);
         return;
       case 'result': {
         const shown = this.#typed.shown(message.value);
@@ -229,9 +216,16 @@ export class Session {
         return;
       }
       case 'progress':
-        this.#updateRoom((room) => ({
-          seats: room.seats.map((s) => (s.id === message.player ? { ...s, attempts: message.attempts, last: message.outcome } : s)),
-        }));
+        this.#updateRoom(
+          (room) => ({
+            seats: room.seats.map((s) =>
+              s.id === message.player
+                ? { ...s, attempts: message.attempts, last: message.outcome, moves: [...s.moves, { value: message.value === undefined ? undefined : String(message.value), outcome: message.outcome }] }
+                : s,
+            ),
+          }),
+          { heard: heardLine(message) },
+        );
         return;
       case 'round_end': {
         // Checked against what was announced when the round started, never against the commitment this message carries.
@@ -258,6 +252,7 @@ export class Session {
           pendingCode: undefined,
           steps: [],
           attempts: 0,
+          heard: '',
           notice: message.type === 'closed' ? `Room ${message.code} closed: ${message.reason}` : '',
         });
         return;
@@ -286,6 +281,28 @@ export class Session {
     }
   }
 
+  #startRound(message: RoundStartMessage): void {
+    this.#typed.forget();
+    this.#updateRoom(
+      (room) => ({
+        phase: 'playing',
+        round: message.round,
+        range: { min: message.min, max: message.max },
+        announced: announce(room.announced, message.round, message.commitment),
+        winner: undefined,
+        next: undefined,
+        seats: room.seats.map((s) => ({
+          ...s,
+          attempts: 0,
+          last: undefined,
+          moves: [],
+          role: message.picker === null ? 'player' : s.id === message.picker ? 'picker' : 'guesser',
+        })),
+      }),
+      { steps: [], attempts: 0, heard: '', notice: `Round ${message.round}: guess a number from ${message.min} to ${message.max}.` },
+    );
+  }
+
   #enterRoom(message: RoomMessage): void {
     const state = this.#get();
     const held = state.room?.code === message.code ? state.room.announced : undefined;
@@ -295,7 +312,7 @@ export class Session {
       mode: message.mode,
       range: { min: message.min, max: message.max },
       seats: withScores(
-        message.players.map((p) => ({ id: p.id, name: p.name, attempts: p.attempts, last: p.found ? 'win' : undefined, connected: p.connected, role: role(p.id), score: undefined })),
+        message.players.map((p) => ({ id: p.id, name: p.name, attempts: p.attempts, last: p.found ? 'win' : undefined, moves: [], connected: p.connected, role: role(p.id), score: undefined })),
         message.standings,
         message.mode,
       ).map((s) => (s.id === message.you && message.role === 'spectator' ? { ...s, role: 'spectator' } : s)),
@@ -304,6 +321,7 @@ export class Session {
       announced: message.commitment === null ? held : announce(held, message.round, message.commitment),
       reveal: state.room?.code === message.code ? state.room.reveal : undefined,
       winner: state.room?.code === message.code ? state.room.winner : undefined,
+      next: undefined,
     };
     if (message.mode !== 'solo' && location.pathname !== `/r/${message.code}`) history.replaceState(null, '', `/r/${message.code}`);
     const mine = message.history.map((h) => ({ value: h.value, outcome: h.outcome }));
@@ -326,6 +344,12 @@ function withScores(seats: readonly Seat[], standings: readonly Standing[], mode
     if (standing === undefined || standing.rounds === 0) return seat;
     return { ...seat, score: mode === 'race' ? plural(standing.wins, 'win') : `${plural(standing.guesses, 'guess', 'guesses')} in ${plural(standing.rounds, 'round')}` };
   });
+}
+
+/** Another player's guess in words, as the terminal prints it. */
+function heardLine(message: Extract<IncomingMessage, { type: 'progress' }>): string {
+  if (message.outcome === 'win') return `${message.name} found it! (${plural(message.attempts, 'guess', 'guesses')})`;
+  return `${message.name}: ${message.value ?? '?'} is too ${message.outcome === 'low' ? 'small' : 'big'}.`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,9 +1,16 @@
 import type { Announced, Verdict } from '../../src/core/commitment.js';
+import type { RoundStartMessage } from '../../src/core/room-events.js';
 import { roomCodeInLink } from '../../src/core/room-code.js';
 import type { Step } from './chart.js';
 
 /** Everything the page shows, in one place; the views draw it and never keep state of their own. */
 export type Mode = 'solo' | 'race' | 'pick';
+
+/** One guess of a player, as everyone in the room sees it; the winning number is withheld from the others. */
+export interface Move {
+  readonly value: string | undefined;
+  readonly outcome: Step['outcome'];
+}
 
 export interface Seat {
   readonly id: string;
@@ -11,6 +18,8 @@ export interface Seat {
   readonly attempts: number;
   /** The hint of this player's last guess, for the others' progress. */
   readonly last: Step['outcome'] | undefined;
+  /** This player's guesses in the round, oldest first, as they came (not known for the rounds before a reload). */
+  readonly moves: readonly Move[];
   readonly connected: boolean;
   readonly role: 'player' | 'picker' | 'guesser' | 'spectator';
   /** Standings so far, in words (`2 wins`), once a round has ended. */
@@ -39,6 +48,8 @@ export interface RoomView {
   /** Kept when the next round starts (in solo it starts at once), until another reveal. */
   readonly reveal: Reveal | undefined;
   readonly winner: { id: string; name: string } | undefined;
+  /** Solo: the round the server started right after the win, held until the player asks for it. */
+  readonly next: RoundStartMessage | undefined;
 }
 
 export interface AppState {
@@ -52,6 +63,8 @@ export interface AppState {
   readonly steps: readonly Step[];
   readonly attempts: number;
   readonly notice: string;
+  /** The last guess of another player, in words, for the live region that reads them out. */
+  readonly heard: string;
   readonly error: string;
   /** The seat was resumed in another tab: this one waits until the player takes it back. */
   readonly elsewhere: boolean;
@@ -69,6 +82,7 @@ export function initialState(path: string, name: string): AppState {
     steps: [],
     attempts: 0,
     notice: '',
+    heard: '',
     error: '',
     elsewhere: false,
   };

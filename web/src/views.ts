@@ -1,6 +1,6 @@
 import { narrowed, rangeChart } from './chart.js';
 import { button, h, replace } from './dom.js';
-import type { AppState, RoomView, Seat } from './state.js';
+import type { AppState, Move, RoomView, Seat } from './state.js';
 
 export interface Actions {
   readonly playSolo: () => void;
@@ -9,6 +9,7 @@ export interface Actions {
   readonly guess: (text: string) => void;
   readonly pick: (text: string) => void;
   readonly rematch: () => void;
+  readonly nextRound: () => void;
   readonly leave: () => void;
   readonly copyLink: (link: string) => void;
 }
@@ -76,7 +77,10 @@ export function joiningView(state: AppState, actions: Actions): HTMLElement {
 export class GameView {
   readonly element: HTMLElement;
   readonly #header = h('div', { class: 'room-head' });
-  readonly #players = h('section', { class: 'players', 'aria-labelledby': 'players-h' });
+  readonly #seats = h('div', {});
+  /** Reads out the others' guesses as they come; kept across redraws so that it is announced, not rebuilt. */
+  readonly #heard = h('p', { class: 'heard', 'aria-live': 'polite', 'data-testid': 'heard' });
+  readonly #players = h('section', { class: 'players', 'aria-labelledby': 'players-h' }, h('h2', { id: 'players-h' }, 'Players'), this.#heard, this.#seats);
   readonly #play = h('section', { class: 'play', 'aria-labelledby': 'play-h' });
   readonly #history = h('section', { class: 'history', 'aria-labelledby': 'history-h' });
   readonly #fairness = h('section', { class: 'fairness' });
@@ -90,7 +94,8 @@ export class GameView {
   readonly #after = h('div', { class: 'after' });
   readonly #actions: Actions;
   #announced = '';
-  #phase: RoomView['phase'] | undefined;
+  /** The phase, and whether a held solo round waits, when the focus last moved. */
+  #moment: string | undefined;
 
   constructor(actions: Actions) {
     this.#actions = actions;
@@ -135,8 +140,9 @@ export class GameView {
       this.#live.textContent = state.notice;
     }
     // Keyboard play: the next thing to do has the focus whenever the round changes phase.
-    if (room.phase !== this.#phase) {
-      this.#phase = room.phase;
+    const moment = `${room.phase} ${room.next === undefined ? '' : 'next'}`;
+    if (moment !== this.#moment) {
+      this.#moment = moment;
       if (room.phase === 'over' || room.phase === 'waiting') this.#after.querySelector('button')?.focus();
       else this.focus();
     }
@@ -170,7 +176,8 @@ export class GameView {
     this.#status.textContent = roundStatus(state, room, me);
     const form = picking ? this.#pickForm : this.#guessForm;
     if (picking) this.#pickInput.setAttribute('placeholder', `${room.range.min} to ${room.range.max}`);
-    else this.#guessInput.setAttribute('placeholder', `${left.min} to ${left.max}`);
+    // A disabled field says nothing: after a win the range left is the one number found ("42 to 42").
+    else this.#guessInput.setAttribute('placeholder', canGuess ? `${left.min} to ${left.max}` : '');
     if (!form.isConnected || this.#play.childElementCount === 0) {
       replace(this.#play, h('h2', { id: 'play-h', class: 'visually-hidden' }, 'Your move'), this.#status, form, this.#live, this.#after);
     }
@@ -179,31 +186,36 @@ export class GameView {
       this.#after,
       h('p', { class: 'attempts' }, `Attempts: `, h('strong', { 'data-testid': 'attempts' }, state.attempts)),
       start === undefined ? null : button(start, this.#actions.rematch, { class: 'primary' }),
+      room.next === undefined ? null : button('Next round', this.#actions.nextRound, { class: 'primary' }),
     );
   }
 
   #drawPlayers(state: AppState, room: RoomView): void {
+    this.#players.hidden = room.mode === 'solo';
+    if (state.heard !== this.#heard.textContent) this.#heard.textContent = state.heard;
     if (room.mode === 'solo') {
-      replace(this.#players);
+      replace(this.#seats);
       return;
     }
+    const mine: Move[] = state.steps.map((step) => ({ value: step.shown ?? String(step.value), outcome: step.outcome }));
     replace(
-      this.#players,
-      h('h2', { id: 'players-h' }, 'Players'),
+      this.#seats,
       h('ul', { 'data-testid': 'players' },
-        ...room.seats.map((seat) =>
-          h('li', { class: seat.connected ? 'seat' : 'seat away', 'data-player': seat.id },
+        ...room.seats.map((seat) => {
+          const moves = seat.id === state.me.id ? mine : seat.moves;
+          return h('li', { class: seat.connected ? 'seat' : 'seat away', 'data-player': seat.id },
             h('span', { class: 'name' }, seat.name),
             seat.id === state.me.id ? h('span', { class: 'tag' }, ' (you)') : null,
             seat.role === 'picker' ? h('span', { class: 'tag' }, ' picks') : seat.role === 'spectator' ? h('span', { class: 'tag' }, ' watches') : null,
             h('span', { class: 'progress' },
               ` ${seat.attempts} ${seat.attempts === 1 ? 'guess' : 'guesses'}`,
-              seat.last === undefined ? '' : `, last ${seat.last === 'low' ? 'too small' : seat.last === 'high' ? 'too big' : 'exact!'}`,
+              seat.last === undefined ? '' : `, last ${outcomeWords(seat.last)}`,
               seat.score === undefined ? '' : ` · ${seat.score}`,
               seat.connected ? '' : ' (disconnected)',
             ),
-          ),
-        ),
+            moves.length === 0 ? null : h('ol', { class: 'moves', 'aria-label': `${seat.name}'s guesses` }, ...moves.map(moveItem)),
+          );
+        }),
       ),
     );
   }
@@ -218,7 +230,7 @@ export class GameView {
       h('h2', { id: 'history-h' }, 'Guess history'),
       rangeChart(room.range, state.steps),
       h('ol', { 'data-testid': 'history' },
-        ...state.steps.map((step) => h('li', {}, `${step.shown ?? step.value}: `, step.outcome === 'low' ? 'too small' : step.outcome === 'high' ? 'too big' : 'exact!')),
+        ...state.steps.map((step) => h('li', {}, `${step.shown ?? step.value}: `, outcomeWords(step.outcome))),
       ),
     );
   }
@@ -241,12 +253,23 @@ export class GameView {
   }
 }
 
+function outcomeWords(outcome: Move['outcome']): string {
+  return outcome === 'low' ? 'too small' : outcome === 'high' ? 'too big' : 'exact!';
+}
+
+/** One guess in a player's row: the number and its hint in words (the winning number of another player is not sent). */
+function moveItem(move: Move): HTMLElement {
+  if (move.outcome === 'win') return h('li', { class: 'win' }, move.value === undefined ? 'found it!' : `${move.value} found it!`);
+  return h('li', { class: move.outcome }, `${move.value ?? '?'} ${outcomeWords(move.outcome)}`);
+}
+
 function roundStatus(state: AppState, room: RoomView, me: Seat | undefined): string {
   if (state.link !== 'open') return 'Disconnected: your game is kept while the page reconnects.';
-  if (room.phase === 'over' && room.winner !== undefined) {
-    return room.winner.id === state.me.id ? 'You win!' : `${room.winner.name} wins.`;
+  if (room.phase === 'over') {
+    const secret = room.reveal?.round === room.round ? ` The secret was ${room.reveal.secret}.` : '';
+    if (room.winner === undefined) return `Round over.${secret}`;
+    return `${room.winner.id === state.me.id ? 'You win!' : `${room.winner.name} wins.`}${secret}`;
   }
-  if (room.phase === 'over') return 'Round over.';
   if (room.phase === 'waiting') return 'Share the link below; press Start round when everyone is here.';
   if (room.phase === 'picking') {
     if (me?.role === 'picker') return `Pick the secret, from ${room.range.min} to ${room.range.max}.`;
