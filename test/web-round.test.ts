@@ -83,6 +83,7 @@ describe('a finished round stays, and everyone sees the others play', { skip: no
     await guess(bob.page, -5);
     await waitForText(ada.page, '[data-testid="heard"]', /^Bob: -5 is too small\.$/);
     assert.deepEqual(await seat(ada.page, 'Bob').locator('ol li').allTextContents(), ['0 too small', '-5 too small']);
+    assert.equal(await ada.page.getByTestId('heard').getAttribute('aria-live'), 'polite', 'screen readers hear the others play');
     await guess(ada.page, 101);
     await waitForText(bob.page, '[data-testid="heard"]', /^Ada: 101 is too big\.$/);
     assert.deepEqual(await seat(bob.page, 'Ada').locator('ol li').allTextContents(), ['101 too big']);
