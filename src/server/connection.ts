@@ -1,13 +1,14 @@
 import type { Socket } from 'node:net';
 import { detectDialect, type Dialect } from '../protocol/detect.js';
 import { ProtocolError } from '../protocol/errors.js';
+import { plainErrorLine } from '../protocol/plain.js';
 import { ClassicSession } from './classic-session.js';
 import type { ServerConfig } from './config.js';
 import { contain, INTERNAL_ERROR } from './guard.js';
 import type { Hub } from './hub.js';
 import { JsonSession } from './json-session.js';
 import { PlainSession } from './plain-session.js';
-import { refusalBytes } from './refusal.js';
+import { httpErrorText, refusalBytes } from './refusal.js';
 import { closeWhenFlushed, Wire, type Session } from './wire.js';
 
 const OWNER = Symbol('connection');
@@ -123,16 +124,41 @@ export class Connection {
       return;
     }
     if (wire.stalledSince !== 0 && now - wire.stalledSince > writeTimeoutMs) wire.drop('write-timeout');
-    // Silent: a peer that has not finished its first message has no dialect to be told in.
-    else if (!wire.settled && now - this.openedAt > firstMessageTimeoutMs) wire.drop('first-message-timeout');
+    else if (!wire.settled && now - this.openedAt > firstMessageTimeoutMs) this.#guard(() => this.#firstMessageMissed(firstMessageTimeoutMs));
     else if (this.#dialect === 'http') return;
     else if (now - wire.lastActivity > idleTimeoutMs) {
       const error = new ProtocolError('E_IDLE_TIMEOUT', `Closed after ${duration(idleTimeoutMs)} of silence; connect again to play`);
       this.#guard(() => {
         if (this.#session === undefined) wire.drop('idle-timeout');
         else this.#session.fail(error, 'idle-timeout');
+        this.#letGo();
       });
     }
+  }
+
+  /**
+   * No whole first message by the deadline: the peer is told why in one line, then closed. Its
+   * bytes so far prove no dialect but HTTP (a request head not yet whole gets a 408); anything
+   * else (nothing at all, digits with no line ending yet) gets the plain `Error: …` line, which
+   * `nc` shows and the chapter's client prints as it is. The server still never speaks first on a
+   * connection it serves: this line is its last.
+   */
+  #firstMessageMissed(timeoutMs: number): void {
+    const message = `Closed after ${duration(timeoutMs)} with no whole message (type a number, then Enter); connect again to play`;
+    const goodbye = this.#dialect === 'http' ? httpErrorText('408 Request Timeout', message) : plainErrorLine(message);
+    this.wire.sendAndClose(goodbye, 'first-message-timeout');
+    this.#letGo();
+  }
+
+  /**
+   * After a goodbye the socket closes as soon as it is flushed: the peer's FIN is not awaited (a
+   * silent peer may never send one). What it still sends is read and dropped: bytes left unread at
+   * the close would make the kernel reset the connection and drop the goodbye on its way. A peer
+   * that does not read keeps the flush from finishing; `check` cuts it off after `writeTimeoutMs`.
+   */
+  #letGo(): void {
+    this.wire.socket.resume();
+    closeWhenFlushed(this.wire.socket);
   }
 
   /**
@@ -151,10 +177,7 @@ export class Connection {
         this.wire.socket.end();
       }
     });
-    // What the peer still sends is read and dropped (a closing wire ignores it): bytes left unread
-    // at the close would make the kernel reset the connection and drop a goodbye still on its way.
-    this.wire.socket.resume();
-    closeWhenFlushed(this.wire.socket);
+    this.#letGo();
   }
 
   // The hot path: every chunk a client sends. Its answers leave in one write (`hold`). try/catch

@@ -26,14 +26,18 @@ export function refusalBytes(first: Buffer, error: ProtocolError): Buffer {
   switch (detectDialect(first)) {
     case 'json':
       return Buffer.from(`${encodeServerMessage(errorMessage(error.code, error.message))}\n`);
-    case 'http': {
-      const body = `${error.message}\n`;
-      return Buffer.from(
-        'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n' +
-          `Retry-After: ${RETRY_AFTER_MS / 1000}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    }
+    case 'http':
+      return Buffer.from(httpErrorText('503 Service Unavailable', error.message, `Retry-After: ${RETRY_AFTER_MS / 1000}\r\n`));
     default:
       return Buffer.from(plainErrorLine(error.message));
   }
+}
+
+/** A whole HTTP error response, `message` as its plain-text body, that closes the connection. */
+export function httpErrorText(status: string, message: string, headers = ''): string {
+  const body = `${message}\n`;
+  return (
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `${headers}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
 }
