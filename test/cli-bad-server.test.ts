@@ -117,7 +117,11 @@ describe('a client facing a server that speaks garbage', { timeout: 120_000 }, (
   });
 
   it('guess join (plain) stops at a line that is neither an answer nor a server line, and names an error line as such', async () => {
-    const fake = await fakeServer((line, socket) => socket.end(line === '50' ? 'Too small!\nTo big!\n' : 'Error: The server is full; try again in a minute\n'));
+    const fake = await fakeServer((line, socket) => {
+      // Asked the range first, it answers as a server that does not know the question.
+      if (line === 'range') socket.write('Guesses must be an integer. Try again...\n');
+      else socket.end(line === '50' ? 'Too small!\nTo big!\n' : 'Error: The server is full; try again in a minute\n');
+    });
     try {
       const odd = await runAgainst(['join', `127.0.0.1:${fake.port}`], '50\n');
       assertOneLine(odd, /^"To big!"$/);

@@ -67,10 +67,13 @@ describe('--trace', { timeout: 30_000 }, () => {
     assert.equal(code, 0);
     assert.match(stdout, /Too small!/);
     const lines = stderr.split('\n');
-    assert.equal(lines.length, 3);
-    assert.match(lines[0] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ──"42\\\\n"──▶  server$`));
-    assert.match(lines[1] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ◀──"Too small!\\\\n"──  server$`));
-    assert.equal(lines[2], '');
+    assert.equal(lines.length, 5);
+    // First the range (see docs/PROTOCOL.md, Plain lines), then the guess.
+    assert.match(lines[0] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ──"range\\\\n"──▶  server$`));
+    assert.match(lines[1] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ◀──"The number is between 50 and 100\\.\\\\n"──  server$`));
+    assert.match(lines[2] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ──"42\\\\n"──▶  server$`));
+    assert.match(lines[3] ?? '', new RegExp(`^${CLOCK}  client 127\\.0\\.0\\.1:\\d+  ◀──"Too small!\\\\n"──  server$`));
+    assert.equal(lines[4], '');
   });
 
   it('`join --classic --trace` shows bare bytes, with no line ending', async () => {

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import type { Outcome } from '../core/game.js';
-import { decodePlainReply } from '../protocol/plain.js';
+import type { Outcome, Range } from '../core/game.js';
+import { decodePlainReply, parseRangeLine, RANGE_QUERY } from '../protocol/plain.js';
 import { ReplyLines } from '../protocol/reply-lines.js';
 import { unexpectedReply } from '../protocol/server-messages.js';
 import { traceLine } from '../protocol/trace.js';
@@ -20,10 +20,13 @@ const MAX_REPLY_BYTES = 1024;
 
 /**
  * A judge across the network: sends each guess and waits for the one reply. Exactly one
- * connection is opened (the chapter's server accepts exactly one).
+ * connection is opened (the chapter's server accepts exactly one). In plain lines it first asks
+ * the range (`RANGE_QUERY`); the chapter's bare dialect has no such question, so `classic` does not.
  */
 export class RemoteJudge implements Judge {
-  readonly range = undefined;
+  /** The secret's range, once the server has told it. */
+  range: Range | undefined;
+  #asking: { resolve: () => void; reject: (error: Error) => void } | undefined;
   readonly #socket: Socket;
   readonly #options: RemoteOptions;
   readonly #lines = new ReplyLines(MAX_REPLY_BYTES);
@@ -47,7 +50,8 @@ export class RemoteJudge implements Judge {
         judge.#local = `${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`;
         socket.off('error', onConnectError);
         judge.#wire();
-        resolve(judge);
+        if (options.classic) resolve(judge);
+        else judge.#askRange().then(() => resolve(judge), reject);
       });
       const onConnectError = (error: NodeJS.ErrnoException): void => {
         reject(new ClientError('E_CONNECT', describeConnectError(error, options.host, options.port), { cause: error }));
@@ -65,6 +69,16 @@ export class RemoteJudge implements Judge {
     this.#socket.write(bytes);
     return new Promise((resolve, reject) => {
       this.#pending = { resolve, reject };
+    });
+  }
+
+  /** Resolves once the server has told the range, or answered as a server that does not know the question. */
+  #askRange(): Promise<void> {
+    const bytes = Buffer.from(`${RANGE_QUERY}\n`);
+    this.#trace('to-server', bytes);
+    this.#socket.write(bytes);
+    return new Promise((resolve, reject) => {
+      this.#asking = { resolve, reject };
     });
   }
 
@@ -115,6 +129,20 @@ export class RemoteJudge implements Judge {
 
   #settle(line: string): void {
     const reply = decodePlainReply(line);
+    const asking = this.#asking;
+    if (asking !== undefined) {
+      this.range = parseRangeLine(line);
+      if (this.range !== undefined || reply?.kind === 'not-integer') {
+        this.#asking = undefined;
+        asking.resolve();
+        return;
+      }
+      // An answer to a guess nobody sent is as unexpected as garbage.
+      if (reply?.kind === 'low' || reply?.kind === 'high' || reply?.kind === 'win') {
+        this.#fail(new ClientError('E_PROTOCOL', unexpectedReply(line)));
+        return;
+      }
+    }
     if (reply === undefined || reply.kind === 'not-integer') {
       this.#fail(new ClientError('E_PROTOCOL', unexpectedReply(line)));
     } else if (reply.kind === 'goodbye') {
@@ -134,6 +162,8 @@ export class RemoteJudge implements Judge {
     const pending = this.#pending;
     this.#pending = undefined;
     pending?.reject(error);
+    this.#asking?.reject(error);
+    this.#asking = undefined;
     this.#socket.destroy();
     this.#onGone?.(error);
   }

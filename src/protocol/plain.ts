@@ -1,4 +1,4 @@
-import { SENTENCES, type Outcome } from '../core/game.js';
+import { SENTENCES, type Outcome, type Range } from '../core/game.js';
 import { ERRORS } from './errors.js';
 
 /**
@@ -21,6 +21,30 @@ export function plainReply(outcome: Outcome): string {
 
 export function classicReply(outcome: Outcome): string {
   return SENTENCES[outcome.kind];
+}
+
+/**
+ * The plain dialect's one question: a client that sends this line is told the secret's range, so
+ * `guess join` can say it before the first prompt. A server that does not know the question
+ * answers it as any other word (`Guesses must be an integer. …`) and the client goes on without it.
+ */
+export const RANGE_QUERY = 'range';
+
+export function isRangeQuery(line: string): boolean {
+  return line.trim().toLowerCase() === RANGE_QUERY;
+}
+
+export function rangeLine(range: Range): string {
+  return `The number is between ${range.min} and ${range.max}.\n`;
+}
+
+/** The range a `rangeLine` names, or undefined if `text` is not one. */
+export function parseRangeLine(text: string): Range | undefined {
+  const match = /^The number is between (-?\d{1,16}) and (-?\d{1,16})\.$/.exec(text);
+  if (match === null) return undefined;
+  const min = Number(match[1]);
+  const max = Number(match[2]);
+  return Number.isSafeInteger(min) && Number.isSafeInteger(max) && min <= max ? { min, max } : undefined;
 }
 
 /** What a plain client is sent before it is disconnected for a protocol error. */

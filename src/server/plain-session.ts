@@ -2,7 +2,7 @@ import { SoloGame } from '../core/game.js';
 import { parseGuess } from '../core/guess.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { LineDecoder } from '../protocol/line-decoder.js';
-import { NOT_INTEGER_LINE, plainErrorLine, plainReply } from '../protocol/plain.js';
+import { isRangeQuery, NOT_INTEGER_LINE, plainErrorLine, plainReply, rangeLine } from '../protocol/plain.js';
 import type { ServerConfig } from './config.js';
 import { refuseExcess, type CloseReason, type Session, type Wire } from './wire.js';
 
@@ -34,7 +34,7 @@ export class PlainSession implements Session {
     }
     const guess = parseGuess(line);
     if (!guess.ok) {
-      this.#wire.send(NOT_INTEGER_LINE);
+      this.#wire.send(isRangeQuery(line) ? rangeLine(this.#game.range) : NOT_INTEGER_LINE);
       return;
     }
     this.#wire.guesses++;
