@@ -73,6 +73,34 @@ describe('rooms over JSON lines', { timeout: 60_000 }, () => {
     });
   }
 
+  it('ends a pick match of `rounds` rounds with `match_end` to everyone, then starts a new one', async () => {
+    const players = await Promise.all(['Mia', 'Ned'].map((name) => hello(name)));
+    const [mia, ned] = players as [JsonClient, JsonClient];
+    await room(mia, [ned], { mode: 'pick', min: 1, max: 100, rounds: 2 });
+    for (let round = 1; round <= 2; round++) {
+      mia.send({ type: 'start' });
+      const { picker } = await mia.next('picking');
+      const [chooser, guesser] = picker === mia.player ? [mia, ned] : [ned, mia];
+      await chooser.ask({ type: 'pick', value: 10 * round }, 'picked');
+      await guesser.next('round_start');
+      await guesser.binarySearch(1, 100);
+      await chooser.next('round_end');
+    }
+    const ends = await Promise.all(players.map((p) => p.next('match_end')));
+    const standings = ends[0]?.standings ?? [];
+    const fewest = Math.min(...standings.map((s) => s.guesses));
+    const leaders = standings.filter((s) => s.guesses === fewest);
+    for (const end of ends) {
+      assert.equal(end.rounds, 2);
+      assert.deepEqual(end.standings, standings);
+      if (leaders.length === 1) assert.equal(end.winner?.id, leaders[0]?.id);
+      else assert.deepEqual(end.tied.map((p) => p.id), leaders.map((s) => s.id));
+    }
+    assert.ok(players.every((p) => p.received.filter((m) => m.type === 'match_end').length === 1));
+    ned.send({ type: 'start' });
+    assert.equal((await mia.next('picking')).round, 3, 'a new match starts');
+  });
+
   it('lets one person race a binary-search bot', async () => {
     const ada = await hello('Ada');
     await room(ada, [], { mode: 'race', min: 1, max: 1_000_000, bot: 'binary' });

@@ -37,6 +37,10 @@ export interface CreateOptions {
   readonly max?: number | undefined;
   readonly bot?: BotKind | undefined;
   readonly maxPlayers?: number | undefined;
+  /** Pick mode: rounds per match. */
+  readonly rounds?: number | undefined;
+  /** Race mode: wins that end a match. */
+  readonly firstTo?: number | undefined;
 }
 
 /**
@@ -117,7 +121,7 @@ export class Lobby {
       hash: this.#deps.hash,
       rules: this.#deps.rules,
       deliver: this.#deliver,
-    });
+    }, { rounds: options.rounds, firstTo: options.firstTo });
     this.#rooms.set(code, room);
     player.room = room;
     room.join(player, 'player', now);

@@ -146,6 +146,20 @@ export interface RoundEndMessage {
   readonly standings: readonly Standing[];
 }
 
+/**
+ * The match is over (its rounds are played, or a race player reached `firstTo` wins). `winner` is
+ * null on a tie, and `tied` then names everyone who shares the lead; `standings` are final until
+ * the next `start`, which begins a new match with fresh standings.
+ */
+export interface MatchEndMessage {
+  readonly type: 'match_end';
+  /** Rounds this match lasted. */
+  readonly rounds: number;
+  readonly winner: PlayerRef | null;
+  readonly tied: readonly PlayerRef[];
+  readonly standings: readonly Standing[];
+}
+
 /** The answer to `leave`. */
 export interface LeftMessage {
   readonly type: 'left';
@@ -168,5 +182,6 @@ export type RoomEvent =
   | ResultMessage
   | ProgressMessage
   | RoundEndMessage
+  | MatchEndMessage
   | LeftMessage
   | ClosedMessage;

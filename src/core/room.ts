@@ -13,11 +13,20 @@ import type {
   Role,
   RoomEvent,
   RoomMessage,
+  PlayerRef as Named,
   RoomState,
   RoundEndReason,
   SeatView,
   Standing,
 } from './room-events.js';
+
+/** How long a match lasts; without either, rounds go on and standings add up for as long as the room lives. */
+export interface MatchRules {
+  /** Pick mode: rounds per match (default: as many as there are players when the match starts, so each picks once). */
+  readonly rounds?: number | undefined;
+  /** Race mode: the match ends when a player has won this many rounds. */
+  readonly firstTo?: number | undefined;
+}
 
 interface Secret {
   readonly value: number;
@@ -52,10 +61,16 @@ export class Room {
   #pickDeadline: number | undefined;
   #botAt: number | undefined;
   #emptySince: number | undefined;
+  readonly #match: MatchRules;
+  /** This match's length in rounds, fixed when it starts (pick mode). */
+  #matchLength: number | undefined;
+  #matchPlayed = 0;
+  #matchOver = false;
 
-  constructor(code: string, mode: Mode, range: Range, maxPlayers: number, deps: RoomDeps) {
+  constructor(code: string, mode: Mode, range: Range, maxPlayers: number, deps: RoomDeps, match: MatchRules = {}) {
     this.code = code;
     this.mode = mode;
+    this.#match = match;
     this.range = range;
     this.maxPlayers = mode === 'solo' ? 1 : Math.max(1, Math.min(maxPlayers, deps.rules.maxPlayers));
     this.#deps = deps;
@@ -171,6 +186,7 @@ export class Room {
     if (!this.#seats.has(id)) return 'E_NOT_YOUR_TURN';
     if (this.#state === 'picking' || this.#state === 'playing') return 'E_ROUND_RUNNING';
     if (this.mode === 'pick' && this.#seats.size < 2) return 'E_NOT_ENOUGH_PLAYERS';
+    if (this.#state === 'waiting' || this.#matchOver) this.#newMatch();
     if (this.mode === 'pick') this.#startPicking(now);
     else this.#startRound(now);
     return undefined;
@@ -242,6 +258,18 @@ export class Room {
       history: seat === undefined ? [] : [...seat.history],
       standings: this.#standings(),
     };
+  }
+
+  /** A fresh match: standings start from zero. */
+  #newMatch(): void {
+    this.#matchPlayed = 0;
+    this.#matchOver = false;
+    this.#matchLength = this.mode === 'pick' ? (this.#match.rounds ?? this.#seats.size) : undefined;
+    for (const seat of this.#seats.values()) {
+      seat.wins = 0;
+      seat.rounds = 0;
+      seat.guesses = 0;
+    }
   }
 
   #startPicking(now: number): void {
@@ -384,7 +412,36 @@ export class Room {
       standings: this.#standings(),
     });
     this.#guessers = new Set();
+    this.#matchPlayed++;
+    this.#endMatchIfOver(winner);
     if (this.mode === 'solo' && this.#seats.size > 0) this.#startRound(now);
+  }
+
+  /**
+   * Pick mode: after its rounds, the fewest guesses over the match win, among those who guessed
+   * in the most rounds (a latecomer's few rounds are no fair comparison). Race: the first to
+   * `firstTo` wins.
+   */
+  #endMatchIfOver(roundWinner: Seat | undefined): void {
+    let leaders: Seat[];
+    if (this.mode === 'pick' && this.#matchLength !== undefined && this.#matchPlayed >= this.#matchLength) {
+      const seats = [...this.#seats.values()];
+      const most = Math.max(1, ...seats.map((s) => s.rounds));
+      const full = seats.filter((s) => s.rounds === most);
+      const fewest = Math.min(...full.map((s) => s.guesses));
+      leaders = full.filter((s) => s.guesses === fewest);
+    } else if (this.mode === 'race' && this.#match.firstTo !== undefined && roundWinner !== undefined && roundWinner.wins >= this.#match.firstTo) {
+      leaders = [roundWinner];
+    } else return;
+    this.#matchOver = true;
+    const named = (s: Seat): Named => ({ id: s.id, name: s.name });
+    this.#broadcast({
+      type: 'match_end',
+      rounds: this.#matchPlayed,
+      winner: leaders.length === 1 && leaders[0] !== undefined ? named(leaders[0]) : null,
+      tied: leaders.length > 1 ? leaders.map(named) : [],
+      standings: this.#standings(),
+    });
   }
 
   /**

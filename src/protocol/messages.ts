@@ -28,6 +28,11 @@ const Name = v.optional(
   ),
 );
 
+/** Longest match, in rounds or wins. */
+export const MAX_MATCH_ROUNDS = 100;
+
+const MatchCount = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_MATCH_ROUNDS));
+
 const Code = v.pipe(v.string(), v.trim(), v.toUpperCase(), v.maxLength(16));
 
 const SCHEMAS = {
@@ -40,6 +45,8 @@ const SCHEMAS = {
     max: v.optional(Integerish),
     bot: v.optional(v.picklist(['binary', 'medium', 'weak'])),
     maxPlayers: v.optional(v.pipe(v.number(), v.integer())),
+    rounds: v.optional(MatchCount),
+    firstTo: v.optional(MatchCount),
   }),
   join: v.object({ type: v.literal('join'), code: Code, as: v.optional(v.picklist(['player', 'spectator'])) }),
   leave: v.object({ type: v.literal('leave') }),

@@ -92,6 +92,13 @@ const SCHEMAS = {
     commitment: v.string(),
     standings: List(Standing),
   }),
+  match_end: v.object({
+    type: v.literal('match_end'),
+    rounds: Count,
+    winner: v.nullable(PlayerRef),
+    tied: List(PlayerRef),
+    standings: List(Standing),
+  }),
   left: v.object({ type: v.literal('left'), code: Shown }),
   closed: v.object({ type: v.literal('closed'), code: Shown, reason: Shown }),
 } as const;
