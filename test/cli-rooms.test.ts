@@ -92,6 +92,47 @@ describe('guess host and guess join --room', { timeout: 60_000 }, () => {
     });
   }
 
+  it('host --mode pick --rounds 2 --bot ends the match after two rounds and names its winner', async () => {
+    const ada = spawn(['host', `127.0.0.1:${server.port}`, '--mode', 'pick', '--rounds', '2', '--bot', '--name', 'Ada', '--min', '1', '--max', '100']);
+    await ada.expect(/\nBot joined\.\n/);
+    ada.type('');
+    await ada.expect(/Round 1: your turn to pick the secret/);
+    ada.type('1');
+    await ada.expect(/Round 1 over: Bot wins! The secret was 1\./);
+    assert.doesNotMatch(ada.out.text(), /Match over/);
+    ada.type('');
+    await ada.expect(/Round 2 is on|Round 2: guess the number/);
+    const mine = await searchInTerminal(ada, 1, 100);
+    const matchEnd = /Match over after 2 rounds: (.*)\nFinal standings: Ada 1 win \((\d+) guess(?:es)?\) \u00b7 Bot 1 win \((\d+) guess(?:es)?\)\n/;
+    const [, verdict = '', adaGuesses = '', botGuesses = ''] = matchEnd.exec(await ada.expect(matchEnd)) ?? [];
+    assert.equal(Number(adaGuesses), mine);
+    const expected = mine < Number(botGuesses) ? 'you win the match!' : mine > Number(botGuesses) ? 'Bot wins the match!' : 'a tie between you and Bot.';
+    assert.equal(verdict, expected);
+    await ada.expect(/Press Enter for a new match/);
+    assert.equal(await quit(ada), 0);
+  });
+
+  it('host --first-to 1 --bot ends a race match with the round its first win', async () => {
+    const ada = spawn(['host', `127.0.0.1:${server.port}`, '--first-to', '1', '--bot', '--name', 'Ada', '--min', '1', '--max', '100']);
+    await ada.expect(/\nBot joined\.\n/);
+    ada.type('');
+    await ada.expect(/Round 1 over: Bot wins!/);
+    await ada.expect(/Match over after 1 round: Bot wins the match!\nFinal standings: Ada 0 wins \(0 guesses\) \u00b7 Bot 1 win/);
+    assert.equal(await quit(ada), 0);
+  });
+
+  it('refuses --rounds outside pick and out of 1..100 as usage errors', async () => {
+    for (const [flags, message] of [
+      [['--rounds', '2'], /--rounds is for --mode pick/],
+      [['--mode', 'pick', '--rounds', '0'], /--rounds must be from 1 to 100, got 0/],
+      [['--mode', 'pick', '--first-to', '3'], /--first-to is for a race/],
+    ] as const) {
+      const { code, stderr } = await runGuess(['host', `127.0.0.1:${server.port}`, ...flags]);
+      assert.equal(code, 2, flags.join(' '));
+      assert.match(stderr, message);
+    }
+  });
+
   it('refuses --medium with --weak as a usage error', async () => {
     const { code, stderr } = await runGuess(['host', `127.0.0.1:${server.port}`, '--medium', '--weak']);
     assert.equal(code, 2);

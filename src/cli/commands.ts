@@ -82,9 +82,11 @@ export const COMMANDS = {
   },
   host: {
     summary: 'create a room on a server and play in it with friends (or a bot)',
-    usage: 'guess host [HOST[:PORT]] [--mode race|pick] [--bot | --medium | --weak] [--min A --max B] [--name N] [--trace]',
+    usage: 'guess host [HOST[:PORT]] [--mode race|pick] [--rounds N | --first-to N] [--bot | --medium | --weak] [--min A --max B] [--name N] [--trace]',
     flags: {
       mode: { type: 'string', value: 'M', help: 'race: everyone guesses one secret, first to find it wins; pick: players take turns choosing the secret (default race)' },
+      rounds: { type: 'string', value: 'N', help: 'pick: rounds in a match, 1\u2013100 (default: each player picks once); the fewest guesses win it' },
+      'first-to': { type: 'string', value: 'N', help: 'race: a match ends when a player has won N rounds, 1\u2013100 (default: no end)' },
       bot: { type: 'boolean', help: 'add the strong computer player: binary search, at most 7 guesses for 1..100' },
       medium: { type: 'boolean', help: 'add a medium computer player instead: random guesses within what its hints leave' },
       weak: { type: 'boolean', help: 'add a weak computer player instead, one you can beat: one guess in two ignores its last hint' },

@@ -15,7 +15,7 @@ export interface RoomPlan {
   readonly name: string;
   readonly trace: ((line: string) => void) | undefined;
   /** Create a room (`guess host`), or join one (`guess join --room`). */
-  readonly create?: { readonly mode: Mode; readonly min?: number; readonly max?: number; readonly bot?: BotKind };
+  readonly create?: { readonly mode: Mode; readonly min?: number; readonly max?: number; readonly bot?: BotKind; readonly rounds?: number; readonly firstTo?: number };
   readonly join?: { readonly code: string; readonly as: Role };
 }
 
