@@ -1,6 +1,7 @@
 import { announce, judgeReveal, verdictLine, type Announced } from '../core/commitment.js';
+import { matchLine } from '../core/match.js';
 import type { PlayerRef, RoomMessage, RoundEndMessage, Standing } from '../core/room-events.js';
-import type { IncomingMessage, IncomingOf } from '../protocol/server-messages.js';
+import type { IncomingMessage } from '../protocol/server-messages.js';
 import { TypedGuesses } from '../protocol/integer-message.js';
 import { sha256Hex } from '../protocol/sha256.js';
 
@@ -83,7 +84,7 @@ export function describe(view: RoomView, message: IncomingMessage): string[] {
       ];
     case 'match_end':
       return [
-        `Match over after ${message.rounds} ${plural(message.rounds, 'round', 'rounds')}: ${matchWinnerText(message, view.me)}`,
+        matchLine(message, view.me),
         `Final standings: ${message.standings.map(standing).join(' \u00b7 ')}`,
         'Press Enter for a new match, or type /quit to leave.',
       ];
@@ -106,12 +107,6 @@ function seatLabel(seat: RoomMessage['players'][number]): string {
 function winnerText(winner: PlayerRef | null, me: string): string {
   if (winner === null) return 'nobody won.';
   return winner.id === me ? 'you win!' : `${winner.name} wins!`;
-}
-
-function matchWinnerText(end: IncomingOf<'match_end'>, me: string): string {
-  if (end.winner !== null) return end.winner.id === me ? 'you win the match!' : `${end.winner.name} wins the match!`;
-  if (end.tied.length > 0) return `a tie between ${end.tied.map((p) => (p.id === me ? 'you' : p.name)).join(' and ')}.`;
-  return 'nobody won.';
 }
 
 function standing(s: Standing): string {

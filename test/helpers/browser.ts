@@ -110,3 +110,15 @@ export async function binarySearch(page: Page, range: { min: number; max: number
   }
   throw new Error(`binary search did not finish: ${guesses.join(', ')}`);
 }
+
+/** `host` creates a room of `mode` from the landing page and `guest` joins it by its code; resolves the code. */
+export async function roomOfTwo(host: { page: Page; name: string }, guest: { page: Page; name: string }, mode: 'race' | 'pick'): Promise<string> {
+  await host.page.getByLabel('Your name').fill(host.name);
+  await host.page.getByRole('button', { name: `Create ${mode} room` }).click();
+  const code = await waitForText(host.page, '[data-testid="room-code"]', /^[A-Z0-9]{4,}$/);
+  await guest.page.getByLabel('Your name').fill(guest.name);
+  await guest.page.getByLabel('Room code').fill(code);
+  await guest.page.getByRole('button', { name: 'Join room' }).click();
+  await waitForText(host.page, '[data-testid="players"]', new RegExp(guest.name));
+  return code;
+}

@@ -2,6 +2,7 @@ import type { ClientMessage } from '../../src/protocol/messages.js';
 import { decodeServerMessage, unexpectedReply, type IncomingMessage } from '../../src/protocol/server-messages.js';
 import type { RoomMessage, RoundStartMessage, Standing } from '../../src/core/room-events.js';
 import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
+import { matchLine } from '../../src/core/match.js';
 import { sha256Hex } from '../../src/protocol/sha256.js';
 import { isRoomCode } from '../../src/core/room-code.js';
 import { integerLiteral } from '../../src/core/guess.js';
@@ -189,7 +190,8 @@ export class Session {
             round: message.round,
             announced: undefined,
             winner: undefined,
-            seats: room.seats.map((s) => ({ ...s, attempts: 0, last: undefined, moves: [], role: s.id === message.picker ? 'picker' : 'guesser' })),
+            match: undefined,
+            seats: room.seats.map((s) => ({ ...s, attempts: 0, last: undefined, moves: [], role: s.id === message.picker ? 'picker' : 'guesser', ...fresh(room) })),
           }),
           { steps: [], attempts: 0, heard: '', notice: message.picker === state.me.id ? 'Your turn to pick the secret.' : `${message.name} is picking the secret.` },
         );
@@ -243,6 +245,12 @@ export class Session {
         );
         return;
       }
+      case 'match_end': {
+        const line = matchLine(message, state.me.id ?? '');
+        // Shown in its own live region: the round's notice (the win, the secret) stays.
+        this.#updateRoom((room) => ({ match: line, seats: withScores(room.seats, message.standings, room.mode) }));
+        return;
+      }
       case 'left':
       case 'closed':
         history.replaceState(null, '', '/');
@@ -290,12 +298,14 @@ export class Session {
         range: { min: message.min, max: message.max },
         announced: announce(room.announced, message.round, message.commitment),
         winner: undefined,
+        match: undefined,
         next: undefined,
         seats: room.seats.map((s) => ({
           ...s,
           attempts: 0,
           last: undefined,
           moves: [],
+          ...fresh(room),
           role: message.picker === null ? 'player' : s.id === message.picker ? 'picker' : 'guesser',
         })),
       }),
@@ -321,6 +331,7 @@ export class Session {
       announced: message.commitment === null ? held : announce(held, message.round, message.commitment),
       reveal: state.room?.code === message.code ? state.room.reveal : undefined,
       winner: state.room?.code === message.code ? state.room.winner : undefined,
+      match: state.room?.code === message.code && message.state === 'ended' ? state.room.match : undefined,
       next: undefined,
     };
     if (message.mode !== 'solo' && location.pathname !== `/r/${message.code}`) history.replaceState(null, '', `/r/${message.code}`);
@@ -341,9 +352,15 @@ function withScores(seats: readonly Seat[], standings: readonly Standing[], mode
   if (mode === 'solo') return [...seats];
   return seats.map((seat) => {
     const standing = standings.find((s) => s.id === seat.id);
-    if (standing === undefined || standing.rounds === 0) return seat;
+    // A new match starts everyone from nothing.
+    if (standing === undefined || standing.rounds === 0) return { ...seat, score: undefined };
     return { ...seat, score: mode === 'race' ? plural(standing.wins, 'win') : `${plural(standing.guesses, 'guess', 'guesses')} in ${plural(standing.rounds, 'round')}` };
   });
+}
+
+/** After `match_end`, the next round begins a new match: the last one's scores go. */
+function fresh(room: RoomView): Partial<Seat> {
+  return room.match === undefined ? {} : { score: undefined };
 }
 
 /** Another player's guess in words, as the terminal prints it. */

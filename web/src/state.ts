@@ -48,6 +48,8 @@ export interface RoomView {
   /** Kept when the next round starts (in solo it starts at once), until another reveal. */
   readonly reveal: Reveal | undefined;
   readonly winner: { id: string; name: string } | undefined;
+  /** The last match's result in words, from its `match_end` until the next round begins. */
+  readonly match: string | undefined;
   /** Solo: the round the server started right after the win, held until the player asks for it. */
   readonly next: RoundStartMessage | undefined;
 }

@@ -181,9 +181,10 @@ export class GameView {
     if (!form.isConnected || this.#play.childElementCount === 0) {
       replace(this.#play, h('h2', { id: 'play-h', class: 'visually-hidden' }, 'Your move'), this.#status, form, this.#live, this.#after);
     }
-    const start = room.mode === 'solo' ? undefined : room.phase === 'waiting' ? 'Start round' : room.phase === 'over' ? 'Rematch' : undefined;
+    const start = room.mode === 'solo' ? undefined : room.phase === 'waiting' ? 'Start round' : room.phase === 'over' ? (room.match === undefined ? 'Rematch' : 'New match') : undefined;
     replace(
       this.#after,
+      room.match === undefined ? null : h('p', { class: 'match', 'data-testid': 'match', role: 'status' }, room.match),
       h('p', { class: 'attempts' }, `Attempts: `, h('strong', { 'data-testid': 'attempts' }, state.attempts)),
       start === undefined ? null : button(start, this.#actions.rematch, { class: 'primary' }),
       room.next === undefined ? null : button('Next round', this.#actions.nextRound, { class: 'primary' }),
