@@ -32,6 +32,8 @@ describe('a match in the browser', { skip: noBrowser }, () => {
       const line = await waitForText(player.page, '[data-testid="match"]', /Match over/);
       const expected = winner === undefined ? 'a tie between Ada and Bob.'.replace(me, 'you') : winner === me ? 'you win the match!' : `${winner} wins the match!`;
       assert.equal(line, `Match over after 2 rounds: ${expected}`);
+      const standings = (await player.page.getByTestId('players').textContent()) ?? '';
+      assert.match(standings, new RegExp(`Ada.*${adaGuesses} guesses in 1 round.*Bob.*${bobGuesses} guesses in 1 round`), 'the final standings');
     }
     await bob.page.getByRole('button', { name: 'New match' }).click();
     await ada.page.getByLabel('Secret number for the others').waitFor();
