@@ -83,6 +83,7 @@ describe('guess play, stdin piped', { timeout: 30_000 }, () => {
       [['serve', '--port', 'abc'], /--port must be an integer/],
       [['serve', '--port', '70000'], /--port must be from 0 to 65535/],
       [['nosuchcommand'], /unknown command 'nosuchcommand'/],
+      [['join', '--spectate'], /--spectate watches a room: add --room CODE/],
     ] as const
   ).map(([args, message]) => ({ args, message, run: runGuess(args) }));
   // Started together above, checked one by one below.

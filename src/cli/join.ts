@@ -12,6 +12,7 @@ export async function join(args: ParsedArgs): Promise<number> {
   const { host, port } = parseAddress(args.positionals[0], DEFAULT_ADDRESS);
   const trace = traceFlag(args);
   const room = args.values.room;
+  if (args.values.spectate === true && typeof room !== 'string') throw new UsageError('--spectate watches a room: add --room CODE (see: guess help join)');
   if (typeof room === 'string') {
     if (args.values.classic === true) throw new UsageError('--classic plays alone; it cannot join a room');
     const code = room.trim().toUpperCase();
