@@ -76,6 +76,25 @@ describe('guess host and guess join --room', { timeout: 60_000 }, () => {
     assert.equal(await quit(bob), 0);
   });
 
+  it('tells a spectator who types how to leave', async () => {
+    const ada = spawn(['host', `127.0.0.1:${server.port}`, '--mode', 'race', '--name', 'Ada']);
+    const [, code = ''] = /--room ([A-Z2-9]{5})/.exec(await ada.expect(/--room [A-Z2-9]{5}\n/)) ?? [];
+    const eve = spawn(['join', `127.0.0.1:${server.port}`, '--room', code, '--spectate', '--name', 'Eve']);
+    await eve.expect(/\/quit to leave\.\n/);
+    await ada.expect(/Eve \(watching\) joined\./);
+    for (const typed of ['50', '']) {
+      const from = eve.out.text().length;
+      eve.type(typed);
+      const seen = await eve.expect(/(Error: |You are )[^\n]*\n/, from);
+      assert.equal(/(Error: |You are )[^\n]*\n/.exec(seen)?.[0], 'You are watching this room, not playing: type /quit to leave.\n', `after typing '${typed}'`);
+    }
+    ada.type('');
+    await eve.expect(/Round 1 is on/);
+    assert.equal(await quit(eve), 0);
+    await ada.expect(/Eve \(watching\) left\./);
+    assert.equal(await quit(ada), 0);
+  });
+
   it('says which room code is unknown and exits 1', async () => {
     const lost = spawn(['join', `127.0.0.1:${server.port}`, '--room', 'ZZZZZ', '--name', 'Lost']);
     await lost.expect(/Error: No room has that code/);

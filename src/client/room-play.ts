@@ -22,6 +22,7 @@ export interface RoomPlan {
 export const ROOM_PROMPT = '> ';
 
 const HELP = 'Type a number to guess (or to pick, when it is your turn), Enter to start a round, /quit to leave.';
+const WATCHING = 'You are watching this room, not playing: type /quit to leave.';
 
 /**
  * A room game in the terminal: what others do is printed as it happens, above the line being
@@ -40,7 +41,7 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
       else if (plan.join !== undefined) link.send({ type: 'join', code: plan.join.code, as: plan.join.as });
     } else if (message.type === 'room') {
       if (!seen.inRoom && plan.create !== undefined) for (const line of invitation(plan, message.code)) input.notify(line);
-      if (!seen.inRoom) input.notify(HELP);
+      if (!seen.inRoom) input.notify(view.role === 'spectator' ? WATCHING : HELP);
       seen.inRoom = true;
     } else if (message.type === 'error' && !seen.inRoom) {
       settle(1);
@@ -75,6 +76,10 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
         if (!seen.inRoom) settle(0);
         link.send({ type: 'leave' });
         return;
+      }
+      if (view.role === 'spectator') {
+        input.print(WATCHING);
+        continue;
       }
       const text = line.trim();
       if (text === '' || text === '/start' || text === 'start') {

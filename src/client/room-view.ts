@@ -1,6 +1,6 @@
 import { announce, judgeReveal, verdictLine, type Announced } from '../core/commitment.js';
 import { matchLine } from '../core/match.js';
-import type { PlayerRef, RoomMessage, RoundEndMessage, Standing } from '../core/room-events.js';
+import type { PlayerRef, Role, RoomMessage, RoundEndMessage, Standing } from '../core/room-events.js';
 import type { IncomingMessage } from '../protocol/server-messages.js';
 import { TypedGuesses } from '../protocol/integer-message.js';
 import { sha256Hex } from '../protocol/sha256.js';
@@ -8,6 +8,8 @@ import { sha256Hex } from '../protocol/sha256.js';
 /** What the terminal remembers of its room between messages. */
 export interface RoomView {
   me: string;
+  /** A spectator's typing is never sent: it is told how to leave instead. */
+  role: Role;
   code: string | undefined;
   mode: RoomMessage['mode'] | undefined;
   min: number;
@@ -22,7 +24,7 @@ export interface RoomView {
 }
 
 export function emptyView(): RoomView {
-  return { me: '', code: undefined, mode: undefined, min: 1, max: 100, announced: undefined, picker: undefined, state: 'waiting', typed: new TypedGuesses() };
+  return { me: '', role: 'player', code: undefined, mode: undefined, min: 1, max: 100, announced: undefined, picker: undefined, state: 'waiting', typed: new TypedGuesses() };
 }
 
 /** The guesser's own check that the secret never changed, as the page makes it too. */
@@ -38,6 +40,7 @@ export function describe(view: RoomView, message: IncomingMessage): string[] {
       return message.resumed ? [`Back in the game (${message.missed ?? 0} missed message${message.missed === 1 ? '' : 's'} follow).`] : [];
     case 'room':
       view.code = message.code;
+      view.role = message.role;
       view.mode = message.mode;
       view.min = message.min;
       view.max = message.max;
@@ -80,13 +83,13 @@ export function describe(view: RoomView, message: IncomingMessage): string[] {
         `Round ${message.round} over: ${winnerText(message.winner, view.me)} The secret was ${message.secret}.`,
         fairnessLine(view.announced, message),
         `Standings: ${message.standings.map(standing).join(' \u00b7 ')}`,
-        'Press Enter for another round, or type /quit to leave.',
+        view.role === 'spectator' ? 'A player starts the next round; type /quit to leave.' : 'Press Enter for another round, or type /quit to leave.',
       ];
     case 'match_end':
       return [
         matchLine(message, view.me),
         `Final standings: ${message.standings.map(standing).join(' \u00b7 ')}`,
-        'Press Enter for a new match, or type /quit to leave.',
+        view.role === 'spectator' ? 'A player starts the next match; type /quit to leave.' : 'Press Enter for a new match, or type /quit to leave.',
       ];
     case 'left':
       return [`You left room ${message.code}.`];
