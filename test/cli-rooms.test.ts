@@ -76,6 +76,18 @@ describe('guess host and guess join --room', { timeout: 60_000 }, () => {
     assert.equal(await quit(bob), 0);
   });
 
+  it('says how to start a round to a player who guesses before one', async () => {
+    const ada = spawn(['host', `127.0.0.1:${server.port}`, '--mode', 'race', '--name', 'Ada']);
+    await ada.expect(/\/quit to leave\.\n/);
+    const from = ada.out.text().length;
+    ada.type('50');
+    const seen = await ada.expect(/Error: [^\n]*\n/, from);
+    assert.equal(/Error: [^\n]*\n/.exec(seen)?.[0], 'Error: No round is under way: any player starts one (Enter in the terminal, Start round on the page)\n');
+    ada.type('');
+    await ada.expect(/Round 1: guess the number/, from);
+    assert.equal(await quit(ada), 0);
+  });
+
   it('tells a spectator who types how to leave', async () => {
     const ada = spawn(['host', `127.0.0.1:${server.port}`, '--mode', 'race', '--name', 'Ada']);
     const [, code = ''] = /--room ([A-Z2-9]{5})/.exec(await ada.expect(/--room [A-Z2-9]{5}\n/)) ?? [];

@@ -103,6 +103,8 @@ describe('a race room', () => {
     assert.equal(h.lobby.roomOf(host)?.players[0]?.seat, 1);
     const watcher = h.player('Watcher');
     assert.equal(h.lobby.join(watcher, code, 'spectator', h.now), undefined);
+    assert.equal(h.lobby.guess(watcher, 50, h.now), 'E_NOT_YOUR_TURN', 'a spectator cannot start a round either');
+    assert.equal(h.lobby.pick(watcher, 50, h.now), 'E_NOT_YOUR_TURN');
     h.lobby.start(host, h.now);
     assert.equal(h.lobby.guess(watcher, 50, h.now), 'E_NOT_YOUR_TURN');
     assert.equal(h.lobby.create(host, { mode: 'race' }, h.now), 'E_IN_ROOM');
@@ -146,7 +148,7 @@ describe('a pick room', () => {
     h.lobby.start(bob, h.now);
     assert.equal(h.last(bob, 'picking').picker, ada);
     assert.equal(h.lobby.pick(bob, 10, h.now), 'E_NOT_YOUR_TURN');
-    assert.equal(h.lobby.guess(bob, 10, h.now), 'E_NO_ROUND');
+    assert.equal(h.lobby.guess(bob, 10, h.now), 'E_NOT_YOUR_TURN', 'the picker is choosing: no round to start');
     assert.equal(h.lobby.pick(ada, 101, h.now), 'E_PICK_OUT_OF_RANGE');
     assert.equal(h.lobby.pick(ada, 37, h.now), undefined);
     assert.deepEqual(h.last(ada, 'picked'), { type: 'picked', round: 1, value: 37 });
@@ -179,7 +181,7 @@ describe('a pick room', () => {
     const start = h.last(bob, 'round_start');
     assert.equal(start.picker, null);
     assert.deepEqual(start.guessers, [bob]);
-    assert.equal(h.lobby.pick(ada, 5, h.now), 'E_NO_ROUND');
+    assert.equal(h.lobby.pick(ada, 5, h.now), 'E_NOT_YOUR_TURN', 'the round is under way: no round to start');
   });
 
   it('has a bot that picks when its turn comes and guesses otherwise', () => {

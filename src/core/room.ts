@@ -193,7 +193,9 @@ export class Room {
   }
 
   pick(id: PlayerId, value: number, now: number): RoomRefusal | undefined {
-    if (this.#state !== 'picking') return 'E_NO_ROUND';
+    // E_NO_ROUND tells the player to start a round, so it is said only when none is under way.
+    if (!this.#seats.has(id)) return 'E_NOT_YOUR_TURN';
+    if (this.#state !== 'picking') return this.#state === 'playing' ? 'E_NOT_YOUR_TURN' : 'E_NO_ROUND';
     if (id !== this.#picker) return 'E_NOT_YOUR_TURN';
     if (!Number.isSafeInteger(value) || value < this.range.min || value > this.range.max) return 'E_PICK_OUT_OF_RANGE';
     this.#deps.deliver(id, { type: 'picked', round: this.#round, value });
@@ -202,7 +204,7 @@ export class Room {
   }
 
   guess(id: PlayerId, value: number, now: number): RoomRefusal | undefined {
-    if (this.#state !== 'playing') return this.#seats.has(id) ? 'E_NO_ROUND' : 'E_NOT_YOUR_TURN';
+    if (this.#state !== 'playing') return this.#seats.has(id) && this.#state !== 'picking' ? 'E_NO_ROUND' : 'E_NOT_YOUR_TURN';
     const seat = this.#seats.get(id);
     if (seat === undefined || seat.found || !this.#guessers.has(id)) return 'E_NOT_YOUR_TURN';
     this.#judge(seat, value, now);

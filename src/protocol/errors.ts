@@ -17,7 +17,7 @@ export const ERRORS = {
   E_NOT_IN_ROOM: 'You are not in a room',
   E_UNKNOWN_ROOM: 'No room has that code',
   E_ROOM_FULL: 'The room is full',
-  E_NO_ROUND: 'No round is under way',
+  E_NO_ROUND: 'No round is under way: any player starts one (Enter in the terminal, Start round on the page)',
   E_ROUND_RUNNING: 'A round is already under way',
   E_NOT_ENOUGH_PLAYERS: 'This mode needs more players',
   E_NOT_YOUR_TURN: 'Not your turn',
