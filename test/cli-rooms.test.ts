@@ -76,6 +76,18 @@ describe('guess host and guess join --room', { timeout: 60_000 }, () => {
     assert.equal(await quit(bob), 0);
   });
 
+  it('gives each player a name of its own in the room: Bob, Bob (2), Player 1', async () => {
+    const host = spawn(['host', `127.0.0.1:${server.port}`, '--mode', 'race', '--name', 'Bob']);
+    const [, code = ''] = /--room ([A-Z2-9]{5})/.exec(await host.expect(/--room [A-Z2-9]{5}\n/)) ?? [];
+    const twin = spawn(['join', `127.0.0.1:${server.port}`, '--room', code, '--name', 'Bob']);
+    assert.match(await twin.expect(new RegExp(`Room ${code} [^\n]*\n`)), new RegExp(`Room ${code} \\(race, 1\u2013100\\): Bob, Bob \\(2\\)\\.`));
+    assert.match(await host.expect(/ joined\.\n/), /Bob \(2\) joined\./);
+    const nameless = spawn(['join', `127.0.0.1:${server.port}`, '--room', code, '--name', '']);
+    const seen = await nameless.expect(new RegExp(`Room ${code} [^\n]*\n`));
+    assert.match(seen, new RegExp(`Room ${code} \\(race, 1\u2013100\\): Bob, Bob \\(2\\), Player 1\\.`));
+    for (const cli of [nameless, twin, host]) assert.equal(await quit(cli), 0);
+  });
+
   it('says how to start a round to a player who guesses before one', async () => {
     const ada = spawn(['host', `127.0.0.1:${server.port}`, '--mode', 'race', '--name', 'Ada']);
     await ada.expect(/\/quit to leave\.\n/);

@@ -3,6 +3,7 @@ import type { Range } from './game.js';
 import type { RandomInt } from './random.js';
 import { rangeProblem } from './range.js';
 import { newRoomCode } from './room-code.js';
+import { UNNAMED } from './room-names.js';
 import type { BotKind, Mode, PlayerId, PlayerRef, Role, RoomEvent, RoomMessage } from './room-events.js';
 import { Room } from './room.js';
 import type { RoomRefusal, RoomRules } from './room-rules.js';
@@ -64,13 +65,16 @@ export class Lobby {
     return this.#rooms;
   }
 
-  /** A new connected player; `token` (unguessable, from the caller) is what `resume` takes. */
+  /**
+   * A new connected player; `token` (unguessable, from the caller) is what `resume` takes. `name`
+   * is the one it asked for, `''` for none: each room it joins names it there (see nameInRoom).
+   */
   addPlayer(name: string, token: string): PlayerRef {
     const id = `p${++this.#lastPlayer}`;
-    const player: Player = { id, name: name === '' ? `Player ${this.#lastPlayer}` : name, token, room: undefined, connected: true, missed: [] };
+    const player: Player = { id, name, token, room: undefined, connected: true, missed: [] };
     this.#players.set(id, player);
     this.#tokens.set(token, player);
-    return { id, name: player.name };
+    return this.#ref(player);
   }
 
   roomOf(id: PlayerId): Room | undefined {
@@ -89,7 +93,7 @@ export class Lobby {
     player.missed = [];
     player.connected = true;
     player.room?.rejoin(player.id);
-    return { player: { id: player.id, name: player.name }, missed, room: player.room?.snapshot(player.id) };
+    return { player: this.#ref(player), missed, room: player.room?.snapshot(player.id) };
   }
 
   /** The player's connection is gone. In a room its seat waits; in none there is nothing to keep. */
@@ -192,6 +196,11 @@ export class Lobby {
       this.#deliver(player.id, { type: 'closed', code: room.code, reason: 'The room was closed' });
       if (!player.connected) this.#forget(player);
     }
+  }
+
+  /** The player as `welcome` names it: the name it asked for, or `Player` outside any room. */
+  #ref(player: Player): PlayerRef {
+    return { id: player.id, name: player.name === '' ? UNNAMED : player.name };
   }
 
   #notInRoom(id: PlayerId): LobbyRefusal | undefined {

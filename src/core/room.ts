@@ -1,5 +1,6 @@
 import { BOT_NAMES, Bot } from './bot.js';
 import { commit, newSalt } from './commitment.js';
+import { nameInRoom } from './room-names.js';
 import type { RoomDeps, RoomRefusal } from './room-rules.js';
 import { HISTORY_LIMIT, newSeat, seatView, type Seat, type Spectator } from './seat.js';
 import { SENTENCES, compare, type Range } from './game.js';
@@ -101,23 +102,25 @@ export class Room {
   /** Seats a bot. Called right after the creator has joined. */
   addBot(id: PlayerId, kind: BotKind): RoomRefusal | undefined {
     if (this.#seats.size >= this.maxPlayers) return 'E_ROOM_FULL';
-    const seat = newSeat(id, BOT_NAMES[kind], this.#nextSeat++, new Bot(kind, this.range));
+    const seat = newSeat(id, this.#nameFor(BOT_NAMES[kind]), this.#nextSeat++, new Bot(kind, this.range));
     this.#seats.set(id, seat);
     this.#broadcast(this.#presence('joined', id, seat.name, 'player', seat.seat));
     return undefined;
   }
 
+  /** `player.name` is the name it asked for (`''` for none); the room may change it (see nameInRoom). */
   join(player: PlayerRef, role: Role, now: number): RoomRefusal | undefined {
     if (role === 'player') {
       if (this.#seats.size >= this.maxPlayers) return 'E_ROOM_FULL';
-      const seat = newSeat(player.id, player.name, this.#nextSeat++, undefined);
+      const seat = newSeat(player.id, this.#nameFor(player.name), this.#nextSeat++, undefined);
       this.#seats.set(player.id, seat);
       this.#joinRound(seat);
-      this.#broadcast(this.#presence('joined', player.id, player.name, 'player', seat.seat), player.id);
+      this.#broadcast(this.#presence('joined', player.id, seat.name, 'player', seat.seat), player.id);
     } else {
       if (this.#spectators.size >= this.#deps.rules.maxSpectators) return 'E_ROOM_FULL';
-      this.#spectators.set(player.id, { id: player.id, name: player.name });
-      this.#broadcast(this.#presence('joined', player.id, player.name, 'spectator', null), player.id);
+      const spectator = { id: player.id, name: this.#nameFor(player.name) };
+      this.#spectators.set(player.id, spectator);
+      this.#broadcast(this.#presence('joined', player.id, spectator.name, 'spectator', null), player.id);
     }
     this.#emptySince = undefined;
     this.#deps.deliver(player.id, this.snapshot(player.id));
@@ -139,6 +142,10 @@ export class Room {
       seat.history = before.history;
       if (before.guesser && playing) this.#guessers.add(seat.id);
     } else if (playing && this.mode !== 'pick') this.#guessers.add(seat.id);
+  }
+
+  #nameFor(wanted: string): string {
+    return nameInRoom(wanted, [...[...this.#seats.values()].map((s) => s.name), ...[...this.#spectators.values()].map((s) => s.name)]);
   }
 
   /** The player leaves for good (by choice, or because its dropped seat was given up). */
