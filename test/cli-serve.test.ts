@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { networkInterfaces } from 'node:os';
 import { describe, it } from 'node:test';
 import { assertNoStackTrace } from './helpers/assertions.js';
 import { runGuess } from './helpers/process.js';
@@ -50,6 +51,35 @@ describe('guess serve', { timeout: 30_000 }, () => {
       await server.stop();
     }
   });
+
+  for (const [wildcard, loopback] of [['0.0.0.0', '127.0.0.1'], ['::', '::1']] as const) {
+    it(`on --host ${wildcard}, suggests addresses one can reach, never ${wildcard} itself`, async (t) => {
+      let server;
+      try {
+        server = await startServer(['--host', wildcard]);
+      } catch {
+        t.skip(`cannot listen on ${wildcard} on this machine`);
+        return;
+      }
+      try {
+        const banner = await server.waitFor(/Warning: listening on every network interface[^\n]*\n/);
+        const { port } = server;
+        const at = loopback.includes(':') ? `[${loopback}]` : loopback;
+        assert.ok(banner.includes(`npx guess join ${at}:${port}   (or: nc ${loopback} ${port})`), banner);
+        assert.ok(banner.includes(`http://${at}:${port}/`), banner);
+        const lan = Object.values(networkInterfaces()).flat().find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+        if (lan !== undefined) assert.ok(banner.includes(`npx guess join ${lan}:${port}   (or: nc ${lan} ${port};`), banner);
+        const suggestions = banner.split('\n').filter((line) => !line.startsWith('Listening on') && !line.startsWith('{'));
+        for (const line of suggestions) assert.doesNotMatch(line, wildcard === '::' ? /\[::\]|nc :: / : /0\.0\.0\.0/);
+        // What it suggests for this machine does reach the server.
+        const client = await TcpClient.connect(port, loopback);
+        assert.equal(await client.ask('x'), 'Guesses must be an integer. Try again...');
+        client.close();
+      } finally {
+        await server.stop();
+      }
+    });
+  }
 
   it('takes its message limit from --max-line-bytes', async () => {
     const server = await startServer(['--max-line-bytes', '32', '--min', '50', '--max', '100']);

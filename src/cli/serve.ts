@@ -47,19 +47,20 @@ export async function serve(args: ParsedArgs): Promise<number> {
   // Before the line that tells the world we listen: a signal sent on seeing it must drain, not
   // meet the default action and kill the process.
   const stopped = drainOnSignal(server, log);
-  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  process.stdout.write(`Listening on ${shown}:${address.port}\n`);
-  // A browser cannot open the wildcard address itself; on this machine, loopback reaches it.
-  const local = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : shown;
-  process.stdout.write(`Open in a browser:  http://${local}:${address.port}/\n`);
-  process.stdout.write(`Play from another terminal:  npx guess join ${shown}:${address.port}   (or: nc ${address.address} ${address.port})\n`);
-  if (host === '0.0.0.0' || host === '::') {
+  const bracketed = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);
+  process.stdout.write(`Listening on ${bracketed(address.address)}:${address.port}\n`);
+  // Nothing can connect to the wildcard address itself: on this machine, loopback reaches it.
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const local = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  process.stdout.write(`Open in a browser:  http://${bracketed(local)}:${address.port}/\n`);
+  process.stdout.write(`Play from another terminal:  npx guess join ${bracketed(local)}:${address.port}   (or: nc ${local} ${address.port})\n`);
+  if (wildcard) {
     const lan = lanAddresses();
     process.stdout.write(
       `Warning: listening on every network interface — anyone who can reach this machine can connect.\n` +
         (lan.length === 0
           ? ''
-          : `Friends on your network join with:  npx guess join ${lan[0] ?? ''}:${address.port}   (addresses: ${lan.join(', ')})\n` +
+          : `Friends on your network join with:  npx guess join ${lan[0] ?? ''}:${address.port}   (or: nc ${lan[0] ?? ''} ${address.port}; addresses: ${lan.join(', ')})\n` +
             `or in a browser:  http://${lan[0] ?? ''}:${address.port}/\n`),
     );
   }
