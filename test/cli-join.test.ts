@@ -6,7 +6,7 @@ import { closedPort } from './helpers/free-port.js';
 import { assertNoStackTrace } from './helpers/assertions.js';
 import { PROMPT, joinByBinarySearch } from './helpers/join.js';
 import { finished, runGuess, spawnGuess } from './helpers/process.js';
-import { PYTHON3, PtyGuess } from './helpers/pty.js';
+import { PYTHON3, PtyGuess, renderLines } from './helpers/pty.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { OutputWatcher } from './helpers/watch.js';
 
@@ -110,6 +110,7 @@ describe('guess join', { timeout: 30_000 }, () => {
           await term.waitFor(new RegExp(`Too small![^]*${PROMPT}`), from);
           term.type(key);
           assert.equal((await term.exited).code, status);
+          assert.deepEqual(renderLines(term.screen()).filter((line) => line !== '').slice(-1), ['Thanks for playing!'], 'the same goodbye either way');
           assertNoStackTrace(term.screen());
           await server.waitFor(/"msg":"Disconnected"/, logFrom);
         } finally {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { seededRandom } from '../src/core/random.js';
 import { assertNoStackTrace } from './helpers/assertions.js';
 import { runGuess, spawnGuess } from './helpers/process.js';
-import { PYTHON3, PtyGuess } from './helpers/pty.js';
+import { PYTHON3, PtyGuess, renderLines } from './helpers/pty.js';
 
 const BANNER = '## Welcome to GUESS THE NUMBER! ##';
 const PROMPT = 'Please input your guess: ';
@@ -137,36 +137,28 @@ describe('guess play, on a terminal', { timeout: 30_000, skip: NO_PYTHON }, () =
     }
   });
 
-  it('ends on Ctrl-D at the prompt with status 0', async () => {
-    const term = new PtyGuess(['play', '--seed', '42']);
-    try {
-      await term.waitFor(new RegExp(PROMPT));
-      const from = term.screen().length;
-      term.type('50\r');
-      await term.waitFor(/Too small![^]*Please input your guess: /, from);
-      term.type('\x04');
-      assert.deepEqual(await term.exited, { code: 0, signal: null });
-      assertNoStackTrace(term.screen());
-    } finally {
-      term.kill();
+  // The same last line whichever way the player leaves: at the guess prompt, or at "Play again?".
+  for (const [key, name, status] of [['\x04', 'Ctrl-D', 0], ['\x03', 'Ctrl-C', 130]] as const) {
+    for (const [where, moves] of [['the guess prompt', ['50']], ['"Play again?"', ['50', '80']]] as const) {
+      it(`ends on ${name} at ${where} with status ${status}, the goodbye of \`n\` and no stack trace`, async () => {
+        const term = new PtyGuess(['play', '--seed', '42']);
+        try {
+          await term.waitFor(new RegExp(PROMPT));
+          for (const move of moves) {
+            const from = term.screen().length;
+            term.type(`${move}\r`);
+            await term.waitFor(/(Too small!|You win!)[^]*(Please input your guess: |Play again\? \[y\/n\] )/, from);
+          }
+          term.type(key);
+          assert.deepEqual(await term.exited, { code: status, signal: null });
+          assert.deepEqual(renderLines(term.screen()).filter((line) => line !== '').slice(-1), ['Thanks for playing!']);
+          assertNoStackTrace(term.screen());
+        } finally {
+          term.kill();
+        }
+      });
     }
-  });
-
-  it('ends on Ctrl-C with no stack trace', async () => {
-    const term = new PtyGuess(['play', '--seed', '42']);
-    try {
-      await term.waitFor(new RegExp(PROMPT));
-      term.type('12');
-      await term.waitFor(/12$/);
-      term.type('\x03');
-      const { code } = await term.exited;
-      assert.equal(code, 130);
-      assert.match(term.screen(), /Bye!/);
-      assertNoStackTrace(term.screen());
-    } finally {
-      term.kill();
-    }
-  });
+  }
 
   it('answers a long pasted line', async () => {
     const term = new PtyGuess(['play', '--seed', '42']);

@@ -34,10 +34,12 @@ describe('guess host and guess join --room', { timeout: 60_000 }, () => {
     return { ada, bob, code };
   }
 
+  /** Types /quit: resolves the exit status, once the goodbye of `guess play` was said last. */
   async function quit(cli: RoomCli): Promise<number | null> {
     const closed = once(cli.child, 'close');
     cli.type('/quit');
     const [code] = (await closed) as [number | null];
+    assert.match(cli.out.text(), /\nThanks for playing!\n$/);
     return code;
   }
 

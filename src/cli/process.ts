@@ -1,5 +1,7 @@
-/** Ctrl-C at a prompt: leave on a fresh line, with the shell's conventional status for SIGINT. */
+import { GOODBYE } from '../client/terminal-game.js';
+
+/** Ctrl-C at a prompt: the goodbye of Ctrl-D on a fresh line, with the shell's conventional status for SIGINT. */
 export function exitOnInterrupt(): void {
-  process.stdout.write('\nBye!\n');
+  process.stdout.write(`\n${GOODBYE}\n`);
   process.exit(130);
 }

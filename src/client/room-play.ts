@@ -8,6 +8,7 @@ import type { ClientError } from './errors.js';
 import type { LineInput } from './line-input.js';
 import { RoomLink, seconds } from './room-link.js';
 import { describe, emptyView } from './room-view.js';
+import { GOODBYE } from './terminal-game.js';
 
 export interface RoomPlan {
   readonly host: string;
@@ -32,7 +33,7 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
   const view = emptyView();
   let settle: (code: number) => void = () => undefined;
   const over = new Promise<number>((resolve) => (settle = resolve));
-  const seen = { inRoom: false };
+  const seen = { inRoom: false, leaving: false };
 
   const onMessage = (message: IncomingMessage): void => {
     for (const line of describe(view, message)) input.notify(line);
@@ -73,6 +74,7 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
     for (;;) {
       const line = await input.ask(ROOM_PROMPT);
       if (line === undefined || /^\s*\/?(quit|leave|q)\s*$/i.test(line)) {
+        seen.leaving = true;
         if (!seen.inRoom) settle(0);
         link.send({ type: 'leave' });
         return;
@@ -101,6 +103,7 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
   link.close();
   input.close();
   await typing;
+  if (seen.leaving && code === 0) input.print(GOODBYE);
   return code;
 }
 

@@ -12,6 +12,8 @@ export interface Judge {
 
 export const BANNER = '## Welcome to GUESS THE NUMBER! ##';
 export const PROMPT = 'Please input your guess: ';
+/** The last line however the player leaves: `n`, Ctrl-D or Ctrl-C. */
+export const GOODBYE = 'Thanks for playing!';
 
 /**
  * The chapter's game loop, with what players expect on top: the range, the count of attempts on
@@ -27,11 +29,16 @@ export async function playInTerminal(judge: Judge, input: LineInput): Promise<vo
   );
   for (;;) {
     const attempts = await playRound(judge, input, range);
-    if (attempts === undefined) return;
+    if (attempts === undefined) {
+      input.print(GOODBYE);
+      return;
+    }
     input.print(`You found it in ${attempts} ${attempts === 1 ? 'guess' : 'guesses'}.`);
     const again = await input.ask('Play again? [y/n] ');
+    // End of input leaves the cursor after the question.
+    if (again === undefined) input.print('');
     if (again === undefined || !/^\s*y(es)?\s*$/i.test(again)) {
-      input.print('Thanks for playing!');
+      input.print(GOODBYE);
       return;
     }
     input.print(range === undefined ? 'A new secret number is picked.' : `A new number between ${range.min} and ${range.max}.`);
