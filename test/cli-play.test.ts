@@ -59,6 +59,13 @@ describe('guess play, stdin piped', { timeout: 30_000 }, () => {
     assertNoStackTrace(stdout);
   });
 
+  it('asks "Play again?" again until the answer is y or n', async () => {
+    const { code, stdout } = await runGuess(['play', '--seed', '42'], '80\nmaybe\n\nn\n');
+    assert.equal(code, 0);
+    const again = 'Play again? [y/n] ';
+    assert.ok(stdout.endsWith(`${again}Please answer y or n.\n${again}Please answer y or n.\n${again}Thanks for playing!\n`), stdout);
+  });
+
   it('exits 0 when input is empty from the start', async () => {
     const { code, stderr } = await runGuess(['play'], '');
     assert.equal(code, 0);

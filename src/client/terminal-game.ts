@@ -34,14 +34,27 @@ export async function playInTerminal(judge: Judge, input: LineInput): Promise<vo
       return;
     }
     input.print(`You found it in ${attempts} ${attempts === 1 ? 'guess' : 'guesses'}.`);
-    const again = await input.ask('Play again? [y/n] ');
-    // End of input leaves the cursor after the question.
-    if (again === undefined) input.print('');
-    if (again === undefined || !/^\s*y(es)?\s*$/i.test(again)) {
+    const again = await playAgain(input);
+    if (!again) {
       input.print(GOODBYE);
       return;
     }
     input.print(range === undefined ? 'A new secret number is picked.' : `A new number between ${range.min} and ${range.max}.`);
+  }
+}
+
+/** Asks until the answer is yes or no (anything else asks again); end of input is no. */
+async function playAgain(input: LineInput): Promise<boolean> {
+  for (;;) {
+    const answer = await input.ask('Play again? [y/n] ');
+    if (answer === undefined) {
+      // End of input leaves the cursor after the question.
+      input.print('');
+      return false;
+    }
+    if (/^\s*y(es)?\s*$/i.test(answer)) return true;
+    if (/^\s*no?\s*$/i.test(answer)) return false;
+    input.print('Please answer y or n.');
   }
 }
 
