@@ -50,10 +50,10 @@ const link = Link.forThisPage({
 session.attach(link);
 
 const actions: Actions = {
-  playSolo: () => session.playSolo(),
-  createRoom: (mode, name, bot) => {
+  playSolo: (choices) => session.playSolo(choices),
+  createRoom: (mode, name, bot, choices) => {
     rememberName(name);
-    session.createRoom(mode, name, bot);
+    session.createRoom(mode, name, bot, choices);
   },
   joinRoom: (code, name) => {
     rememberName(name);

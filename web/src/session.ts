@@ -8,6 +8,7 @@ import { isRoomCode } from '../../src/core/room-code.js';
 import { integerLiteral } from '../../src/core/guess.js';
 import { integerMessage, TypedGuesses } from '../../src/protocol/integer-message.js';
 import type { Link } from './socket.js';
+import type { Choices } from './choices.js';
 import type { AppState, RoomView, Seat } from './state.js';
 
 const TOKEN_KEY = 'guess.token';
@@ -60,13 +61,13 @@ export class Session {
     this.#link?.retryNow();
   }
 
-  playSolo(): void {
-    this.#request({ type: 'create', mode: 'solo' });
+  playSolo(choices: Choices): void {
+    this.#request({ type: 'create', mode: 'solo', ...choices });
   }
 
-  createRoom(mode: 'race' | 'pick', name: string, bot: boolean): void {
+  createRoom(mode: 'race' | 'pick', name: string, bot: boolean, choices: Choices): void {
     this.#rename(name);
-    this.#request(bot ? { type: 'create', mode, bot: 'binary' } : { type: 'create', mode });
+    this.#request(bot ? { type: 'create', mode, bot: 'binary', ...choices } : { type: 'create', mode, ...choices });
   }
 
   joinRoom(code: string, name: string): void {

@@ -1,10 +1,11 @@
 import { narrowed, rangeChart } from './chart.js';
 import { button, h, replace } from './dom.js';
+import { RangeChooser, type Choices } from './choices.js';
 import type { AppState, Move, RoomView, Seat } from './state.js';
 
 export interface Actions {
-  readonly playSolo: () => void;
-  readonly createRoom: (mode: 'race' | 'pick', name: string, bot: boolean) => void;
+  readonly playSolo: (choices: Choices) => void;
+  readonly createRoom: (mode: 'race' | 'pick', name: string, bot: boolean, choices: Choices) => void;
   readonly joinRoom: (code: string, name: string) => void;
   readonly guess: (text: string) => void;
   readonly pick: (text: string) => void;
@@ -27,6 +28,11 @@ function field(label: string, attributes: Record<string, string | boolean>): { w
 export function landingView(state: AppState, actions: Actions): HTMLElement {
   const name = field('Your name', { name: 'name', autocomplete: 'nickname', maxlength: '32', value: state.me.name });
   const bot = h('input', { type: 'checkbox', id: nextId('bot'), name: 'bot' });
+  const range = new RangeChooser();
+  const withRange = (then: (choices: Choices) => void) => () => {
+    const choices = range.read();
+    if (choices !== undefined) then(choices);
+  };
   const code = field('Room code', { name: 'code', autocapitalize: 'characters', autocomplete: 'off', maxlength: '16', spellcheck: false });
   const join = h('form', { class: 'join' }, code.wrap, h('button', { type: 'submit' }, 'Join room'));
   join.addEventListener('submit', (event) => {
@@ -37,18 +43,23 @@ export function landingView(state: AppState, actions: Actions): HTMLElement {
     h('section', { 'aria-labelledby': 'solo-h' },
       h('h2', { id: 'solo-h' }, 'Alone'),
       h('p', {}, 'The server picks a number; you find it.'),
-      button('Play solo', actions.playSolo, { class: 'primary' }),
+      button('Play solo', withRange(actions.playSolo), { class: 'primary' }),
     ),
     h('section', { 'aria-labelledby': 'friends-h' },
       h('h2', { id: 'friends-h' }, 'With friends'),
       name.wrap,
       h('div', { class: 'actions' },
-        button('Create race room', () => actions.createRoom('race', name.input.value, bot.checked), { class: 'primary' }),
-        button('Create pick room', () => actions.createRoom('pick', name.input.value, bot.checked)),
+        button('Create race room', withRange((choices) => actions.createRoom('race', name.input.value, bot.checked, choices)), { class: 'primary' }),
+        button('Create pick room', withRange((choices) => actions.createRoom('pick', name.input.value, bot.checked, choices))),
       ),
       h('p', { class: 'check' }, bot, h('label', { for: bot.id }, 'Add a computer player (it plays by binary search)')),
       h('p', { class: 'hint' }, 'Race: everyone hunts the same secret, first to find it wins. Pick: one player chooses the secret, the others guess; roles swap on rematch.'),
       join,
+    ),
+    h('section', { class: 'choices', 'aria-labelledby': 'choices-h' },
+      h('h2', { id: 'choices-h' }, 'Numbers'),
+      h('p', { class: 'hint' }, 'For a solo game or a new room.'),
+      range.element,
     ),
   );
 }
@@ -150,13 +161,14 @@ export class GameView {
 
   #drawHeader(room: RoomView): void {
     if (room.mode === 'solo') {
-      replace(this.#header, h('h2', {}, 'Solo game'), button('Leave', this.#actions.leave, { class: 'quiet' }));
+      replace(this.#header, h('h2', {}, 'Solo game'), rangeLine(room), button('Leave', this.#actions.leave, { class: 'quiet' }));
       return;
     }
     const link = `${location.origin}/r/${room.code}`;
     replace(
       this.#header,
       h('h2', {}, room.mode === 'race' ? 'Race room ' : 'Pick room ', h('span', { class: 'code', 'data-testid': 'room-code' }, room.code)),
+      rangeLine(room),
       h('p', { class: 'share' },
         'Invite a friend: ',
         h('a', { href: link, 'data-testid': 'room-link' }, link),
@@ -252,6 +264,12 @@ export class GameView {
       reveal !== undefined && h('p', {}, h('small', {}, `Round ${reveal.round} revealed secret ${reveal.secret}, salt ${reveal.salt}.`)),
     );
   }
+}
+
+/** The room's range, grouped for reading from the back of a classroom. */
+function rangeLine(room: RoomView): HTMLElement {
+  const grouped = (n: number): string => n.toLocaleString('en');
+  return h('p', { class: 'range', 'data-testid': 'range' }, `Numbers from ${grouped(room.range.min)} to ${grouped(room.range.max)}`);
 }
 
 function outcomeWords(outcome: Move['outcome']): string {

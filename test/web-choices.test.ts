@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { binarySearch, browserAndServer, noBrowser, openPlayer, PHONE, waitForText } from './helpers/browser.js';
+
+const DESKTOP = { width: 1280, height: 800 };
+
+describe('choices on the landing page', { skip: noBrowser }, () => {
+  const fixture = browserAndServer(['--bot-delay-ms', '50']);
+
+  for (const [label, viewport] of [['on a phone', PHONE], ['on a desktop', DESKTOP]] as const) {
+    it(`creates a room with numbers from 1 to 1,000 and shows the range, ${label}`, async () => {
+      const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`, viewport);
+      await page.getByLabel('Secret number').selectOption({ label: '1 to 1,000' });
+      await page.getByRole('button', { name: 'Create race room' }).click();
+      await waitForText(page, '[data-testid="range"]', /^Numbers from 1 to 1,000$/);
+      await page.getByRole('button', { name: 'Start round' }).click();
+      await waitForText(page, '[data-testid="round-status"]', /^Guess a number from 1 to 1000\.$/);
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no sideways scrolling');
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    });
+
+    it(`plays solo over a custom range, ${label}`, async () => {
+      const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`, viewport);
+      await page.getByLabel('Secret number').selectOption({ label: 'Custom…' });
+      await page.getByLabel('From').fill('-20');
+      await page.getByLabel('To').fill('20');
+      await page.getByRole('button', { name: 'Play solo' }).click();
+      await waitForText(page, '[data-testid="range"]', /^Numbers from -20 to 20$/);
+      await waitForText(page, '[data-testid="round-status"]', /^Guess a number from -20 to 20\.$/);
+      const guesses = await binarySearch(page, { min: -20, max: 20 });
+      assert.ok(guesses.length <= 6, `found within 6 guesses: ${guesses.join(', ')}`);
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    });
+
+    it(`names the problem of a custom range next to its field, ${label}`, async () => {
+      const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`, viewport);
+      await page.getByLabel('Secret number').selectOption({ label: 'Custom…' });
+      await page.getByLabel('From').fill('500');
+      await page.getByLabel('To').fill('10');
+      await page.getByRole('button', { name: 'Play solo' }).click();
+      const to = page.getByLabel('To');
+      const described = await to.getAttribute('aria-describedby');
+      assert.ok(described !== null, 'the To field points at its error');
+      assert.equal(await page.locator(`[id="${described}"]`).textContent(), 'To (10) must not be below From (500).');
+      assert.equal(await to.getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.locator('input[name="max"]:focus').count(), 1, 'the field at fault has the focus');
+      assert.equal(await page.getByTestId('min-error').textContent(), '', 'From is fine');
+      await page.getByLabel('From').fill('ten');
+      await page.getByRole('button', { name: 'Create race room' }).click();
+      assert.equal(await page.getByTestId('min-error').textContent(), 'From must be a whole number, like 1.');
+      assert.equal(await page.getByRole('button', { name: 'Play solo' }).count(), 1, 'still on the landing page');
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    });
+  }
+});
