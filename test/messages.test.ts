@@ -41,6 +41,14 @@ describe('decoding client messages', () => {
     assert.equal(code('{"type":"guess","value":4.5}'), 'E_NOT_INTEGER');
     assert.equal(code('{"type":"pick","value":1.5}'), 'E_NOT_INTEGER');
     assert.equal(code('{"type":"create","mode":"duel"}'), 'E_BAD_MESSAGE');
+    // A room's bot pace is bounded: 100 to 10,000 ms between guesses.
+    assert.equal(code('{"type":"create","mode":"race","bot":"weak","botDelayMs":99}'), 'E_BAD_MESSAGE');
+    assert.equal(code('{"type":"create","mode":"race","bot":"weak","botDelayMs":10001}'), 'E_BAD_MESSAGE');
+    assert.equal(code('{"type":"create","mode":"race","bot":"weak","botDelayMs":1.5}'), 'E_BAD_MESSAGE');
+    assert.deepEqual(decodeClientMessage('{"type":"create","mode":"race","bot":"weak","botDelayMs":100}'), {
+      ok: true,
+      message: { type: 'create', mode: 'race', bot: 'weak', botDelayMs: 100 },
+    });
     assert.equal(code('{"type":"create","mode":"race","bot":true}'), 'E_BAD_MESSAGE');
     assert.equal(code('{"type":"join"}'), 'E_BAD_MESSAGE');
     assert.equal(code('{"type":"resume","token":5}'), 'E_BAD_MESSAGE');

@@ -123,6 +123,19 @@ describe('a race room', () => {
     assert.ok(botGuesses.length <= maxBinarySearchGuesses({ min: 1, max: 1000 }));
   });
 
+  it('plays its bot at the pace the room asked for, not the server\'s', () => {
+    const h = new LobbyHarness(3, { botDelayMs: 700 });
+    const ada = h.player('Ada');
+    h.lobby.create(ada, { mode: 'race', bot: 'weak', botDelayMs: 300 }, h.now);
+    h.lobby.start(ada, h.now);
+    h.tick(299);
+    assert.equal(h.of(ada, 'progress').length, 0, 'no guess before 300 ms');
+    h.tick(1);
+    assert.equal(h.of(ada, 'progress').length, 1, 'its first guess at 300 ms');
+    h.tick(300);
+    assert.equal(h.of(ada, 'progress').length, 2, 'the next 300 ms later');
+  });
+
   for (const [kind, name] of [['medium', 'Medium bot'], ['weak', 'Weak bot']] as const) {
     it(`has a ${kind} bot, seated as "${name}", that still finds the secret`, () => {
       const h = new LobbyHarness(5, { botDelayMs: 10 });

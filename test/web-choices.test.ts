@@ -55,4 +55,27 @@ describe('choices on the landing page', { skip: noBrowser }, () => {
       await page.context().close();
     });
   }
+
+  for (const [level, name, viewport] of [['binary', 'Bot', PHONE], ['medium', 'Medium bot', DESKTOP], ['weak', 'Weak bot', PHONE]] as const) {
+    it(`seats a ${level} computer player by its name, and it asks for the pace chosen`, async () => {
+      // The page's connection opens with the page: watch its frames from before it loads.
+      const { page, errors } = await openPlayer(fixture.browser, 'about:blank', viewport);
+      const creates: unknown[] = [];
+      page.on('websocket', (socket) =>
+        socket.on('framesent', (frame) => {
+          if (String(frame.payload).includes('"create"')) creates.push(JSON.parse(String(frame.payload)));
+        }),
+      );
+      await page.goto(`${fixture.base}/`);
+      await page.getByLabel('Computer player').selectOption(level);
+      await page.getByLabel('Its pace').selectOption({ label: 'Quick (a guess every 0.3 s)' });
+      await page.getByRole('button', { name: 'Create race room' }).click();
+      await waitForText(page, '[data-testid="players"] li:nth-child(2) .name', new RegExp(`^${name}$`));
+      assert.deepEqual(creates, [{ type: 'create', mode: 'race', bot: level, botDelayMs: 300 }]);
+      await page.getByRole('button', { name: 'Start round' }).click();
+      await waitForText(page, '[data-testid="players"] li:nth-child(2)', /[1-9] guess/);
+      assert.deepEqual(errors, []);
+      await page.context().close();
+    });
+  }
 });

@@ -19,7 +19,7 @@ async function playRound(page: Page, mode: Mode): Promise<void> {
     return;
   }
   await page.getByLabel('Your name').fill('Ada');
-  await page.getByLabel('Add a computer player').check();
+  await page.getByLabel('Computer player').selectOption('binary');
   await page.getByRole('button', { name: `Create ${mode} room` }).click();
   await waitForText(page, '[data-testid="players"] li:nth-child(2)', /Bot/);
   await page.getByRole('button', { name: 'Start round' }).click();

@@ -88,7 +88,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
   it('races the computer when asked to add one', async () => {
     const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`);
     await page.getByLabel('Your name').fill('Ada');
-    await page.getByLabel('Add a computer player').check();
+    await page.getByLabel('Computer player').selectOption('binary');
     await page.getByRole('button', { name: 'Create race room' }).click();
     // The server's computer player joins as "Bot".
     await waitForText(page, '[data-testid="players"] li:nth-child(2)', /Bot/);

@@ -37,6 +37,8 @@ export interface CreateOptions {
   readonly min?: number | undefined;
   readonly max?: number | undefined;
   readonly bot?: BotKind | undefined;
+  /** The bot's time between guesses, instead of the server's. */
+  readonly botDelayMs?: number | undefined;
   readonly maxPlayers?: number | undefined;
   /** Pick mode: rounds per match. */
   readonly rounds?: number | undefined;
@@ -123,7 +125,7 @@ export class Lobby {
     const room = new Room(code, options.mode, range, options.maxPlayers ?? this.#deps.rules.maxPlayers, {
       random: this.#deps.random,
       hash: this.#deps.hash,
-      rules: this.#deps.rules,
+      rules: options.botDelayMs === undefined ? this.#deps.rules : { ...this.#deps.rules, botDelayMs: options.botDelayMs },
       deliver: this.#deliver,
     }, { rounds: options.rounds, firstTo: options.firstTo });
     this.#rooms.set(code, room);

@@ -16,6 +16,10 @@ export const PROTOCOL_VERSION = 1;
 /** Longest player name, in characters, after trimming; longer names are cut. */
 export const MAX_NAME_LENGTH = 32;
 
+/** The pace a `create` may ask of its bot: slower than a person can read is no game, faster floods the room. */
+export const MIN_BOT_DELAY_MS = 100;
+export const MAX_BOT_DELAY_MS = 10_000;
+
 const Integerish = v.number();
 
 const Version = v.optional(v.pipe(v.number(), v.integer()));
@@ -44,6 +48,7 @@ const SCHEMAS = {
     min: v.optional(Integerish),
     max: v.optional(Integerish),
     bot: v.optional(v.picklist(['binary', 'medium', 'weak'])),
+    botDelayMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_BOT_DELAY_MS), v.maxValue(MAX_BOT_DELAY_MS))),
     maxPlayers: v.optional(v.pipe(v.number(), v.integer())),
     rounds: v.optional(MatchCount),
     firstTo: v.optional(MatchCount),

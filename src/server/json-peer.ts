@@ -112,7 +112,7 @@ export class JsonPeer implements HubPeer {
         return this.#refuse('E_HELLO_TWICE');
       case 'create':
         return this.#answer(
-          this.#hub.create(player, { mode: message.mode, min: message.min, max: message.max, bot: message.bot, maxPlayers: message.maxPlayers, rounds: message.rounds, firstTo: message.firstTo }),
+          this.#hub.create(player, { mode: message.mode, min: message.min, max: message.max, bot: message.bot, botDelayMs: message.botDelayMs, maxPlayers: message.maxPlayers, rounds: message.rounds, firstTo: message.firstTo }),
         );
       case 'join':
         return this.#answer(this.#hub.join(player, message.code, message.as ?? 'player'));

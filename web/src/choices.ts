@@ -1,4 +1,5 @@
 import { MAX_SPAN } from '../../src/core/random.js';
+import type { BotKind } from '../../src/core/room-events.js';
 import { h } from './dom.js';
 
 /** What the landing page lets a player choose before a game; absent fields take the server's defaults. */
@@ -6,6 +7,55 @@ export interface Choices {
   readonly min?: number;
   readonly max?: number;
 }
+
+export interface BotChoice {
+  readonly bot?: BotKind;
+  readonly botDelayMs?: number;
+}
+
+const LEVELS: ReadonlyArray<readonly [BotKind | '', string]> = [
+  ['', 'None'],
+  ['binary', 'Strong (binary search)'],
+  ['medium', 'Medium (guesses within its hints)'],
+  ['weak', 'Weak (one you can beat)'],
+];
+
+const PACES: ReadonlyArray<readonly [string, string]> = [
+  ['', 'Usual'],
+  ['300', 'Quick (a guess every 0.3 s)'],
+  ['2000', 'Slow (a guess every 2 s)'],
+  ['5000', 'Very slow (a guess every 5 s)'],
+];
+
+function select(label: string, name: string, options: ReadonlyArray<readonly [string, string]>): { wrap: HTMLElement; select: HTMLSelectElement } {
+  const id = `choice-${name}-${++ids}`;
+  const element = h('select', { id, name }, ...options.map(([value, text]) => h('option', { value }, text)));
+  return { wrap: h('p', { class: 'field' }, h('label', { for: id }, label), element), select: element };
+}
+
+/** A computer player for a room: its strength (docs/PROTOCOL.md "Rooms") and its pace. */
+export class BotChooser {
+  readonly element: HTMLElement;
+  readonly #level = select('Computer player', 'bot', LEVELS);
+  readonly #pace = select('Its pace', 'pace', PACES);
+
+  constructor() {
+    this.#pace.wrap.hidden = true;
+    this.#level.select.addEventListener('change', () => {
+      this.#pace.wrap.hidden = this.#level.select.value === '';
+    });
+    this.element = h('div', { class: 'bot-choice' }, this.#level.wrap, this.#pace.wrap);
+  }
+
+  read(): BotChoice {
+    const level = LEVELS.find(([value]) => value !== '' && value === this.#level.select.value)?.[0];
+    if (level === undefined || level === '') return {};
+    const pace = this.#pace.select.value;
+    return pace === '' ? { bot: level } : { bot: level, botDelayMs: Number(pace) };
+  }
+}
+
+let ids = 0;
 
 const PRESETS: ReadonlyArray<readonly [string, string]> = [
   ['', 'The server’s usual range'],
@@ -15,7 +65,6 @@ const PRESETS: ReadonlyArray<readonly [string, string]> = [
   ['custom', 'Custom…'],
 ];
 
-let ids = 0;
 
 /** A field with its error line right under it, tied to it for screen readers. */
 function numberField(label: string, name: string): { wrap: HTMLElement; input: HTMLInputElement; error: HTMLElement } {

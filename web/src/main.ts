@@ -51,9 +51,9 @@ session.attach(link);
 
 const actions: Actions = {
   playSolo: (choices) => session.playSolo(choices),
-  createRoom: (mode, name, bot, choices) => {
+  createRoom: (mode, name, choices) => {
     rememberName(name);
-    session.createRoom(mode, name, bot, choices);
+    session.createRoom(mode, name, choices);
   },
   joinRoom: (code, name) => {
     rememberName(name);

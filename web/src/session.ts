@@ -8,7 +8,7 @@ import { isRoomCode } from '../../src/core/room-code.js';
 import { integerLiteral } from '../../src/core/guess.js';
 import { integerMessage, TypedGuesses } from '../../src/protocol/integer-message.js';
 import type { Link } from './socket.js';
-import type { Choices } from './choices.js';
+import type { BotChoice, Choices } from './choices.js';
 import type { AppState, RoomView, Seat } from './state.js';
 
 const TOKEN_KEY = 'guess.token';
@@ -65,9 +65,9 @@ export class Session {
     this.#request({ type: 'create', mode: 'solo', ...choices });
   }
 
-  createRoom(mode: 'race' | 'pick', name: string, bot: boolean, choices: Choices): void {
+  createRoom(mode: 'race' | 'pick', name: string, choices: Choices & BotChoice): void {
     this.#rename(name);
-    this.#request(bot ? { type: 'create', mode, bot: 'binary', ...choices } : { type: 'create', mode, ...choices });
+    this.#request({ type: 'create', mode, ...choices });
   }
 
   joinRoom(code: string, name: string): void {

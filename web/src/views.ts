@@ -1,11 +1,11 @@
 import { narrowed, rangeChart } from './chart.js';
 import { button, h, replace } from './dom.js';
-import { RangeChooser, type Choices } from './choices.js';
+import { BotChooser, RangeChooser, type BotChoice, type Choices } from './choices.js';
 import type { AppState, Move, RoomView, Seat } from './state.js';
 
 export interface Actions {
   readonly playSolo: (choices: Choices) => void;
-  readonly createRoom: (mode: 'race' | 'pick', name: string, bot: boolean, choices: Choices) => void;
+  readonly createRoom: (mode: 'race' | 'pick', name: string, choices: Choices & BotChoice) => void;
   readonly joinRoom: (code: string, name: string) => void;
   readonly guess: (text: string) => void;
   readonly pick: (text: string) => void;
@@ -27,7 +27,7 @@ function field(label: string, attributes: Record<string, string | boolean>): { w
 /** The first screen: solo in one click, or a room with friends. */
 export function landingView(state: AppState, actions: Actions): HTMLElement {
   const name = field('Your name', { name: 'name', autocomplete: 'nickname', maxlength: '32', value: state.me.name });
-  const bot = h('input', { type: 'checkbox', id: nextId('bot'), name: 'bot' });
+  const bot = new BotChooser();
   const range = new RangeChooser();
   const withRange = (then: (choices: Choices) => void) => () => {
     const choices = range.read();
@@ -49,10 +49,10 @@ export function landingView(state: AppState, actions: Actions): HTMLElement {
       h('h2', { id: 'friends-h' }, 'With friends'),
       name.wrap,
       h('div', { class: 'actions' },
-        button('Create race room', withRange((choices) => actions.createRoom('race', name.input.value, bot.checked, choices)), { class: 'primary' }),
-        button('Create pick room', withRange((choices) => actions.createRoom('pick', name.input.value, bot.checked, choices))),
+        button('Create race room', withRange((choices) => actions.createRoom('race', name.input.value, { ...choices, ...bot.read() })), { class: 'primary' }),
+        button('Create pick room', withRange((choices) => actions.createRoom('pick', name.input.value, { ...choices, ...bot.read() }))),
       ),
-      h('p', { class: 'check' }, bot, h('label', { for: bot.id }, 'Add a computer player (it plays by binary search)')),
+      bot.element,
       h('p', { class: 'hint' }, 'Race: everyone hunts the same secret, first to find it wins. Pick: one player chooses the secret, the others guess; roles swap on rematch.'),
       join,
     ),
