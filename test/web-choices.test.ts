@@ -78,4 +78,30 @@ describe('choices on the landing page', { skip: noBrowser }, () => {
       await page.context().close();
     });
   }
+
+  for (const [label, viewport] of [['on a phone', PHONE], ['on a desktop', DESKTOP]] as const) {
+    it(`watches a room from its link, every guess and no guess box, ${label}`, async () => {
+      const ada = await openPlayer(fixture.browser, `${fixture.base}/`, viewport);
+      await ada.page.getByLabel('Your name').fill('Ada');
+      await ada.page.getByRole('button', { name: 'Create race room' }).click();
+      const link = await waitForText(ada.page, '[data-testid="room-link"]', /\/r\//);
+      const eve = await openPlayer(fixture.browser, link, viewport);
+      await eve.page.getByRole('button', { name: 'Watch' }).click();
+      await waitForText(eve.page, '[data-testid="round-status"]', /^You are watching/);
+      await waitForText(eve.page, '[data-testid="players"]', /Ada/);
+      await ada.page.getByRole('button', { name: 'Start round' }).click();
+      await waitForText(eve.page, '[data-testid="range"]', /Numbers from 1 to 100/);
+      await ada.page.getByLabel('Your guess').fill('0');
+      await ada.page.getByLabel('Your guess').press('Enter');
+      await waitForText(eve.page, '[data-player] .moves', /0 too small/);
+      await waitForText(eve.page, '[data-testid="round-status"]', /^You are watching\.$/);
+      assert.equal(await eve.page.locator('input[name="guess"]').count(), 0, 'a spectator has no guess box');
+      assert.equal(await eve.page.getByRole('button', { name: 'Start round' }).count(), 0);
+      assert.equal(await ada.page.locator('[data-player]').count(), 1, 'the spectator takes no seat');
+      assert.deepEqual(eve.errors, []);
+      assert.deepEqual(ada.errors, []);
+      await eve.page.context().close();
+      await ada.page.context().close();
+    });
+  }
 });

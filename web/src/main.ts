@@ -55,9 +55,9 @@ const actions: Actions = {
     rememberName(name);
     session.createRoom(mode, name, choices);
   },
-  joinRoom: (code, name) => {
+  joinRoom: (code, name, as) => {
     rememberName(name);
-    session.joinRoom(code, name);
+    session.joinRoom(code, name, as);
   },
   guess: (text) => session.guess(text),
   pick: (text) => session.pick(text),

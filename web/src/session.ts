@@ -70,7 +70,7 @@ export class Session {
     this.#request({ type: 'create', mode, ...choices });
   }
 
-  joinRoom(code: string, name: string): void {
+  joinRoom(code: string, name: string, as: 'player' | 'spectator' = 'player'): void {
     const clean = code.trim().toUpperCase();
     if (!isRoomCode(clean)) {
       this.#update({ error: 'A room code is letters and digits, like K7PQM.' });
@@ -78,7 +78,7 @@ export class Session {
     }
     this.#rename(name);
     this.#update({ pendingCode: clean });
-    this.#request({ type: 'join', code: clean });
+    this.#request(as === 'spectator' ? { type: 'join', code: clean, as } : { type: 'join', code: clean });
   }
 
   guess(text: string): void {
@@ -329,6 +329,7 @@ export class Session {
       ).map((s) => (s.id === message.you && message.role === 'spectator' ? { ...s, role: 'spectator' } : s)),
       phase: message.state === 'ended' ? 'over' : message.state,
       round: message.round,
+      watching: message.role === 'spectator',
       announced: message.commitment === null ? held : announce(held, message.round, message.commitment),
       reveal: state.room?.code === message.code ? state.room.reveal : undefined,
       winner: state.room?.code === message.code ? state.room.winner : undefined,

@@ -43,6 +43,8 @@ export interface RoomView {
   readonly seats: readonly Seat[];
   readonly phase: 'waiting' | 'picking' | 'playing' | 'over';
   readonly round: number;
+  /** This page joined as a spectator: it sees every guess and makes none. */
+  readonly watching: boolean;
   /** The commitment announced for the round under way, which the reveal is checked against. */
   readonly announced: Announced | undefined;
   /** Kept when the next round starts (in solo it starts at once), until another reveal. */

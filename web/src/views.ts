@@ -6,7 +6,7 @@ import type { AppState, Move, RoomView, Seat } from './state.js';
 export interface Actions {
   readonly playSolo: (choices: Choices) => void;
   readonly createRoom: (mode: 'race' | 'pick', name: string, choices: Choices & BotChoice) => void;
-  readonly joinRoom: (code: string, name: string) => void;
+  readonly joinRoom: (code: string, name: string, as?: 'player' | 'spectator') => void;
   readonly guess: (text: string) => void;
   readonly pick: (text: string) => void;
   readonly rematch: () => void;
@@ -77,6 +77,7 @@ export function joiningView(state: AppState, actions: Actions): HTMLElement {
     h('h2', { id: 'join-h' }, 'Room ', h('span', { class: 'code', 'data-testid': 'room-code' }, code)),
     h('p', {}, 'A friend invited you to play guess the number.'),
     form,
+    h('p', {}, button('Watch', () => actions.joinRoom(code, name.input.value, 'spectator')), ' ', h('span', { class: 'hint' }, 'See every guess without playing, on a projector for instance.')),
     h('p', {}, h('a', { href: '/' }, 'Or play on your own')),
   );
 }
@@ -186,14 +187,14 @@ export class GameView {
     this.#guessInput.disabled = !canGuess;
     this.#guessButton.disabled = !canGuess;
     this.#status.textContent = roundStatus(state, room, me);
-    const form = picking ? this.#pickForm : this.#guessForm;
+    const form = room.watching ? null : picking ? this.#pickForm : this.#guessForm;
     if (picking) this.#pickInput.setAttribute('placeholder', `${room.range.min} to ${room.range.max}`);
     // A disabled field says nothing: after a win the range left is the one number found ("42 to 42").
     else this.#guessInput.setAttribute('placeholder', canGuess ? `${left.min} to ${left.max}` : '');
-    if (!form.isConnected || this.#play.childElementCount === 0) {
+    if (form?.isConnected === false || this.#play.childElementCount === 0) {
       replace(this.#play, h('h2', { id: 'play-h', class: 'visually-hidden' }, 'Your move'), this.#status, form, this.#live, this.#after);
     }
-    const start = room.mode === 'solo' ? undefined : room.phase === 'waiting' ? 'Start round' : room.phase === 'over' ? (room.match === undefined ? 'Rematch' : 'New match') : undefined;
+    const start = room.mode === 'solo' || room.watching ? undefined : room.phase === 'waiting' ? 'Start round' : room.phase === 'over' ? (room.match === undefined ? 'Rematch' : 'New match') : undefined;
     replace(
       this.#after,
       room.match === undefined ? null : h('p', { class: 'match', 'data-testid': 'match', role: 'status' }, room.match),
@@ -289,6 +290,7 @@ function roundStatus(state: AppState, room: RoomView, me: Seat | undefined): str
     if (room.winner === undefined) return `Round over.${secret}`;
     return `${room.winner.id === state.me.id ? 'You win!' : `${room.winner.name} wins.`}${secret}`;
   }
+  if (room.phase === 'waiting' && room.watching) return 'You are watching: the round starts when a player presses Start round.';
   if (room.phase === 'waiting') return 'Share the link below; press Start round when everyone is here.';
   if (room.phase === 'picking') {
     if (me?.role === 'picker') return `Pick the secret, from ${room.range.min} to ${room.range.max}.`;
@@ -296,7 +298,7 @@ function roundStatus(state: AppState, room: RoomView, me: Seat | undefined): str
     return `Waiting for ${picker?.name ?? 'the picker'} to pick the secret…`;
   }
   if (me?.role === 'picker') return 'The others are guessing your number.';
-  if (me?.role === 'spectator') return 'You are watching.';
+  if (me?.role === 'spectator' || room.watching) return 'You are watching.';
   const left = narrowed(room.range, state.steps);
   return `Guess a number from ${left.min} to ${left.max}.`;
 }
