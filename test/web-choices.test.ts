@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import qrcode from 'qrcode-generator';
 import { binarySearch, browserAndServer, noBrowser, openPlayer, PHONE, waitForText } from './helpers/browser.js';
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -102,6 +103,32 @@ describe('choices on the landing page', { skip: noBrowser }, () => {
       assert.deepEqual(ada.errors, []);
       await eve.page.context().close();
       await ada.page.context().close();
+    });
+  }
+
+  for (const [label, viewport] of [['on a phone', PHONE], ['on a desktop', DESKTOP]] as const) {
+    it(`shows a QR code of the room link, module for module, ${label}`, async () => {
+      const { page, errors } = await openPlayer(fixture.browser, `${fixture.base}/`, viewport);
+      await page.getByRole('button', { name: 'Create pick room' }).click();
+      const link = await waitForText(page, '[data-testid="room-link"]', /\/r\//);
+      const svg = page.getByRole('img', { name: `QR code of the room link ${link}` });
+      await svg.waitFor();
+      const drawn = await page.evaluate<string[]>(
+        `[...document.querySelectorAll('svg.qr rect.qr-dark')].map((rect) => rect.getAttribute('x') + ',' + rect.getAttribute('y'))`,
+      );
+      const qr = qrcode(0, 'M');
+      qr.addData(link);
+      qr.make();
+      const count = qr.getModuleCount();
+      assert.equal(await svg.getAttribute('data-modules'), String(count));
+      const expected: string[] = [];
+      for (let row = 0; row < count; row++) for (let col = 0; col < count; col++) if (qr.isDark(row, col)) expected.push(`${col + 4},${row + 4}`);
+      assert.deepEqual(drawn, expected, 'the drawn modules are those of the exact room link');
+      const box = await svg.boundingBox();
+      assert.ok(box !== null && box.width >= 150 && Math.abs(box.width - box.height) < 1, `a square big enough to scan: ${JSON.stringify(box)}`);
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no sideways scrolling');
+      assert.deepEqual(errors, []);
+      await page.context().close();
     });
   }
 });

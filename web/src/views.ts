@@ -1,5 +1,6 @@
 import { narrowed, rangeChart } from './chart.js';
 import { button, h, replace } from './dom.js';
+import { qrCode } from './qr.js';
 import { BotChooser, RangeChooser, type BotChoice, type Choices } from './choices.js';
 import type { AppState, Move, RoomView, Seat } from './state.js';
 
@@ -106,6 +107,8 @@ export class GameView {
   readonly #after = h('div', { class: 'after' });
   readonly #actions: Actions;
   #announced = '';
+  /** The room link's QR code, drawn once: the header is redrawn at every update. */
+  #qr: { link: string; element: SVGSVGElement } | undefined;
   /** The phase, and whether a held solo round waits, when the focus last moved. */
   #moment: string | undefined;
 
@@ -176,8 +179,14 @@ export class GameView {
         ' ',
         button('Copy link', () => this.#actions.copyLink(link)),
       ),
+      h('figure', { class: 'qr-wrap' }, this.#qrOf(link), h('figcaption', {}, 'Scan to join')),
       button('Leave', this.#actions.leave, { class: 'quiet' }),
     );
+  }
+
+  #qrOf(link: string): SVGSVGElement {
+    if (this.#qr?.link !== link) this.#qr = { link, element: qrCode(link, `QR code of the room link ${link}`) };
+    return this.#qr.element;
   }
 
   #drawPlay(state: AppState, room: RoomView, me: Seat | undefined): void {
