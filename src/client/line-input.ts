@@ -46,7 +46,7 @@ export class LineInput {
     const queued = this.#queue.shift();
     if (this.#closed) {
       // Piped input ends before its lines are all asked for. readline refuses to prompt once closed
-      // (Node 22 and later throw), so the prompt is written as readline would have.
+      // (Node 24 throws ERR_USE_AFTER_CLOSE), so the prompt is written as readline would have.
       if (queued !== undefined) this.#output.write(prompt);
       return Promise.resolve(queued);
     }
