@@ -46,7 +46,18 @@ export default tseslint.config(
     files: ['src/server/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['../client/*', '../cli/*'], message: 'Server and client meet only on the wire.' }],
+        patterns: [
+          { group: ['../client/*', '../cli/*'], message: 'Server and client meet only on the wire.' },
+          { group: ['../store/*'], message: 'The server owns the Store interface; adapters are wired in by the CLI.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['../client/*', '../cli/*'], message: 'A store is an adapter behind the server\'s interface.' }],
       }],
     },
   },

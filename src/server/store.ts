@@ -1,0 +1,43 @@
+/**
+ * What the server keeps outside its process, so that a restart (or a crash) loses nothing that
+ * was acknowledged. The server owns this seam; adapters live in src/store/ (SQLite here, a
+ * shared store for several servers later). Every call between `begin` and `commit` belongs to one
+ * transaction: the hub opens one per event-loop turn that changed something, and replies only
+ * after `commit` returns (acknowledged means durable).
+ */
+export interface Store {
+  /** Where the games are kept, as printed at start; ':memory:' when nothing outlives the process. */
+  readonly location: string;
+  /** Everything kept, read once at start, before any `begin`. */
+  load(): StoredWorld;
+  /** Opens the turn's transaction; a no-op when one is open. */
+  begin(): void;
+  /** The room's whole record (JSON text), replacing what was kept for its code. */
+  putRoom(code: string, record: string, savedAt: number): void;
+  deleteRoom(code: string): void;
+  /** One event sent (or to be sent) to a player: `body` is the exact text of the message. */
+  appendEvent(player: string, seq: number, body: string): void;
+  /** The player's kept events with a sequence number above `seq`, oldest first. */
+  eventsAfter(player: string, seq: number): string[];
+  /** Drops the player's events numbered `seq` or below (they are past the replay window). */
+  pruneEvents(player: string, seq: number): void;
+  /** Drops every event of a player who is gone for good. */
+  forgetPlayer(player: string): void;
+  setMeta(key: string, value: string): void;
+  /** Makes the turn's writes durable; throws if it cannot (the caller must not acknowledge). */
+  commit(): void;
+  /** Commits anything open and releases the file. */
+  close(): void;
+}
+
+export interface StoredRoom {
+  readonly code: string;
+  readonly record: string;
+  /** Date.now() when the record was written: deadlines are restored relative to it. */
+  readonly savedAt: number;
+}
+
+export interface StoredWorld {
+  readonly rooms: readonly StoredRoom[];
+  readonly meta: ReadonlyMap<string, string>;
+}
