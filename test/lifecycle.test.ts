@@ -49,14 +49,14 @@ describe('graceful drain', () => {
     // A JSON player gets its token back with the goodbye, to resume with.
     const lines = (j?.toString().trim().split('\n') ?? []).map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.equal(lines.at(0)?.type, 'welcome');
-    assert.deepEqual(lines.at(-1), { type: 'shutdown', message: GOODBYE, retryAfterMs: 60_000, token: lines.at(0)?.token });
+    assert.deepEqual(lines.at(-1), { type: 'shutdown', message: GOODBYE, retryAfterMs: 3_000, token: lines.at(0)?.token });
     // A keep-alive connection with its request answered is simply closed.
     assert.match(h?.toString() ?? '', /^HTTP\/1\.1 200 OK\r\n/);
     const [code] = (await wsClosed) as [number];
     assert.equal(code, 1000);
     const welcome = JSON.parse(frames[0] ?? '') as Record<string, unknown>;
     assert.equal(typeof welcome.token, 'string');
-    assert.deepEqual(JSON.parse(frames.at(-1) ?? ''), { type: 'shutdown', message: GOODBYE, retryAfterMs: 60_000, token: welcome.token });
+    assert.deepEqual(JSON.parse(frames.at(-1) ?? ''), { type: 'shutdown', message: GOODBYE, retryAfterMs: 3_000, token: welcome.token });
     assert.equal(s?.length, 0);
     assert.match(server.output(), /"msg":"Shutting down"/);
   });

@@ -3,25 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { PlayerId, RoomEvent } from '../src/core/room-events.js';
 import { LobbyHarness } from './helpers/lobby.js';
-
-const PEOPLE = 4;
-const HOLD_MS = 10_000;
-
-type Step =
-  | { op: 'create'; who: number; mode: 'race' | 'pick' | 'solo'; bot: boolean }
-  | { op: 'join'; who: number; host: number; spectator: boolean }
-  | { op: 'leave' | 'start' | 'drop' | 'resume'; who: number }
-  | { op: 'guess' | 'pick'; who: number; value: number }
-  | { op: 'tick'; ms: number };
-
-const who = fc.integer({ min: 0, max: PEOPLE - 1 });
-const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ op: fc.constant('create' as const), who, mode: fc.constantFrom('race' as const, 'pick' as const, 'solo' as const), bot: fc.boolean() }),
-  fc.record({ op: fc.constant('join' as const), who, host: who, spectator: fc.boolean() }),
-  fc.record({ op: fc.constantFrom('leave' as const, 'start' as const, 'drop' as const, 'resume' as const), who }),
-  { arbitrary: fc.record({ op: fc.constantFrom('guess' as const, 'pick' as const), who, value: fc.integer({ min: -5, max: 12 }) }), weight: 4 },
-  fc.record({ op: fc.constant('tick' as const), ms: fc.constantFrom(100, 700, 3000, HOLD_MS) }),
-);
+import { HOLD_MS, PEOPLE, step, type Step } from './helpers/room-steps.js';
 
 /**
  * Random sequences of join / leave / start / guess / pick / drop / resume / time never break the

@@ -322,7 +322,8 @@ describe('dropped connections', () => {
     h.tick(59_000);
     const resumed = h.lobby.resume('token-Ada');
     assert.ok(resumed);
-    assert.deepEqual(resumed.missed.map((e) => e.type), ['progress']);
+    assert.deepEqual(h.replay(ada, resumed.after).map((e) => e.type), ['progress']);
+    assert.equal(resumed.seq, resumed.after + 1);
     assert.ok(resumed.room);
     assert.equal(resumed.room.history.length, 1);
     assert.equal(resumed.room.players.find((p) => p.id === ada)?.attempts, 1);
@@ -331,18 +332,22 @@ describe('dropped connections', () => {
     assert.equal(h.last(ada, 'result').attempts, 2, 'attempts continue across resume');
   });
 
-  it('keep the last MAX_MISSED events for a dropped player, dropping the oldest; the snapshot tells the rest', () => {
+  it('number every event per player, and resume from what the client says it saw or else from what was handed over', () => {
     const { h, ada, bob } = raceUnderWay(1_000_000);
     h.lobby.disconnect(bob, h.now);
     const guesses = MAX_MISSED + 25;
     for (let i = 0; i < guesses; i++) h.lobby.guess(ada, 1, h.now);
+    const numbers = (h.kept.get(bob) ?? []).map((e) => e.seq);
+    assert.deepEqual(numbers, numbers.map((_, i) => i + 1), 'numbered 1, 2, 3... with no gap');
+    const sentBefore = h.inbox(bob).length;
     const resumed = h.lobby.resume('token-Bob');
     assert.ok(resumed?.room);
-    assert.equal(MAX_MISSED, 1000);
-    assert.equal(resumed.missed.length, 1000);
-    const attempts = resumed.missed.map((e) => (e.type === 'progress' ? e.attempts : -1));
-    assert.deepEqual([attempts[0], attempts.at(-1)], [26, guesses], 'the 25 oldest went');
+    assert.deepEqual([resumed.after, resumed.seq - resumed.after], [sentBefore, guesses], 'no seq: after the last one handed over');
     assert.equal(resumed.room.players.find((p) => p.id === ada)?.attempts, guesses);
+    h.lobby.disconnect(bob, h.now);
+    assert.equal(h.lobby.resume('token-Bob', 3)?.after, 3, 'the client saw up to 3: everything after it again');
+    h.lobby.disconnect(bob, h.now);
+    assert.equal(h.lobby.resume('token-Bob', 10 ** 9)?.after, resumed.seq, 'a number from the future replays nothing');
   });
 
   it('give the seat up after the hold time, and the token with it', () => {

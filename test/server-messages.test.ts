@@ -44,7 +44,7 @@ describe('decoding what a server sends', () => {
   it('reads back every message the server writes, field for field', () => {
     const welcome = { type: 'welcome', v: 1, player: 'p1', name: 'Ada', token: 't'.repeat(32), resumed: true, missed: 2 } as const;
     const left = { type: 'left', code: 'K7PQM' } as const;
-    const sent: ServerMessage[] = [welcome, left, errorMessage('E_NOT_YOUR_TURN'), shutdownMessage(), shutdownMessage('tok'), ...roomTraffic()];
+    const sent: ServerMessage[] = [welcome, left, errorMessage('E_NOT_YOUR_TURN'), shutdownMessage(undefined, 3000), shutdownMessage('tok', 3000), ...roomTraffic()];
     const types = new Set(sent.map((m) => m.type));
     for (const type of ['room', 'presence', 'picking', 'picked', 'round_start', 'result', 'progress', 'round_end', 'left']) assert.ok(types.has(type as never), `no ${type} in the traffic`);
     for (const message of sent) {
@@ -73,7 +73,7 @@ describe('decoding what a server sends', () => {
     // What answers hello or resume must be one of the answers to them.
     assert.match(problemOf('{"type":"confetti"}', true), /\(expected welcome\)$/);
     assert.match(problemOf('{"type":"hello","v":1,"name":"Ada"}', true), /\(expected welcome\)$/);
-    assert.equal(decodeServerMessage(JSON.stringify(shutdownMessage()), true).kind, 'message');
+    assert.equal(decodeServerMessage(JSON.stringify(shutdownMessage(undefined, 3000)), true).kind, 'message');
   });
 
   it('drops terminal control and bidi characters from the text it shows', () => {

@@ -5,6 +5,14 @@ import type { BotKind, OutcomeKind } from './room-events.js';
 /** How each level is seated (the strong one keeps the plain name it always had). */
 export const BOT_NAMES: Readonly<Record<BotKind, string>> = { binary: 'Bot', medium: 'Medium bot', weak: 'Weak bot' };
 
+export interface BotRecord {
+  readonly kind: BotKind;
+  readonly low: number;
+  readonly high: number;
+  readonly lowBefore: number;
+  readonly highBefore: number;
+}
+
 /**
  * A server-side player. It knows only what a player knows: the range and its own hints.
  * - `binary` (strong) halves what is left each time: never more than log2(span)+1 guesses.
@@ -25,6 +33,18 @@ export class Bot {
     this.kind = kind;
     this.#low = this.#lowBefore = range.min;
     this.#high = this.#highBefore = range.max;
+  }
+
+  /** What it has learnt this round, as plain data (kept by a store across a restart). */
+  save(): BotRecord {
+    return { kind: this.kind, low: this.#low, high: this.#high, lowBefore: this.#lowBefore, highBefore: this.#highBefore };
+  }
+
+  static restore(record: BotRecord): Bot {
+    const bot = new Bot(record.kind, { min: record.low, max: record.high });
+    bot.#lowBefore = record.lowBefore;
+    bot.#highBefore = record.highBefore;
+    return bot;
   }
 
   reset(range: Range): void {

@@ -5,6 +5,7 @@ import { rangeProblem } from './range.js';
 import { newRoomCode } from './room-code.js';
 import { UNNAMED } from './room-names.js';
 import type { BotKind, Mode, PlayerId, PlayerRef, Role, RoomEvent, RoomMessage } from './room-events.js';
+import type { LobbyRoomRecord, RestoreClock } from './room-record.js';
 import { Room } from './room.js';
 import type { RoomRefusal, RoomRules } from './room-rules.js';
 
@@ -16,11 +17,16 @@ export interface LobbyDeps {
   readonly rules: RoomRules;
   /** The range a `create` without one gets. */
   readonly range: Range;
-  /** Sends an event to a connected player. */
-  readonly send: (to: PlayerId, event: RoomEvent) => void;
+  /**
+   * Every event addressed to a player, numbered: `seq` counts per player from 1. `live` says
+   * whether the player is connected (send it now) or not (keep it for `resume`).
+   */
+  readonly send: (to: PlayerId, event: RoomEvent, seq: number, live: boolean) => void;
+  /** The player is gone for good: whatever is kept for it can go. */
+  readonly forget?: (id: PlayerId) => void;
 }
 
-/** Events kept for a dropped player; past this, the oldest go (the `room` snapshot on resume still tells the truth). */
+/** Events kept for a player to replay on `resume`; past this, the oldest go (the `room` snapshot on resume still tells the truth). */
 export const MAX_MISSED = 1000;
 
 interface Player {
@@ -29,7 +35,20 @@ interface Player {
   readonly token: string;
   room: Room | undefined;
   connected: boolean;
-  missed: RoomEvent[];
+  /** The number of the last event addressed to it. */
+  seq: number;
+  /** The number of the last event handed over while it was connected. */
+  sent: number;
+}
+
+/** What `resume` gives back: the player, the room's snapshot, and where the replay starts. */
+export interface Resumed {
+  readonly player: PlayerRef;
+  /** Replay the events numbered above this one (up to `seq`). */
+  readonly after: number;
+  /** The number of the last event addressed to the player. */
+  readonly seq: number;
+  readonly room: RoomMessage | undefined;
 }
 
 export interface CreateOptions {
@@ -73,7 +92,7 @@ export class Lobby {
    */
   addPlayer(name: string, token: string): PlayerRef {
     const id = `p${++this.#lastPlayer}`;
-    const player: Player = { id, name, token, room: undefined, connected: true, missed: [] };
+    const player: Player = { id, name, token, room: undefined, connected: true, seq: 0, sent: 0 };
     this.#players.set(id, player);
     this.#tokens.set(token, player);
     return this.#ref(player);
@@ -84,18 +103,19 @@ export class Lobby {
   }
 
   /**
-   * Gives a player back to a new connection. Resolves the events it missed (oldest first) and
-   * its room's snapshot; the others in the room hear it returned. Works whether or not the old
-   * connection's loss was noticed yet.
+   * Gives a player back to a new connection, with its room's snapshot and where the replay of
+   * what it missed starts: after `seen`, the last event the client says it saw, or else after the
+   * last one handed to its old connection. The others in the room hear it returned. Works
+   * whether or not the old connection's loss was noticed yet.
    */
-  resume(token: string): { player: PlayerRef; missed: RoomEvent[]; room: RoomMessage | undefined } | undefined {
+  resume(token: string, seen?: number): Resumed | undefined {
     const player = this.#tokens.get(token);
     if (player === undefined) return undefined;
-    const missed = player.missed;
-    player.missed = [];
+    const after = Math.max(0, Math.min(seen ?? player.sent, player.seq));
     player.connected = true;
+    player.sent = player.seq;
     player.room?.rejoin(player.id);
-    return { player: this.#ref(player), missed, room: player.room?.snapshot(player.id) };
+    return { player: this.#ref(player), after, seq: player.seq, room: player.room?.snapshot(player.id) };
   }
 
   /** The player's connection is gone. In a room its seat waits; in none there is nothing to keep. */
@@ -200,6 +220,44 @@ export class Lobby {
     }
   }
 
+  /** A room and its members as plain data, for a store. */
+  save(room: Room): LobbyRoomRecord {
+    const members = [];
+    for (const player of this.#players.values()) {
+      if (player.room === room) members.push({ id: player.id, name: player.name, token: player.token, seq: player.seq, sent: player.sent });
+    }
+    return { room: room.save(), members };
+  }
+
+  /** The numbers the next player and bot ids count from, for a store. */
+  get counters(): { players: number; bots: number } {
+    return { players: this.#lastPlayer, bots: this.#lastBot };
+  }
+
+  /**
+   * Brings back rooms a store kept, on a lobby that has none yet (a restarted server): every
+   * member is disconnected and may `resume`. Ids go on from the highest ever given.
+   */
+  restore(records: readonly { record: LobbyRoomRecord; savedAt: number }[], counters: { players: number; bots: number }, now: number, holdMs: number): void {
+    let players = counters.players;
+    let bots = counters.bots;
+    const rules = this.#deps.rules;
+    for (const { record, savedAt } of records) {
+      const clock: RestoreClock = { savedAt, now, holdMs: Math.max(holdMs, rules.seatHoldMs) };
+      const room = Room.restore(record.room, { random: this.#deps.random, hash: this.#deps.hash, rules, deliver: this.#deliver }, clock);
+      this.#rooms.set(room.code, room);
+      for (const m of record.members) {
+        const player: Player = { id: m.id, name: m.name, token: m.token, room, connected: false, seq: m.seq, sent: m.sent };
+        this.#players.set(player.id, player);
+        this.#tokens.set(player.token, player);
+        players = Math.max(players, idNumber(m.id, 'p'));
+      }
+      for (const seat of record.room.seats) if (seat.bot !== null) bots = Math.max(bots, idNumber(seat.id, 'bot'));
+    }
+    this.#lastPlayer = players;
+    this.#lastBot = bots;
+  }
+
   /** The player as `welcome` names it: the name it asked for, or `Player` outside any room. */
   #ref(player: Player): PlayerRef {
     return { id: player.id, name: player.name === '' ? UNNAMED : player.name };
@@ -212,16 +270,20 @@ export class Lobby {
   #forget(player: Player): void {
     this.#players.delete(player.id);
     this.#tokens.delete(player.token);
+    this.#deps.forget?.(player.id);
   }
 
   readonly #deliver = (to: PlayerId, event: RoomEvent): void => {
     const player = this.#players.get(to);
     if (player === undefined) return;
-    if (player.connected) {
-      this.#deps.send(to, event);
-      return;
-    }
-    if (player.missed.length >= MAX_MISSED) player.missed.shift();
-    player.missed.push(event);
+    const seq = ++player.seq;
+    if (player.connected) player.sent = seq;
+    this.#deps.send(to, event, seq, player.connected);
   };
+}
+
+/** 17 for `p17` (or `bot17`); 0 for anything else. */
+function idNumber(id: string, prefix: string): number {
+  const n = id.startsWith(prefix) ? Number(id.slice(prefix.length)) : NaN;
+  return Number.isSafeInteger(n) ? n : 0;
 }

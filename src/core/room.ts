@@ -1,4 +1,5 @@
 import { BOT_NAMES, Bot } from './bot.js';
+import type { RestoreClock, RoomRecord } from './room-record.js';
 import { commit, newSalt } from './commitment.js';
 import { nameInRoom } from './room-names.js';
 import type { RoomDeps, RoomRefusal } from './room-rules.js';
@@ -182,6 +183,8 @@ export class Room {
 
   /** The player is back (`resume`); the caller sends it what it missed, then `snapshot`. */
   rejoin(id: PlayerId): void {
+    const spectator = this.#spectators.get(id);
+    if (spectator !== undefined) spectator.heldUntil = undefined;
     const seat = this.#seats.get(id);
     if (seat === undefined || seat.connected) return;
     seat.connected = true;
@@ -223,6 +226,7 @@ export class Room {
     let next = Math.min(this.#pickDeadline ?? Infinity, this.#botAt ?? Infinity);
     if (this.#emptySince !== undefined) next = Math.min(next, this.#emptySince + this.#emptyRoomMs());
     for (const seat of this.#seats.values()) if (seat.dropDeadline !== undefined) next = Math.min(next, seat.dropDeadline);
+    for (const spectator of this.#spectators.values()) if (spectator.heldUntil !== undefined) next = Math.min(next, spectator.heldUntil);
     return next === Infinity ? undefined : next;
   }
 
@@ -238,6 +242,12 @@ export class Room {
         this.leave(seat.id, now);
       }
     }
+    for (const spectator of [...this.#spectators.values()]) {
+      if (spectator.heldUntil !== undefined && spectator.heldUntil <= now) {
+        expired.push(spectator.id);
+        this.leave(spectator.id, now);
+      }
+    }
     if (this.#pickDeadline !== undefined && this.#pickDeadline <= now && this.#state === 'picking') {
       // The picker let the time run out: the server draws, and the picker sits this round out.
       this.#play(this.#deps.random(this.range.min, this.range.max), null, now);
@@ -245,6 +255,94 @@ export class Room {
     if (this.#botAt !== undefined && this.#botAt <= now) this.#botMove(now);
     const closed = this.#emptySince !== undefined && this.#emptySince + this.#emptyRoomMs() <= now;
     return { expired, closed };
+  }
+
+  /** Everything this room is, as plain data for a store (the secret included: it stays server-side). */
+  save(): RoomRecord {
+    return {
+      code: this.code,
+      mode: this.mode,
+      range: { min: this.range.min, max: this.range.max },
+      maxPlayers: this.maxPlayers,
+      botDelayMs: this.#deps.rules.botDelayMs,
+      match: { rounds: this.#match.rounds ?? null, firstTo: this.#match.firstTo ?? null },
+      seats: [...this.#seats.values()].map((s) => ({
+        id: s.id,
+        name: s.name,
+        seat: s.seat,
+        bot: s.bot?.save() ?? null,
+        connected: s.connected,
+        dropDeadline: s.dropDeadline ?? null,
+        attempts: s.attempts,
+        found: s.found,
+        foundOrder: s.foundOrder,
+        history: [...s.history],
+        wins: s.wins,
+        rounds: s.rounds,
+        guesses: s.guesses,
+      })),
+      spectators: [...this.#spectators.values()].map((s) => ({ id: s.id, name: s.name })),
+      nextSeat: this.#nextSeat,
+      state: this.#state,
+      round: this.#round,
+      secret: this.#secret === undefined ? null : { ...this.#secret },
+      picker: this.#picker,
+      lastPickerSeat: this.#lastPickerSeat,
+      guessers: [...this.#guessers],
+      foundCount: this.#foundCount,
+      departed: [...this.#departed].map(([id, d]) => ({ id, attempts: d.attempts, found: d.found, history: [...d.history], guesser: d.guesser })),
+      pickDeadline: this.#pickDeadline ?? null,
+      botAt: this.#botAt ?? null,
+      emptySince: this.#emptySince ?? null,
+      matchLength: this.#matchLength ?? null,
+      matchPlayed: this.#matchPlayed,
+      matchOver: this.#matchOver,
+    };
+  }
+
+  /**
+   * The room a record describes, on a restarted server. Nobody's connection survived: every
+   * person's seat (and every spectator) is held from `clock.now`, not from before the restart;
+   * the pick timeout, a bot's move and an empty room's closing keep the time they had left.
+   */
+  static restore(record: RoomRecord, deps: RoomDeps, clock: RestoreClock): Room {
+    const later = (at: number | null): number | undefined => (at === null ? undefined : clock.now + Math.max(0, at - clock.savedAt));
+    const room = new Room(record.code, record.mode, record.range, record.maxPlayers, { ...deps, rules: { ...deps.rules, botDelayMs: record.botDelayMs } }, {
+      rounds: record.match.rounds ?? undefined,
+      firstTo: record.match.firstTo ?? undefined,
+    });
+    for (const s of record.seats) {
+      const bot = s.bot === null ? undefined : Bot.restore(s.bot);
+      room.#seats.set(s.id, {
+        ...newSeat(s.id, s.name, s.seat, bot),
+        connected: bot !== undefined,
+        dropDeadline: bot === undefined ? clock.now + clock.holdMs : undefined,
+        attempts: s.attempts,
+        found: s.found,
+        foundOrder: s.foundOrder,
+        history: [...s.history],
+        wins: s.wins,
+        rounds: s.rounds,
+        guesses: s.guesses,
+      });
+    }
+    for (const s of record.spectators) room.#spectators.set(s.id, { id: s.id, name: s.name, heldUntil: clock.now + clock.holdMs });
+    room.#nextSeat = record.nextSeat;
+    room.#state = record.state;
+    room.#round = record.round;
+    room.#secret = record.secret === null ? undefined : { ...record.secret };
+    room.#picker = record.picker;
+    room.#lastPickerSeat = record.lastPickerSeat;
+    room.#guessers = new Set(record.guessers);
+    room.#foundCount = record.foundCount;
+    for (const d of record.departed) room.#departed.set(d.id, { attempts: d.attempts, found: d.found, history: [...d.history], guesser: d.guesser });
+    room.#pickDeadline = later(record.pickDeadline);
+    room.#botAt = later(record.botAt);
+    room.#emptySince = record.emptySince === null ? undefined : clock.now - Math.max(0, clock.savedAt - record.emptySince);
+    room.#matchLength = record.matchLength ?? undefined;
+    room.#matchPlayed = record.matchPlayed;
+    room.#matchOver = record.matchOver;
+    return room;
   }
 
   snapshot(id: PlayerId): RoomMessage {

@@ -25,6 +25,8 @@ export interface Seat {
 export interface Spectator {
   readonly id: PlayerId;
   readonly name: string;
+  /** Set for a spectator restored after a restart, until it resumes: when it is given up. */
+  heldUntil?: number | undefined;
 }
 
 export function newSeat(id: PlayerId, name: string, seat: number, bot: Bot | undefined): Seat {

@@ -26,7 +26,7 @@ export const ERRORS = {
   E_TOO_MANY_CONNECTIONS: 'Too many connections from your address; close one and try again',
   E_RATE_LIMITED: 'Too many messages; slow down',
   E_IDLE_TIMEOUT: 'Closed after a long silence; connect again to play',
-  E_SHUTTING_DOWN: 'The server is shutting down; come back in a minute',
+  E_SHUTTING_DOWN: 'The server is restarting or shutting down; try again in a few seconds',
   E_TOO_MANY_ROOMS: 'The server has as many rooms as it may hold; join one, or try again later',
   E_RESUMED_ELSEWHERE: 'Your seat was resumed on another connection; this one is closed',
   E_INTERNAL: 'The server met an internal error and closed this connection; connect again to play',

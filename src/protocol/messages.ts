@@ -41,7 +41,12 @@ const Code = v.pipe(v.string(), v.trim(), v.toUpperCase(), v.maxLength(16));
 
 const SCHEMAS = {
   hello: v.object({ type: v.literal('hello'), v: Version, name: Name }),
-  resume: v.object({ type: v.literal('resume'), v: Version, token: v.pipe(v.string(), v.maxLength(128)) }),
+  resume: v.object({
+    type: v.literal('resume'),
+    v: Version,
+    token: v.pipe(v.string(), v.maxLength(128)),
+    seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  }),
   create: v.object({
     type: v.literal('create'),
     mode: v.picklist(['race', 'pick', 'solo']),

@@ -20,6 +20,8 @@ const Outcome = v.picklist(['low', 'high', 'win']);
 /** A list the client reads and never changes (the server's types say readonly too). */
 const List = <T extends v.GenericSchema>(item: T) => v.pipe(v.array(item), v.readonly());
 const PlayerRef = v.object({ id: Id, name: Shown });
+/** An event's number for its player (see `resume`); absent on replies and from older servers. */
+const Seq = v.optional(Count);
 const Standing = v.object({ id: Id, name: Shown, wins: Count, rounds: Count, guesses: Count });
 
 const SCHEMAS = {
@@ -37,6 +39,7 @@ const SCHEMAS = {
   shutdown: v.object({ type: v.literal('shutdown'), message: Shown, retryAfterMs: Count, token: v.optional(v.string()) }),
   room: v.object({
     type: v.literal('room'),
+    seq: Seq,
     code: Shown,
     mode: Mode,
     min: Num,
@@ -55,16 +58,18 @@ const SCHEMAS = {
   }),
   presence: v.object({
     type: v.literal('presence'),
+    seq: Seq,
     event: v.picklist(['joined', 'left', 'dropped', 'returned']),
     player: Id,
     name: Shown,
     role: Role,
     seat: v.nullable(Count),
   }),
-  picking: v.object({ type: v.literal('picking'), round: Count, picker: Id, name: Shown, min: Num, max: Num, timeoutMs: Count }),
-  picked: v.object({ type: v.literal('picked'), round: Count, value: Num }),
+  picking: v.object({ type: v.literal('picking'), seq: Seq, round: Count, picker: Id, name: Shown, min: Num, max: Num, timeoutMs: Count }),
+  picked: v.object({ type: v.literal('picked'), seq: Seq, round: Count, value: Num }),
   round_start: v.object({
     type: v.literal('round_start'),
+    seq: Seq,
     round: Count,
     mode: Mode,
     min: Num,
@@ -73,9 +78,10 @@ const SCHEMAS = {
     commitment: v.string(),
     guessers: List(Id),
   }),
-  result: v.object({ type: v.literal('result'), value: Num, outcome: Outcome, message: Shown, attempts: Count }),
+  result: v.object({ type: v.literal('result'), seq: Seq, value: Num, outcome: Outcome, message: Shown, attempts: Count }),
   progress: v.object({
     type: v.literal('progress'),
+    seq: Seq,
     player: Id,
     name: Shown,
     outcome: Outcome,
@@ -84,6 +90,7 @@ const SCHEMAS = {
   }),
   round_end: v.object({
     type: v.literal('round_end'),
+    seq: Seq,
     round: Count,
     reason: v.picklist(['found', 'all_found', 'abandoned']),
     winner: v.nullable(PlayerRef),
@@ -94,13 +101,14 @@ const SCHEMAS = {
   }),
   match_end: v.object({
     type: v.literal('match_end'),
+    seq: Seq,
     rounds: Count,
     winner: v.nullable(PlayerRef),
     tied: List(PlayerRef),
     standings: List(Standing),
   }),
   left: v.object({ type: v.literal('left'), code: Shown }),
-  closed: v.object({ type: v.literal('closed'), code: Shown, reason: Shown }),
+  closed: v.object({ type: v.literal('closed'), seq: Seq, code: Shown, reason: Shown }),
 } as const;
 
 type Schemas = typeof SCHEMAS;

@@ -2,6 +2,7 @@ import { DEFAULT_RANGE, type Range } from '../core/game.js';
 import type { RandomInt } from '../core/random.js';
 import { rangeProblem } from '../core/range.js';
 import { DEFAULT_RULES, type RoomRules } from '../core/room-rules.js';
+import type { Store } from './store.js';
 import { DEFAULT_WEB_ROOT } from './web-assets.js';
 
 /** The part of a pino logger the server uses; any logger of that shape will do. */
@@ -63,6 +64,10 @@ export interface ServerConfig {
   readonly maxRooms: number;
   /** After SIGINT/SIGTERM, how long clients get to take their goodbye before they are cut off. */
   readonly shutdownTimeoutMs: number;
+  /** What the `shutdown` goodbye tells clients to wait before they reconnect: about what a restart takes. Seats are held at least this long. */
+  readonly retryAfterMs: number;
+  /** Where rooms, seats and events are kept; in memory (a restart forgets them) when undefined. */
+  readonly store: Store | undefined;
   readonly log: Log;
   /** Receives one `--trace` line per message on the wire; off when undefined. */
   readonly trace: ((line: string) => void) | undefined;
@@ -89,6 +94,7 @@ export const DEFAULTS = Object.freeze({
   wsPingMs: 30_000, // ms: a page that vanished (a laptop lid shut, Wi-Fi lost) is found within two of these
   maxRooms: 50_000, // rooms: 10,000 connections each in a room of its own, and again for the rooms of those who left, held for --seat-hold-ms
   shutdownTimeoutMs: 5_000, // ms: for goodbyes to flush to peers that read; a second signal skips it
+  retryAfterMs: 3_000, // ms: a restart on the same store takes about a second; clients wait a little more
   allowedOrigins: Object.freeze([]),
   webRoot: DEFAULT_WEB_ROOT,
   rooms: DEFAULT_RULES,
@@ -120,6 +126,8 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     wsPingMs: options.wsPingMs ?? DEFAULTS.wsPingMs,
     maxRooms: options.maxRooms ?? DEFAULTS.maxRooms,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs,
+    retryAfterMs: options.retryAfterMs ?? DEFAULTS.retryAfterMs,
+    store: options.store,
     log: options.log,
     trace: options.trace,
   };
@@ -165,4 +173,5 @@ const POSITIVE_INTEGERS = [
   'wsPingMs',
   'maxRooms',
   'shutdownTimeoutMs',
+  'retryAfterMs',
 ] as const satisfies ReadonlyArray<keyof ServerConfig>;

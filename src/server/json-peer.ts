@@ -53,8 +53,8 @@ export class JsonPeer implements HubPeer {
    * the end.
    */
   shutdown(): void {
-    this.#send(shutdownMessage(this.#token));
-    this.#out.end();
+    this.#send(shutdownMessage(this.#token, this.#hub.retryAfterMs));
+    this.#hub.post(this.#out, null);
   }
 
   /** The connection is gone. */
@@ -65,7 +65,7 @@ export class JsonPeer implements HubPeer {
   }
 
   sendText(text: string): void {
-    this.#out.send(text);
+    this.#hub.post(this.#out, text);
   }
 
   supersede(): void {
@@ -73,7 +73,7 @@ export class JsonPeer implements HubPeer {
     // Said, not just done: a client that reconnects by itself must not take the seat straight
     // back (two browser tabs sharing a token would pass it to and fro for ever).
     this.#refuse('E_RESUMED_ELSEWHERE');
-    this.#out.end();
+    this.#hub.post(this.#out, null);
   }
 
   #greet(message: ClientMessage): void {
@@ -87,7 +87,7 @@ export class JsonPeer implements HubPeer {
       if (message.v !== undefined && message.v < 1) return this.#refuse('E_VERSION');
       const token = message.token;
       // Claimed before the hub hands over the player, so that what the room says next reaches us.
-      const resumed = this.#hub.resume(this, token);
+      const resumed = this.#hub.resume(this, token, message.seq);
       if (resumed === undefined) return this.#refuse('E_UNKNOWN_TOKEN');
       this.#player = resumed.player.id;
       this.#token = token;
@@ -100,7 +100,7 @@ export class JsonPeer implements HubPeer {
         resumed: true,
         missed: resumed.missed.length,
       });
-      for (const event of resumed.missed) this.#send(event);
+      for (const text of resumed.missed) this.sendText(text);
       if (resumed.room !== undefined) this.#send(resumed.room);
     } else this.#refuse('E_HELLO_FIRST');
   }
@@ -137,6 +137,6 @@ export class JsonPeer implements HubPeer {
   }
 
   #send(message: ServerMessage): void {
-    this.#out.send(encodeServerMessage(message));
+    this.#hub.post(this.#out, encodeServerMessage(message));
   }
 }

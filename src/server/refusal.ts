@@ -3,7 +3,9 @@ import { detectDialect } from '../protocol/detect.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import { plainErrorLine } from '../protocol/plain.js';
-import { RETRY_AFTER_MS } from '../protocol/shutdown.js';
+
+/** What a refused browser is told to wait: a full server frees connections as games end. */
+const BUSY_RETRY_AFTER_S = 60;
 
 /**
  * Turns a connection away with one line it can read. The server never speaks first, so the
@@ -27,7 +29,7 @@ export function refusalBytes(first: Buffer, error: ProtocolError): Buffer {
     case 'json':
       return Buffer.from(`${encodeServerMessage(errorMessage(error.code, error.message))}\n`);
     case 'http':
-      return Buffer.from(httpErrorText('503 Service Unavailable', error.message, `Retry-After: ${RETRY_AFTER_MS / 1000}\r\n`));
+      return Buffer.from(httpErrorText('503 Service Unavailable', error.message, `Retry-After: ${BUSY_RETRY_AFTER_S}\r\n`));
     default:
       return Buffer.from(plainErrorLine(error.message));
   }

@@ -23,6 +23,8 @@ export interface Store {
   pruneEvents(player: string, seq: number): void;
   /** Drops every event of a player who is gone for good. */
   forgetPlayer(player: string): void;
+  /** Drops the events of every player not listed: at start, what belongs to no kept room. */
+  retainEvents(players: readonly string[]): void;
   setMeta(key: string, value: string): void;
   /** Makes the turn's writes durable; throws if it cannot (the caller must not acknowledge). */
   commit(): void;

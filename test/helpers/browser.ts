@@ -82,9 +82,9 @@ export async function openPlayer(browser: Browser, url: string, viewport = PHONE
 }
 
 /** Waits until the element matching `selector` has text that `pattern` matches; returns that text. */
-export async function waitForText(page: Page, selector: string, pattern: RegExp): Promise<string> {
+export async function waitForText(page: Page, selector: string, pattern: RegExp, timeoutMs?: number): Promise<string> {
   const match = page.locator(selector).filter({ hasText: pattern }).first();
-  await match.waitFor();
+  await match.waitFor(timeoutMs === undefined ? undefined : { timeout: timeoutMs });
   return (await match.textContent()) ?? '';
 }
 

@@ -7,7 +7,7 @@ import { ROOT } from './paths.js';
 import { open } from './raw-client.js';
 import type { RunningServer } from './server.js';
 
-export const GOODBYE = 'The server is shutting down; come back in a minute';
+export const GOODBYE = 'The server is restarting or shutting down; try again in a few seconds';
 const ANSWER = '(Too small!|Too big!|Exactly! You win!)';
 
 /**
@@ -123,7 +123,7 @@ export async function webSocketPeer(port: number, reading = true): Promise<Drain
       ws.resume();
       const [code] = (await closed) as [number];
       assert.equal(code, 1000);
-      assert.deepEqual(frames.at(-1), { type: 'shutdown', message: GOODBYE, retryAfterMs: 60_000, token });
+      assert.deepEqual(frames.at(-1), { type: 'shutdown', message: GOODBYE, retryAfterMs: 3_000, token });
     },
   };
 }
@@ -147,7 +147,7 @@ export async function jsonPeer(port: number): Promise<DrainPeer> {
       const [welcome, goodbye] = lines;
       assert.equal(lines.length, 2);
       assert.equal(welcome?.type, 'welcome');
-      assert.deepEqual(goodbye, { type: 'shutdown', message: GOODBYE, retryAfterMs: 60_000, token: welcome.token });
+      assert.deepEqual(goodbye, { type: 'shutdown', message: GOODBYE, retryAfterMs: 3_000, token: welcome.token });
       socket.destroy();
     },
   };

@@ -10,6 +10,8 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
 export class LobbyHarness {
   readonly lobby: Lobby;
   readonly sent = new Map<PlayerId, RoomEvent[]>();
+  /** Every event addressed to each player, connected or not, with its number: what a server keeps for `resume`. */
+  readonly kept = new Map<PlayerId, { seq: number; event: RoomEvent }[]>();
   now = 1_000_000;
 
   constructor(seed = 42, rules: Partial<RoomRules> = {}) {
@@ -18,7 +20,12 @@ export class LobbyHarness {
       hash: sha256,
       rules: { ...DEFAULT_RULES, ...rules },
       range: { min: 1, max: 100 },
-      send: (to, event) => this.inbox(to).push(event),
+      send: (to, event, seq, live) => {
+        let kept = this.kept.get(to);
+        if (kept === undefined) this.kept.set(to, (kept = []));
+        kept.push({ seq, event });
+        if (live) this.inbox(to).push(event);
+      },
     });
   }
 
@@ -30,6 +37,11 @@ export class LobbyHarness {
     let list = this.sent.get(id);
     if (list === undefined) this.sent.set(id, (list = []));
     return list;
+  }
+
+  /** The kept events numbered above `after`: what `resume` replays. */
+  replay(id: PlayerId, after: number): RoomEvent[] {
+    return (this.kept.get(id) ?? []).filter((e) => e.seq > after).map((e) => e.event);
   }
 
   /** Events of one type sent to a player, in order. */

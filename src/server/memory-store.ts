@@ -1,0 +1,60 @@
+import type { Store, StoredRoom, StoredWorld } from './store.js';
+
+/**
+ * The store of a server that keeps nothing past its process (tests, embedding): the same
+ * contract as a file, held in memory, so `resume` replays the same way whatever is configured.
+ */
+export class MemoryStore implements Store {
+  readonly location = ':memory:';
+  readonly #rooms = new Map<string, StoredRoom>();
+  readonly #events = new Map<string, { seq: number; body: string }[]>();
+  readonly #meta = new Map<string, string>();
+
+  load(): StoredWorld {
+    return { rooms: [...this.#rooms.values()], meta: new Map(this.#meta) };
+  }
+
+  begin(): void {}
+
+  putRoom(code: string, record: string, savedAt: number): void {
+    this.#rooms.set(code, { code, record, savedAt });
+  }
+
+  deleteRoom(code: string): void {
+    this.#rooms.delete(code);
+  }
+
+  appendEvent(player: string, seq: number, body: string): void {
+    let events = this.#events.get(player);
+    if (events === undefined) this.#events.set(player, (events = []));
+    events.push({ seq, body });
+  }
+
+  eventsAfter(player: string, seq: number): string[] {
+    return (this.#events.get(player) ?? []).filter((e) => e.seq > seq).map((e) => e.body);
+  }
+
+  pruneEvents(player: string, seq: number): void {
+    const events = this.#events.get(player);
+    if (events === undefined) return;
+    const keep = events.findIndex((e) => e.seq > seq);
+    events.splice(0, keep === -1 ? events.length : keep);
+  }
+
+  forgetPlayer(player: string): void {
+    this.#events.delete(player);
+  }
+
+  retainEvents(players: readonly string[]): void {
+    const kept = new Set(players);
+    for (const player of this.#events.keys()) if (!kept.has(player)) this.#events.delete(player);
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#meta.set(key, value);
+  }
+
+  commit(): void {}
+
+  close(): void {}
+}
