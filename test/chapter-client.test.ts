@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { KEPT_SECRET } from '../src/client/terminal-game.js';
 import { seededRandom } from '../src/core/random.js';
 import { closedPort } from './helpers/free-port.js';
 import { joinByBinarySearch } from './helpers/join.js';
@@ -20,6 +21,21 @@ function python(script: string, port: number) {
     cwd: CHAPTER,
     env: { ...process.env, GUESS_PORT: String(port), PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
   });
+}
+
+/** Plays `rounds` rounds of `guess join --classic` against a fresh guess-server.py, which then exits. */
+async function joinGuessServer(rounds: number) {
+  const port = await closedPort();
+  const server = python('guess-server.py', port);
+  const done = finished(server);
+  try {
+    const out = new OutputWatcher(server, [server.stdout]);
+    await out.waitFor(/GUESS-THE-NUMBER server started\. Listening on/);
+    const played = await joinByBinarySearch([`127.0.0.1:${port}`, '--classic'], { min: 1, max: 100 }, rounds);
+    return { ...played, server: await done, log: out.text() };
+  } finally {
+    server.kill('SIGKILL');
+  }
 }
 
 describe('the chapter\u2019s Python scripts', { timeout: 30_000, skip: NO_PYTHON }, () => {
@@ -51,22 +67,22 @@ describe('the chapter\u2019s Python scripts', { timeout: 30_000, skip: NO_PYTHON
   });
 
   it('`guess join --classic` plays against guess-server.py, which takes exactly one connection', async () => {
-    const port = await closedPort();
-    const server = python('guess-server.py', port);
-    const done = finished(server);
-    try {
-      const out = new OutputWatcher(server, [server.stdout]);
-      await out.waitFor(/GUESS-THE-NUMBER server started\. Listening on/);
-      const { result } = await joinByBinarySearch([`127.0.0.1:${port}`, '--classic'], { min: 1, max: 100 });
-      assert.equal(result.code, 0);
-      assert.equal(result.stderr, '');
-      assert.match(result.stdout, /Exactly! You win!\nYou found it in \d+ guess/);
-      const ended = await done;
-      assert.equal(ended.code, 0);
-      assert.equal(ended.stderr, '');
-      assert.match(out.text(), /Connected by \('127\.0\.0\.1', \d+\)\nDisconnected\n$/);
-    } finally {
-      server.kill('SIGKILL');
-    }
+    const { result, server, log } = await joinGuessServer(1);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    assert.match(result.stdout, /Exactly! You win!\nYou found it in \d+ guess/);
+    assert.equal(server.code, 0);
+    assert.equal(server.stderr, '');
+    assert.match(log, /Connected by \('127\.0\.0\.1', \d+\)\nDisconnected\n$/);
+  });
+
+  it('`guess join --classic` claims no new secret for another round: guess-server.py keeps its own', async () => {
+    const { wins, result, server } = await joinGuessServer(2);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    assert.equal(wins[1], wins[0], 'the same number wins both rounds');
+    assert.doesNotMatch(result.stdout, /new secret/i);
+    assert.ok(result.stdout.includes(`Play again? [y/n] ${KEPT_SECRET}\n`), result.stdout);
+    assert.equal(server.code, 0);
   });
 });

@@ -12,6 +12,11 @@ export interface Judge {
 
 export const BANNER = '## Welcome to GUESS THE NUMBER! ##';
 export const PROMPT = 'Please input your guess: ';
+/**
+ * Another round against a server that did not tell its range, so not one of ours: ours pick a new
+ * secret after a win, but the chapter's guess-server.py keeps its secret for the whole connection.
+ */
+export const KEPT_SECRET = 'Another round. The server may keep its secret (the chapter\'s does: your last number wins again).';
 /** The last line however the player leaves: `n`, Ctrl-D or Ctrl-C. */
 export const GOODBYE = 'Thanks for playing!';
 
@@ -39,7 +44,7 @@ export async function playInTerminal(judge: Judge, input: LineInput): Promise<vo
       input.print(GOODBYE);
       return;
     }
-    input.print(range === undefined ? 'A new secret number is picked.' : `A new number between ${range.min} and ${range.max}.`);
+    input.print(range === undefined ? KEPT_SECRET : `A new number between ${range.min} and ${range.max}.`);
   }
 }
 

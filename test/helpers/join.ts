@@ -6,32 +6,47 @@ export const PROMPT = 'Please input your guess: ';
 
 /**
  * Plays `guess join ARGS` through its piped stdin by binary search over `range`, reading each
- * answer before typing the next guess, then declines another round. Resolves the guesses taken
- * and how the process ended.
+ * answer before typing the next guess; answers y to "Play again?" until `rounds` rounds are won,
+ * then n. Resolves the guesses taken in all, the number that won each round, and how the process ended.
  */
-export async function joinByBinarySearch(args: readonly string[], range: Range): Promise<{ guesses: number; result: Finished }> {
+export async function joinByBinarySearch(
+  args: readonly string[],
+  range: Range,
+  rounds = 1,
+): Promise<{ guesses: number; wins: number[]; result: Finished }> {
   const child = spawnGuess(['join', ...args]);
   const done = finished(child);
   try {
     const out = new OutputWatcher(child, [child.stdout]);
-    let lo = range.min;
-    let hi = range.max;
     let guesses = 0;
+    const wins: number[] = [];
+    let from = 0;
     await out.waitFor(new RegExp(PROMPT));
     for (;;) {
-      const guess = Math.floor((lo + hi) / 2);
-      const from = out.text().length;
-      child.stdin.write(`${guess}\n`);
-      guesses++;
-      const seen = await out.waitFor(/(Too small!|Too big!|Exactly! You win!)\n/, from);
-      if (seen.includes('Exactly! You win!')) break;
-      if (seen.includes('Too small!')) lo = guess + 1;
-      else hi = guess - 1;
-      if (lo > hi) throw new Error('the server contradicted itself');
+      let lo = range.min;
+      let hi = range.max;
+      for (;;) {
+        const guess = Math.floor((lo + hi) / 2);
+        from = out.text().length;
+        child.stdin.write(`${guess}\n`);
+        guesses++;
+        const seen = await out.waitFor(/(Too small!|Too big!|Exactly! You win!)\n/, from);
+        if (seen.includes('Exactly! You win!')) {
+          wins.push(guess);
+          break;
+        }
+        if (seen.includes('Too small!')) lo = guess + 1;
+        else hi = guess - 1;
+        if (lo > hi) throw new Error('the server contradicted itself');
+      }
+      await out.waitFor(/Play again\? \[y\/n\] /, from);
+      if (wins.length === rounds) break;
+      const asked = out.text().length;
+      child.stdin.write('y\n');
+      await out.waitFor(new RegExp(PROMPT), asked);
     }
-    await out.waitFor(/Play again\? \[y\/n\] /);
     child.stdin.end('n\n');
-    return { guesses, result: await done };
+    return { guesses, wins, result: await done };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
