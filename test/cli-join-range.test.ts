@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RANGE_WAIT_MS } from '../src/client/remote-judge.js';
 import { fakeServer } from './helpers/fake-server.js';
 import { PROMPT, joinByBinarySearch } from './helpers/join.js';
+import { finished, spawnGuess } from './helpers/process.js';
 import { PYTHON3, PtyGuess, renderLines } from './helpers/pty.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
+import { OutputWatcher } from './helpers/watch.js';
 
 const RANGE = 'I am thinking of a number between 1 and 1000.';
 
@@ -75,4 +78,43 @@ describe('guess join states the range before the first prompt', { timeout: 30_00
       await fake.close();
     }
   });
+
+  it(`a server that keeps silent after \`range\` gets the first prompt after ${RANGE_WAIT_MS} ms, not never`, async () => {
+    const silent = await fakeServer(() => undefined);
+    const child = spawnGuess(['join', `127.0.0.1:${silent.port}`]);
+    const done = finished(child);
+    try {
+      const out = new OutputWatcher(child, [child.stdout]);
+      const started = performance.now();
+      await out.waitFor(new RegExp(PROMPT));
+      // Bounded below as well: a join that skipped the question would not have waited at all.
+      assert.ok(performance.now() - started >= RANGE_WAIT_MS - 50, 'join waited for the answer first');
+      assert.match(out.text(), /^## Welcome to GUESS THE NUMBER! ##\nThe server has picked a secret number\.\n/);
+      assert.deepEqual(silent.lines, ['range']);
+      child.stdin.end();
+      const result = await done;
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+    } finally {
+      child.kill('SIGKILL');
+      await silent.close();
+    }
+  });
+
+  for (const late of ['The number is between 1 and 100.', 'Guesses must be an integer. Try again...']) {
+    it(`an answer to \`range\` that comes after the wait ("${late}") is not taken for the first guess's`, async () => {
+      const slow = await fakeServer((line, socket) => {
+        if (line !== 'range') socket.write(`${late}\nExactly! You win!\n`);
+      });
+      try {
+        const { guesses, result } = await joinByBinarySearch([`127.0.0.1:${slow.port}`], { min: 1, max: 100 });
+        assert.equal(guesses, 1);
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(result.stderr, '');
+        assert.match(result.stdout, /Please input your guess: Exactly! You win!\nYou found it in 1 guess\./);
+      } finally {
+        await slow.close();
+      }
+    });
+  }
 });

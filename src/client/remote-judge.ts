@@ -19,6 +19,12 @@ export interface RemoteOptions {
 const MAX_REPLY_BYTES = 1024;
 
 /**
+ * How long join waits for the answer to `range` before its first prompt. A plain server that stays
+ * silent this long is taken for one that does not know the question; a person would not wait longer.
+ */
+export const RANGE_WAIT_MS = 2_000;
+
+/**
  * A judge across the network: sends each guess and waits for the one reply. Exactly one
  * connection is opened (the chapter's server accepts exactly one). In plain lines it first asks
  * the range (`RANGE_QUERY`); the chapter's bare dialect has no such question, so `classic` does not.
@@ -26,7 +32,9 @@ const MAX_REPLY_BYTES = 1024;
 export class RemoteJudge implements Judge {
   /** The secret's range, once the server has told it. */
   range: Range | undefined;
-  #asking: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  #asking: { resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout } | undefined;
+  /** The wait for `range` ran out: its answer may still come, ahead of the first guess's. */
+  #rangeOwed = false;
   readonly #socket: Socket;
   readonly #options: RemoteOptions;
   readonly #lines = new ReplyLines(MAX_REPLY_BYTES);
@@ -72,13 +80,21 @@ export class RemoteJudge implements Judge {
     });
   }
 
-  /** Resolves once the server has told the range, or answered as a server that does not know the question. */
+  /**
+   * Resolves once the server has told the range, or answered as a server that does not know the
+   * question, or kept silent for `RANGE_WAIT_MS`.
+   */
   #askRange(): Promise<void> {
     const bytes = Buffer.from(`${RANGE_QUERY}\n`);
     this.#trace('to-server', bytes);
     this.#socket.write(bytes);
     return new Promise((resolve, reject) => {
-      this.#asking = { resolve, reject };
+      const timer = setTimeout(() => {
+        this.#asking = undefined;
+        this.#rangeOwed = true;
+        resolve();
+      }, RANGE_WAIT_MS);
+      this.#asking = { resolve, reject, timer };
     });
   }
 
@@ -133,6 +149,7 @@ export class RemoteJudge implements Judge {
     if (asking !== undefined) {
       this.range = parseRangeLine(line);
       if (this.range !== undefined || reply?.kind === 'not-integer') {
+        clearTimeout(asking.timer);
         this.#asking = undefined;
         asking.resolve();
         return;
@@ -142,6 +159,11 @@ export class RemoteJudge implements Judge {
         this.#fail(new ClientError('E_PROTOCOL', unexpectedReply(line)));
         return;
       }
+    }
+    if (this.#rangeOwed) {
+      this.#rangeOwed = false;
+      // Replies come in order, so a late answer to `range` comes first; too late to print, it is skipped.
+      if (parseRangeLine(line) !== undefined || reply?.kind === 'not-integer') return;
     }
     if (reply === undefined || reply.kind === 'not-integer') {
       this.#fail(new ClientError('E_PROTOCOL', unexpectedReply(line)));
@@ -162,6 +184,7 @@ export class RemoteJudge implements Judge {
     const pending = this.#pending;
     this.#pending = undefined;
     pending?.reject(error);
+    clearTimeout(this.#asking?.timer);
     this.#asking?.reject(error);
     this.#asking = undefined;
     this.#socket.destroy();
