@@ -14,7 +14,7 @@ export class ClientError extends Error {
 
 /** Says what went wrong connecting to `host:port`, and what to try. */
 export function describeConnectError(error: NodeJS.ErrnoException, host: string, port: number): string {
-  const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const where = hostPort(host, port);
   switch (error.code) {
     case 'ECONNREFUSED':
       return `cannot connect to ${where}: nothing is listening there — is the server running? (start one with: guess serve)`;
@@ -28,4 +28,9 @@ export function describeConnectError(error: NodeJS.ErrnoException, host: string,
     default:
       return `cannot connect to ${where}: ${error.message}`;
   }
+}
+
+/** `host:port`, with an IPv6 host in brackets. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

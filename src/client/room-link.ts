@@ -1,9 +1,9 @@
 import { connect, type Socket } from 'node:net';
-import { retryWindowMs, reconnectPauseMs } from '../protocol/reconnect.js';
+import { ANSWER_TIMEOUT_MS, CONNECT_TIMEOUT_MS, retryWindowMs, reconnectPauseMs } from '../protocol/reconnect.js';
 import { ReplyLines } from '../protocol/reply-lines.js';
 import { decodeServerMessage, type IncomingMessage } from '../protocol/server-messages.js';
 import { traceLine } from '../protocol/trace.js';
-import { ClientError, describeConnectError } from './errors.js';
+import { ClientError, describeConnectError, hostPort } from './errors.js';
 
 export interface LinkOptions {
   readonly host: string;
@@ -32,7 +32,9 @@ const MAX_LINE_CHARS = 64 * 1024;
  * connection drops it reconnects by itself (src/protocol/reconnect.ts says when, and for how
  * long), and opens the new connection with `resume {token}` so the seat, attempts and history
  * come back; messages the player sends meanwhile wait and go once the seat is back. A server
- * that sends anything it should not is not reconnected to: the link is gone at once.
+ * that sends anything it should not is not reconnected to: the link is gone at once. Every
+ * connection must be made within `CONNECT_TIMEOUT_MS` and answered within `ANSWER_TIMEOUT_MS`,
+ * or it counts as a failed attempt.
  */
 export class RoomLink {
   readonly #options: LinkOptions;
@@ -49,6 +51,8 @@ export class RoomLink {
   #goodbye: { readonly message: string; readonly retryAfterMs: number } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #local = '?';
+  /** Why the last attempt failed, when it timed out: the player's one line says it. */
+  #lastTry: string | undefined;
 
   private constructor(options: LinkOptions, events: LinkEvents) {
     this.#options = options;
@@ -83,11 +87,18 @@ export class RoomLink {
     const { host, port } = this.#options;
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port, noDelay: true });
+      const timer = setTimeout(() => {
+        this.#lastTry = `no connection within ${seconds(CONNECT_TIMEOUT_MS)}`;
+        socket.destroy();
+        reject(new ClientError('E_CONNECT', `cannot connect to ${hostPort(host, port)}: ${this.#lastTry}`));
+      }, CONNECT_TIMEOUT_MS);
       const onError = (error: NodeJS.ErrnoException): void => {
+        clearTimeout(timer);
         reject(new ClientError('E_CONNECT', describeConnectError(error, host, port), { cause: error }));
       };
       socket.once('error', onError);
       socket.once('connect', () => {
+        clearTimeout(timer);
         socket.off('error', onError);
         this.#local = `${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`;
         this.#wire(socket);
@@ -100,7 +111,12 @@ export class RoomLink {
     this.#socket = socket;
     const lines = new ReplyLines(MAX_LINE_CHARS);
     let answered = false;
+    const silence = setTimeout(() => {
+      this.#lastTry = silentServer('the server');
+      socket.destroy();
+    }, ANSWER_TIMEOUT_MS);
     const receive = (line: string): void => {
+      clearTimeout(silence);
       const problem = this.#receive(line, answered);
       answered = true;
       if (problem !== undefined) this.#fail(new ClientError('E_PROTOCOL', problem));
@@ -118,6 +134,7 @@ export class RoomLink {
       // 'close' follows.
     });
     socket.on('close', () => {
+      clearTimeout(silence);
       lines.stop();
       if (this.#socket !== socket) return;
       this.#socket = undefined;
@@ -138,6 +155,7 @@ export class RoomLink {
       this.#ready = true;
       this.#attempt = 0;
       this.#goodbye = undefined;
+      this.#lastTry = undefined;
       for (const text of this.#outbox.splice(0)) this.#write(text);
     } else if (message.type === 'shutdown') {
       this.#goodbye = { message: message.message, retryAfterMs: message.retryAfterMs };
@@ -158,7 +176,9 @@ export class RoomLink {
   #dropped(): void {
     const goodbye = this.#goodbye;
     if (this.#token === undefined) {
-      this.#fail(goodbye === undefined ? new ClientError('E_SERVER_GONE', 'the server closed the connection') : new ClientError('E_SHUTDOWN', goodbye.message));
+      if (goodbye !== undefined) this.#fail(new ClientError('E_SHUTDOWN', goodbye.message));
+      else if (this.#lastTry !== undefined) this.#fail(new ClientError('E_SERVER_GONE', silentServer(`the server at ${hostPort(this.#options.host, this.#options.port)}`)));
+      else this.#fail(new ClientError('E_SERVER_GONE', 'the server closed the connection'));
       return;
     }
     if (this.#attempt === 0) {
@@ -168,11 +188,13 @@ export class RoomLink {
     }
     const pause = reconnectPauseMs(this.#attempt + 1, Date.now() - this.#droppedAt, this.#windowMs, this.#options.random ?? Math.random);
     if (pause === undefined) {
-      this.#fail(new ClientError('E_SERVER_GONE', `could not get back to the server within ${seconds(this.#windowMs)}; giving up`));
+      const why = this.#lastTry === undefined ? '' : ` (last try: ${this.#lastTry})`;
+      this.#fail(new ClientError('E_SERVER_GONE', `could not get back to the server within ${seconds(this.#windowMs)}; giving up${why}`));
       return;
     }
     this.#attempt++;
     this.#timer = setTimeout(() => {
+      this.#lastTry = undefined;
       this.#connect().then(
         () => this.#write(JSON.stringify({ type: 'resume', v: 1, token: this.#token })),
         () => this.#dropped(),
@@ -197,6 +219,10 @@ export class RoomLink {
   #trace(direction: 'to-server' | 'to-client', bytes: Buffer): void {
     if (this.#options.trace !== undefined) this.#options.trace(traceLine(new Date(), this.#local, direction, bytes));
   }
+}
+
+function silentServer(who: string): string {
+  return `${who} took the connection but did not answer within ${seconds(ANSWER_TIMEOUT_MS)}`;
 }
 
 /** A duration as a player reads it: `0.8 s`, `60 s`, `2 min`. */

@@ -13,6 +13,16 @@ export const JITTER = 0.2;
 export const DROP_WINDOW_MS = 60_000;
 /** However long a server asks for, a client stops trying after this. */
 export const MAX_WINDOW_MS = 10 * 60_000;
+/**
+ * An attempt whose connection is not made within this is given up (a lost SYN is sent again after
+ * 1 s and 3 s; a host that stays silent past the third will not answer the fourth in time to matter).
+ */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * An attempt whose connection is made but whose `hello` or `resume` gets no answer within this is
+ * given up: a server of ours answers at once, so one that accepts and stays silent is as good as down.
+ */
+export const ANSWER_TIMEOUT_MS = 3_000;
 
 /**
  * How long to keep trying, counted from the drop. After a goodbye that announced `retryAfterMs`,
