@@ -4,7 +4,7 @@ import type { Message } from './helpers/json-client.js';
 import { roomServer } from './helpers/room-server.js';
 
 /** Numeric fields that say nothing about the secret (counts, positions, the range itself). */
-const HARMLESS_NUMBERS = new Set(['v', 'attempts', 'round', 'seat', 'maxPlayers', 'spectators', 'timeoutMs', 'missed', 'wins', 'rounds', 'guesses', 'min', 'max']);
+const HARMLESS_NUMBERS = new Set(['v', 'attempts', 'round', 'seat', 'maxPlayers', 'spectators', 'timeoutMs', 'missed', 'wins', 'rounds', 'guesses', 'played', 'firstTo', 'min', 'max']);
 /** Strings that are random by design: they may contain any digits. */
 const OPAQUE_STRINGS = new Set(['commitment', 'token', 'code']);
 

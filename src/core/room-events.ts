@@ -43,6 +43,31 @@ export interface HistoryEntry {
   readonly outcome: OutcomeKind;
 }
 
+/** A guess as `progress` showed it to the others: the value of the one that found the secret is left out. */
+export interface SeenGuess {
+  readonly value?: number;
+  readonly outcome: OutcomeKind;
+}
+
+/** A seat in the `room` snapshot: with its guesses of the current (or last) round, as the others saw them. */
+export interface SeatSnapshot extends SeatView {
+  readonly guesses: readonly SeenGuess[];
+}
+
+/** Where a room's match stands, in pick and race rooms (solo has no match). */
+export interface MatchState {
+  /** Pick: the match's length in rounds; null before a match with the default length (one per player) starts. Race: null. */
+  readonly rounds: number | null;
+  /** Race: the wins that end a match, or null when it never ends. Pick: null. */
+  readonly firstTo: number | null;
+  /** Rounds of this match that have ended. */
+  readonly played: number;
+  /** A `match_end` was sent, and no `start` has begun the next match yet. */
+  readonly over: boolean;
+  /** With `over` (`room` snapshot only): who won the match, as `match_end` said. */
+  readonly result?: Pick<MatchEndMessage, 'winner' | 'tied'>;
+}
+
 /** The whole room as one member sees it: sent on create, join and resume. */
 export interface RoomMessage {
   readonly type: 'room';
@@ -60,11 +85,13 @@ export interface RoomMessage {
   readonly picker: PlayerId | null;
   /** sha256 of the current round's secret and salt, once the round is under way; else null. */
   readonly commitment: string | null;
-  readonly players: readonly SeatView[];
+  readonly players: readonly SeatSnapshot[];
   readonly spectators: number;
   /** Your own guesses in the current round, oldest first. */
   readonly history: readonly HistoryEntry[];
   readonly standings: readonly Standing[];
+  /** Absent in solo rooms. */
+  readonly match?: MatchState;
 }
 
 export type PresenceEvent = 'joined' | 'left' | 'dropped' | 'returned';
@@ -89,6 +116,7 @@ export interface PickingMessage {
   readonly min: number;
   readonly max: number;
   readonly timeoutMs: number;
+  readonly match: MatchState;
 }
 
 /** To the picker alone: the secret it chose was accepted. */
@@ -109,6 +137,8 @@ export interface RoundStartMessage {
   /** Hex sha256 of the secret's decimal digits followed by the salt; the salt comes with `round_end`. */
   readonly commitment: string;
   readonly guessers: readonly PlayerId[];
+  /** Absent in solo rooms. */
+  readonly match?: MatchState;
 }
 
 /** The answer to your own `guess`: `value` is the number you sent. */

@@ -8,6 +8,8 @@ import { SENTENCES, compare, type Range } from './game.js';
 import type {
   BotKind,
   HistoryEntry,
+  MatchEndMessage,
+  MatchState,
   Mode,
   OutcomeKind,
   PlayerId,
@@ -18,6 +20,7 @@ import type {
   PlayerRef as Named,
   RoomState,
   RoundEndReason,
+  SeenGuess,
   SeatView,
   Standing,
 } from './room-events.js';
@@ -68,6 +71,8 @@ export class Room {
   #matchLength: number | undefined;
   #matchPlayed = 0;
   #matchOver = false;
+  /** The last match's result, for the snapshot of whoever joins or resumes before the next match starts. */
+  #matchResult: Pick<MatchEndMessage, 'winner' | 'tied'> | undefined;
 
   constructor(code: string, mode: Mode, range: Range, maxPlayers: number, deps: RoomDeps, match: MatchRules = {}) {
     this.code = code;
@@ -360,10 +365,22 @@ export class Room {
       round: this.#round,
       picker: this.#state === 'picking' || this.#state === 'playing' ? this.#picker : null,
       commitment: this.#state === 'playing' ? (this.#secret?.commitment ?? null) : null,
-      players: this.players,
+      players: [...this.#seats.values()].map((s) => ({ ...seatView(s), guesses: s.history.map(seen) })),
       spectators: this.#spectators.size,
       history: seat === undefined ? [] : [...seat.history],
       standings: this.#standings(),
+      ...(this.mode === 'solo' ? {} : { match: this.#matchState(this.#matchResult) }),
+    };
+  }
+
+  /** Where the match stands: in the snapshot, and when a round starts (solo has no match). */
+  #matchState(result?: MatchState['result']): MatchState {
+    return {
+      rounds: this.mode === 'pick' ? (this.#matchLength ?? this.#match.rounds ?? null) : null,
+      firstTo: this.mode === 'race' ? (this.#match.firstTo ?? null) : null,
+      played: this.#matchPlayed,
+      over: this.#matchOver,
+      ...(result === undefined ? {} : { result }),
     };
   }
 
@@ -371,6 +388,7 @@ export class Room {
   #newMatch(): void {
     this.#matchPlayed = 0;
     this.#matchOver = false;
+    this.#matchResult = undefined;
     this.#matchLength = this.mode === 'pick' ? (this.#match.rounds ?? this.#seats.size) : undefined;
     for (const seat of this.#seats.values()) {
       seat.wins = 0;
@@ -395,6 +413,7 @@ export class Room {
       min: this.range.min,
       max: this.range.max,
       timeoutMs: this.#deps.rules.pickTimeoutMs,
+      match: this.#matchState(),
     });
     if (picker.bot !== undefined) this.#play(this.#deps.random(this.range.min, this.range.max), picker.id, now);
     else this.#pickDeadline = now + this.#deps.rules.pickTimeoutMs;
@@ -438,6 +457,7 @@ export class Room {
       picker,
       commitment: this.#secret.commitment,
       guessers: [...this.#guessers],
+      ...(this.mode === 'solo' ? {} : { match: this.#matchState() }),
     });
     this.#botAt = this.#botSeat() === undefined ? undefined : now + this.#deps.rules.botDelayMs;
   }
@@ -542,13 +562,11 @@ export class Room {
     } else return;
     this.#matchOver = true;
     const named = (s: Seat): Named => ({ id: s.id, name: s.name });
-    this.#broadcast({
-      type: 'match_end',
-      rounds: this.#matchPlayed,
+    this.#matchResult = {
       winner: leaders.length === 1 && leaders[0] !== undefined ? named(leaders[0]) : null,
       tied: leaders.length > 1 ? leaders.map(named) : [],
-      standings: this.#standings(),
-    });
+    };
+    this.#broadcast({ type: 'match_end', rounds: this.#matchPlayed, ...this.#matchResult, standings: this.#standings() });
   }
 
   /**
@@ -592,4 +610,9 @@ export class Room {
     }
     for (const id of this.#spectators.keys()) if (id !== except) this.#deps.deliver(id, event);
   }
+}
+
+/** A guess as the others saw it in `progress`: the number that found the secret is not told while others may still guess. */
+function seen(entry: HistoryEntry): SeenGuess {
+  return entry.outcome === 'win' ? { outcome: 'win' } : entry;
 }

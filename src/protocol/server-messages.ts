@@ -23,6 +23,15 @@ const PlayerRef = v.object({ id: Id, name: Shown });
 /** An event's number for its player (see `resume`); absent on replies and from older servers. */
 const Seq = v.optional(Count);
 const Standing = v.object({ id: Id, name: Shown, wins: Count, rounds: Count, guesses: Count });
+const MatchState = v.object({
+  rounds: v.nullable(Count),
+  firstTo: v.nullable(Count),
+  played: Count,
+  over: v.boolean(),
+  result: v.exactOptional(v.object({ winner: v.nullable(PlayerRef), tied: List(PlayerRef) })),
+});
+/** Absent in solo rooms; a client that finds none shows no match. */
+const Match = v.exactOptional(MatchState);
 
 const SCHEMAS = {
   welcome: v.object({
@@ -51,10 +60,22 @@ const SCHEMAS = {
     round: Count,
     picker: v.nullable(Id),
     commitment: v.nullable(v.string()),
-    players: List(v.object({ id: Id, name: Shown, seat: Count, bot: v.boolean(), connected: v.boolean(), attempts: Count, found: v.boolean() })),
+    players: List(
+      v.object({
+        id: Id,
+        name: Shown,
+        seat: Count,
+        bot: v.boolean(),
+        connected: v.boolean(),
+        attempts: Count,
+        found: v.boolean(),
+        guesses: List(v.object({ value: v.exactOptional(Num), outcome: Outcome })),
+      }),
+    ),
     spectators: Count,
     history: List(v.object({ value: Num, outcome: Outcome })),
     standings: List(Standing),
+    match: Match,
   }),
   presence: v.object({
     type: v.literal('presence'),
@@ -65,7 +86,7 @@ const SCHEMAS = {
     role: Role,
     seat: v.nullable(Count),
   }),
-  picking: v.object({ type: v.literal('picking'), seq: Seq, round: Count, picker: Id, name: Shown, min: Num, max: Num, timeoutMs: Count }),
+  picking: v.object({ type: v.literal('picking'), seq: Seq, round: Count, picker: Id, name: Shown, min: Num, max: Num, timeoutMs: Count, match: Match }),
   picked: v.object({ type: v.literal('picked'), seq: Seq, round: Count, value: Num }),
   round_start: v.object({
     type: v.literal('round_start'),
@@ -77,6 +98,7 @@ const SCHEMAS = {
     picker: v.nullable(Id),
     commitment: v.string(),
     guessers: List(Id),
+    match: Match,
   }),
   result: v.object({ type: v.literal('result'), seq: Seq, value: Num, outcome: Outcome, message: Shown, attempts: Count }),
   progress: v.object({
