@@ -34,7 +34,7 @@ describe('playing in the browser', { skip: noBrowser }, () => {
     assert.equal(await page.locator('input[name="guess"]:focus').count(), 1, 'the guess field has the focus');
     await field.fill('abc');
     await field.press('Enter');
-    await waitForText(page, ANNOUNCE, /not a whole number/);
+    await waitForText(page, '[data-testid="guess-error"]', /^abc is not a whole number\. Pick a number from 1 to 100\.$/);
     const guesses = await binarySearch(page, RANGE);
     assert.ok(guesses.length <= 7);
     await waitForText(page, ANNOUNCE, /You win! The secret was \d+\./);

@@ -81,6 +81,15 @@ export async function openPlayer(browser: Browser, url: string, viewport = PHONE
   return { page, errors };
 }
 
+/** Like openPlayer, with every WebSocket frame the page sends recorded in `sent` (its connection opens as it loads). */
+export async function openRecorded(browser: Browser, url: string, viewport = PHONE): Promise<{ page: Page; errors: string[]; sent: string[] }> {
+  const { page, errors } = await openPlayer(browser, 'about:blank', viewport);
+  const sent: string[] = [];
+  page.on('websocket', (socket) => socket.on('framesent', (frame) => sent.push(String(frame.payload))));
+  await page.goto(url);
+  return { page, errors, sent };
+}
+
 /** Waits until the element matching `selector` has text that `pattern` matches; returns that text. */
 export async function waitForText(page: Page, selector: string, pattern: RegExp, timeoutMs?: number): Promise<string> {
   const match = page.locator(selector).filter({ hasText: pattern }).first();

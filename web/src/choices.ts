@@ -1,4 +1,5 @@
 import { MAX_SPAN } from '../../src/core/random.js';
+import { MAX_MATCH_ROUNDS } from '../../src/protocol/messages.js';
 import type { BotKind } from '../../src/core/room-events.js';
 import { h } from './dom.js';
 
@@ -6,6 +7,12 @@ import { h } from './dom.js';
 export interface Choices {
   readonly min?: number;
   readonly max?: number;
+}
+
+/** How long a room's match lasts: `create`'s `rounds` (pick) or `firstTo` (race). */
+export interface MatchChoice {
+  readonly rounds?: number;
+  readonly firstTo?: number;
 }
 
 export interface BotChoice {
@@ -81,6 +88,40 @@ function whole(text: string): number | undefined {
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
+/** A field's problem under it, and the field marked for screen readers; '' clears both. */
+function show(field: { input: HTMLInputElement; error: HTMLElement }, problem: string): void {
+  field.error.textContent = problem;
+  if (problem === '') field.input.removeAttribute('aria-invalid');
+  else field.input.setAttribute('aria-invalid', 'true');
+}
+
+/** The length of a match: rounds for a pick room, wins for a race; empty takes the server's default. */
+export class MatchChooser {
+  readonly element: HTMLElement;
+  readonly #rounds = numberField('Pick: rounds per match', 'rounds');
+  readonly #firstTo = numberField('Race: wins that end a match', 'firstTo');
+
+  constructor() {
+    this.#rounds.input.setAttribute('placeholder', 'one per player');
+    this.#firstTo.input.setAttribute('placeholder', 'no end');
+    this.element = h('div', { class: 'match-choice' }, this.#rounds.wrap, this.#firstTo.wrap);
+  }
+
+  /** The choice for a room of `mode`, or undefined after showing what is wrong with it next to its field. */
+  read(mode: 'race' | 'pick'): MatchChoice | undefined {
+    const [field, key, what] = mode === 'pick' ? [this.#rounds, 'rounds', 'Rounds'] as const : [this.#firstTo, 'firstTo', 'Wins'] as const;
+    show(this.#rounds, '');
+    show(this.#firstTo, '');
+    const text = field.input.value;
+    if (text.trim() === '') return {};
+    const value = whole(text);
+    if (value !== undefined && value >= 1 && value <= MAX_MATCH_ROUNDS) return { [key]: value };
+    show(field, `${what} must be a whole number from 1 to ${MAX_MATCH_ROUNDS}, or empty.`);
+    field.input.focus();
+    return undefined;
+  }
+}
+
 /**
  * The range of the secret: presets, or custom bounds checked here so that each problem shows
  * next to the field it concerns (the server checks again and refuses a bad range).
@@ -120,16 +161,10 @@ export class RangeChooser {
       if (min > max) maxProblem = `To (${max}) must not be below From (${min}).`;
       else if (max - min >= MAX_SPAN) maxProblem = 'The range is too wide: To minus From must be below 2^48.';
     }
-    this.#show(this.#min, minProblem);
-    this.#show(this.#max, maxProblem);
+    show(this.#min, minProblem);
+    show(this.#max, maxProblem);
     if (minProblem !== '') this.#min.input.focus();
     else if (maxProblem !== '') this.#max.input.focus();
     return min !== undefined && max !== undefined && minProblem === '' && maxProblem === '' ? { min, max } : undefined;
-  }
-
-  #show(field: { input: HTMLInputElement; error: HTMLElement }, problem: string): void {
-    field.error.textContent = problem;
-    if (problem === '') field.input.removeAttribute('aria-invalid');
-    else field.input.setAttribute('aria-invalid', 'true');
   }
 }

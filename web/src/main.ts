@@ -1,3 +1,4 @@
+import { roomCodeInLink } from '../../src/core/room-code.js';
 import { byId, replace } from './dom.js';
 import { Link } from './socket.js';
 import { initialState, type AppState } from './state.js';
@@ -59,6 +60,7 @@ const actions: Actions = {
     rememberName(name);
     session.joinRoom(code, name, as);
   },
+  backToRoom: () => session.backToRoom(),
   guess: (text) => session.guess(text),
   pick: (text) => session.pick(text),
   rematch: () => session.rematch(),
@@ -96,6 +98,26 @@ async function copyText(text: string): Promise<void> {
   field.remove();
   if (!copied) throw new Error('copy refused');
 }
+
+/**
+ * The title goes to the landing page without leaving the game: its seat stays, and the landing
+ * page offers the way back (a plain link would reload the page, whose resume lands in the game).
+ */
+document.querySelector('header h1 a')?.addEventListener('click', (event) => {
+  if (!(event instanceof MouseEvent) || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (state.room === undefined) return;
+  event.preventDefault();
+  if (state.screen !== 'landing') history.pushState(null, '', '/');
+  setState({ ...state, screen: 'landing', error: '' });
+});
+
+// The browser's Back and Forward between the landing page and the room held.
+window.addEventListener('popstate', () => {
+  const room = state.room;
+  if (room === undefined) return;
+  if (location.pathname === '/') setState({ ...state, screen: 'landing' });
+  else if (roomCodeInLink(location.pathname) === room.code) setState({ ...state, screen: 'game' });
+});
 
 function rememberName(name: string): void {
   if (name.trim() !== '') localStorage.setItem(NAME_KEY, name.trim());

@@ -1,6 +1,6 @@
 import type { ClientMessage } from '../../src/protocol/messages.js';
 import { decodeServerMessage, unexpectedReply, type IncomingMessage } from '../../src/protocol/server-messages.js';
-import type { RoomMessage, RoundStartMessage, Standing } from '../../src/core/room-events.js';
+import type { MatchState, RoomMessage, RoundStartMessage, Standing } from '../../src/core/room-events.js';
 import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
 import { matchLine } from '../../src/core/match.js';
 import { sha256Hex } from '../../src/protocol/sha256.js';
@@ -8,8 +8,8 @@ import { isRoomCode } from '../../src/core/room-code.js';
 import { integerLiteral } from '../../src/core/guess.js';
 import { integerMessage, TypedGuesses } from '../../src/protocol/integer-message.js';
 import type { Link } from './socket.js';
-import type { BotChoice, Choices } from './choices.js';
-import type { AppState, RoomView, Seat } from './state.js';
+import type { BotChoice, Choices, MatchChoice } from './choices.js';
+import type { AppState, MatchPlan, RoomView, Seat } from './state.js';
 
 const TOKEN_KEY = 'guess.token';
 
@@ -31,6 +31,8 @@ export class Session {
   #queue: Array<ClientMessage | string> = [];
   /** This player's guesses too big for a JSON number, to show as typed when answered. */
   #typed = new TypedGuesses();
+  /** The last request was a guess or a pick: an error answering it belongs next to its field. */
+  #fromField = false;
 
   constructor(get: () => AppState, set: (state: AppState) => void) {
     this.#get = get;
@@ -62,11 +64,13 @@ export class Session {
   }
 
   playSolo(choices: Choices): void {
+    this.#leaveHeld();
     this.#request({ type: 'create', mode: 'solo', ...choices });
   }
 
-  createRoom(mode: 'race' | 'pick', name: string, choices: Choices & BotChoice): void {
+  createRoom(mode: 'race' | 'pick', name: string, choices: Choices & BotChoice & MatchChoice): void {
     this.#rename(name);
+    this.#leaveHeld();
     this.#request({ type: 'create', mode, ...choices });
   }
 
@@ -76,28 +80,58 @@ export class Session {
       this.#update({ error: 'A room code is letters and digits, like K7PQM.' });
       return;
     }
+    if (clean === this.#get().room?.code && as === 'player') {
+      this.backToRoom();
+      return;
+    }
     this.#rename(name);
+    this.#leaveHeld();
     this.#update({ pendingCode: clean });
     this.#request(as === 'spectator' ? { type: 'join', code: clean, as } : { type: 'join', code: clean });
   }
 
-  guess(text: string): void {
-    const message = integerMessage('guess', text);
-    if (message === undefined) {
-      this.#update({ error: '', notice: `${text.trim()} is not a whole number. Try again.` });
-      return;
-    }
-    this.#request(message);
-    this.#typed.sent(integerLiteral(text) ?? '');
+  /** From the landing page, back to the game this page still holds a seat in. */
+  backToRoom(): void {
+    const room = this.#get().room;
+    if (room === undefined) return;
+    if (room.mode !== 'solo') history.pushState(null, '', `/r/${room.code}`);
+    this.#update({ screen: 'game', error: '' });
   }
 
-  pick(text: string): void {
-    const message = integerMessage('pick', text);
-    if (message === undefined) {
-      this.#update({ error: 'The secret must be a whole number.' });
-      return;
-    }
-    this.#request(message);
+  /** Whether the guess went; if not, what is wrong with it shows next to its field. */
+  guess(text: string): boolean {
+    const problem = this.#typingProblem(text, 'Your guess');
+    if (problem !== undefined) return this.#refuse(problem);
+    this.#request(integerMessage('guess', text) ?? '', true);
+    this.#typed.sent(integerLiteral(text) ?? '');
+    return true;
+  }
+
+  /** Whether the secret went; if not, what is wrong with it shows next to its field. */
+  pick(text: string): boolean {
+    const literal = integerLiteral(text) ?? '';
+    const range = this.#get().room?.range;
+    const problem = this.#typingProblem(text, 'The secret') ?? (range !== undefined && (Number(literal) < range.min || Number(literal) > range.max) ? `${literal} is outside the range. ${ask(range)}` : undefined);
+    if (problem !== undefined) return this.#refuse(problem);
+    this.#request(integerMessage('pick', text) ?? '', true);
+    return true;
+  }
+
+  /** An empty field, or not a whole number: said with the range the room plays in. */
+  #typingProblem(text: string, what: string): string | undefined {
+    const range = this.#get().room?.range;
+    if (text.trim() === '') return `${what} is empty. ${ask(range)}`;
+    return integerLiteral(text) === undefined ? `${text.trim()} is not a whole number. ${ask(range)}` : undefined;
+  }
+
+  #refuse(problem: string): false {
+    this.#update({ error: '', fieldError: problem });
+    return false;
+  }
+
+  /** A page back on the landing page may start another game: the server first takes it out of the one it holds. */
+  #leaveHeld(): void {
+    if (this.#get().room !== undefined) this.#request({ type: 'leave' });
   }
 
   rematch(): void {
@@ -130,8 +164,9 @@ export class Session {
     this.#update({ me: { ...state.me, name: name.trim() } });
   }
 
-  #request(message: ClientMessage | string): void {
-    this.#update({ error: '' });
+  #request(message: ClientMessage | string, fromField = false): void {
+    this.#update({ error: '', fieldError: '' });
+    this.#fromField = fromField;
     this.#queue.push(message);
     this.#flush();
   }
@@ -189,12 +224,13 @@ export class Session {
           (room) => ({
             phase: 'picking',
             round: message.round,
+            plan: planOf(message.match),
             announced: undefined,
             winner: undefined,
             match: undefined,
             seats: room.seats.map((s) => ({ ...s, attempts: 0, last: undefined, moves: [], role: s.id === message.picker ? 'picker' : 'guesser', ...fresh(room) })),
           }),
-          { steps: [], attempts: 0, heard: '', notice: message.picker === state.me.id ? 'Your turn to pick the secret.' : `${message.name} is picking the secret.` },
+          { steps: [], attempts: 0, heard: '', fieldError: '', notice: message.picker === state.me.id ? 'Your turn to pick the secret.' : `${message.name} is picking the secret.` },
         );
         return;
       case 'picked':
@@ -214,6 +250,7 @@ export class Session {
             attempts: message.attempts,
             notice: `${shown}: ${message.message}`,
             error: '',
+            fieldError: '',
           },
         );
         return;
@@ -240,6 +277,7 @@ export class Session {
             phase: 'over',
             winner: message.winner ?? undefined,
             reveal,
+            plan: room.plan === undefined ? undefined : { ...room.plan, played: room.plan.played + 1 },
             seats: withScores(room.seats, message.standings, room.mode),
           }),
           { notice: `${winner} The secret was ${message.secret}.${verdict.kind === 'match' ? '' : ` ${reveal.line}`}` },
@@ -249,7 +287,11 @@ export class Session {
       case 'match_end': {
         const line = matchLine(message, state.me.id ?? '');
         // Shown in its own live region: the round's notice (the win, the secret) stays.
-        this.#updateRoom((room) => ({ match: line, seats: withScores(room.seats, message.standings, room.mode) }));
+        this.#updateRoom((room) => ({
+          match: line,
+          plan: room.plan === undefined ? undefined : { ...room.plan, played: message.rounds },
+          seats: withScores(room.seats, message.standings, room.mode),
+        }));
         return;
       }
       case 'left':
@@ -262,6 +304,7 @@ export class Session {
           steps: [],
           attempts: 0,
           heard: '',
+          fieldError: '',
           notice: message.type === 'closed' ? `Room ${message.code} closed: ${message.reason}` : '',
         });
         return;
@@ -285,7 +328,8 @@ export class Session {
           this.#flush();
           return;
         }
-        this.#update({ error: message.message });
+        if (this.#fromField) this.#update({ fieldError: `${message.message}.` });
+        else this.#update({ error: message.message });
         return;
     }
   }
@@ -297,6 +341,7 @@ export class Session {
         phase: 'playing',
         round: message.round,
         range: { min: message.min, max: message.max },
+        plan: planOf(message.match),
         announced: announce(room.announced, message.round, message.commitment),
         winner: undefined,
         match: undefined,
@@ -310,7 +355,7 @@ export class Session {
           role: message.picker === null ? 'player' : s.id === message.picker ? 'picker' : 'guesser',
         })),
       }),
-      { steps: [], attempts: 0, heard: '', notice: `Round ${message.round}: guess a number from ${message.min} to ${message.max}.` },
+      { steps: [], attempts: 0, heard: '', fieldError: '', notice: `Round ${message.round}: guess a number from ${message.min} to ${message.max}.` },
     );
   }
 
@@ -323,7 +368,16 @@ export class Session {
       mode: message.mode,
       range: { min: message.min, max: message.max },
       seats: withScores(
-        message.players.map((p) => ({ id: p.id, name: p.name, attempts: p.attempts, last: p.found ? 'win' : undefined, moves: [], connected: p.connected, role: role(p.id), score: undefined })),
+        message.players.map((p) => ({
+          id: p.id,
+          name: p.name,
+          attempts: p.attempts,
+          last: p.found ? 'win' : p.guesses.at(-1)?.outcome,
+          moves: p.guesses.map((g) => ({ value: g.value === undefined ? undefined : String(g.value), outcome: g.outcome })),
+          connected: p.connected,
+          role: role(p.id),
+          score: undefined,
+        })),
         message.standings,
         message.mode,
       ).map((s) => (s.id === message.you && message.role === 'spectator' ? { ...s, role: 'spectator' } : s)),
@@ -333,13 +387,17 @@ export class Session {
       announced: message.commitment === null ? held : announce(held, message.round, message.commitment),
       reveal: state.room?.code === message.code ? state.room.reveal : undefined,
       winner: state.room?.code === message.code ? state.room.winner : undefined,
-      match: state.room?.code === message.code && message.state === 'ended' ? state.room.match : undefined,
+      match: message.match?.over === true && message.match.result !== undefined ? matchLine({ rounds: message.match.played, ...message.match.result }, message.you) : undefined,
+      plan: planOf(message.match),
       next: undefined,
     };
-    if (message.mode !== 'solo' && location.pathname !== `/r/${message.code}`) history.replaceState(null, '', `/r/${message.code}`);
+    // Back on the landing page (the title link), a reconnection keeps the player there.
+    const stay = state.screen === 'landing' && state.room?.code === message.code;
+    if (!stay && message.mode !== 'solo' && location.pathname !== `/r/${message.code}`) history.replaceState(null, '', `/r/${message.code}`);
     const mine = message.history.map((h) => ({ value: h.value, outcome: h.outcome }));
     this.#update({
-      screen: 'game',
+      screen: stay ? 'landing' : 'game',
+      fieldError: '',
       pendingCode: message.mode === 'solo' ? undefined : message.code,
       me: { ...state.me, id: message.you },
       room,
@@ -358,6 +416,15 @@ function withScores(seats: readonly Seat[], standings: readonly Standing[], mode
     if (standing === undefined || standing.rounds === 0) return { ...seat, score: undefined };
     return { ...seat, score: mode === 'race' ? plural(standing.wins, 'win') : `${plural(standing.guesses, 'guess', 'guesses')} in ${plural(standing.rounds, 'round')}` };
   });
+}
+
+function planOf(match: Pick<MatchState, 'rounds' | 'firstTo' | 'played'> | undefined): MatchPlan | undefined {
+  return match === undefined ? undefined : { rounds: match.rounds, firstTo: match.firstTo, played: match.played };
+}
+
+/** What a guess or pick field asks for, in the words of the error next to it. */
+function ask(range: { min: number; max: number } | undefined): string {
+  return range === undefined ? 'Type a whole number.' : `Pick a number from ${range.min} to ${range.max}.`;
 }
 
 /** After `match_end`, the next round begins a new match: the last one's scores go. */

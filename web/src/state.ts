@@ -36,6 +36,13 @@ export interface Reveal {
   readonly line: string;
 }
 
+/** A room's match as the page follows it: `played` counts the rounds of this match that have ended. */
+export interface MatchPlan {
+  readonly rounds: number | null;
+  readonly firstTo: number | null;
+  readonly played: number;
+}
+
 export interface RoomView {
   readonly code: string;
   readonly mode: Mode;
@@ -52,6 +59,8 @@ export interface RoomView {
   readonly winner: { id: string; name: string } | undefined;
   /** The last match's result in words, from its `match_end` until the next round begins. */
   readonly match: string | undefined;
+  /** How long the match lasts and how far it is (none in solo). */
+  readonly plan: MatchPlan | undefined;
   /** Solo: the round the server started right after the win, held until the player asks for it. */
   readonly next: RoundStartMessage | undefined;
 }
@@ -70,6 +79,8 @@ export interface AppState {
   /** The last guess of another player, in words, for the live region that reads them out. */
   readonly heard: string;
   readonly error: string;
+  /** A problem with what was typed in the guess or pick field, shown next to it. */
+  readonly fieldError: string;
   /** The seat was resumed in another tab: this one waits until the player takes it back. */
   readonly elsewhere: boolean;
 }
@@ -88,6 +99,7 @@ export function initialState(path: string, name: string): AppState {
     notice: '',
     heard: '',
     error: '',
+    fieldError: '',
     elsewhere: false,
   };
 }

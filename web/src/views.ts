@@ -1,15 +1,17 @@
 import { narrowed, rangeChart } from './chart.js';
 import { button, h, replace } from './dom.js';
 import { qrCode } from './qr.js';
-import { BotChooser, RangeChooser, type BotChoice, type Choices } from './choices.js';
+import { BotChooser, MatchChooser, RangeChooser, type BotChoice, type Choices, type MatchChoice } from './choices.js';
 import type { AppState, Move, RoomView, Seat } from './state.js';
 
 export interface Actions {
   readonly playSolo: (choices: Choices) => void;
-  readonly createRoom: (mode: 'race' | 'pick', name: string, choices: Choices & BotChoice) => void;
+  readonly createRoom: (mode: 'race' | 'pick', name: string, choices: Choices & BotChoice & MatchChoice) => void;
   readonly joinRoom: (code: string, name: string, as?: 'player' | 'spectator') => void;
-  readonly guess: (text: string) => void;
-  readonly pick: (text: string) => void;
+  readonly backToRoom: () => void;
+  /** Whether it went: if not, the problem shows next to the field, which keeps what was typed. */
+  readonly guess: (text: string) => boolean;
+  readonly pick: (text: string) => boolean;
   readonly rematch: () => void;
   readonly nextRound: () => void;
   readonly leave: () => void;
@@ -30,17 +32,29 @@ export function landingView(state: AppState, actions: Actions): HTMLElement {
   const name = field('Your name', { name: 'name', autocomplete: 'nickname', maxlength: '32', value: state.me.name });
   const bot = new BotChooser();
   const range = new RangeChooser();
+  const match = new MatchChooser();
   const withRange = (then: (choices: Choices) => void) => () => {
     const choices = range.read();
     if (choices !== undefined) then(choices);
   };
+  const create = (mode: 'race' | 'pick') =>
+    withRange((choices) => {
+      const length = match.read(mode);
+      if (length !== undefined) actions.createRoom(mode, name.input.value, { ...choices, ...bot.read(), ...length });
+    });
   const code = field('Room code', { name: 'code', autocapitalize: 'characters', autocomplete: 'off', maxlength: '16', spellcheck: false });
   const join = h('form', { class: 'join' }, code.wrap, h('button', { type: 'submit' }, 'Join room'));
   join.addEventListener('submit', (event) => {
     event.preventDefault();
     actions.joinRoom(code.input.value, name.input.value);
   });
+  const held = state.room;
   return h('div', { class: 'landing' },
+    held !== undefined && h('section', { class: 'held', 'aria-labelledby': 'held-h' },
+      h('h2', { id: 'held-h' }, 'Your game'),
+      h('p', {}, held.mode === 'solo' ? 'Your solo game is still on.' : `You still have a seat in room ${held.code}; starting another game leaves it.`),
+      button(held.mode === 'solo' ? 'Back to your solo game' : `Back to room ${held.code}`, actions.backToRoom, { class: 'primary' }),
+    ),
     h('section', { 'aria-labelledby': 'solo-h' },
       h('h2', { id: 'solo-h' }, 'Alone'),
       h('p', {}, 'The server picks a number; you find it.'),
@@ -50,10 +64,11 @@ export function landingView(state: AppState, actions: Actions): HTMLElement {
       h('h2', { id: 'friends-h' }, 'With friends'),
       name.wrap,
       h('div', { class: 'actions' },
-        button('Create race room', withRange((choices) => actions.createRoom('race', name.input.value, { ...choices, ...bot.read() })), { class: 'primary' }),
-        button('Create pick room', withRange((choices) => actions.createRoom('pick', name.input.value, { ...choices, ...bot.read() }))),
+        button('Create race room', create('race'), { class: 'primary' }),
+        button('Create pick room', create('pick')),
       ),
       bot.element,
+      match.element,
       h('p', { class: 'hint' }, 'Race: everyone hunts the same secret, first to find it wins. Pick: one player chooses the secret, the others guess; roles swap on rematch.'),
       join,
     ),
@@ -101,8 +116,10 @@ export class GameView {
   readonly #guessForm: HTMLFormElement;
   readonly #guessInput: HTMLInputElement;
   readonly #guessButton: HTMLButtonElement;
+  readonly #guessError: HTMLElement;
   readonly #pickForm: HTMLFormElement;
   readonly #pickInput: HTMLInputElement;
+  readonly #pickError: HTMLElement;
   readonly #status = h('p', { class: 'round-status', 'data-testid': 'round-status' });
   readonly #after = h('div', { class: 'after' });
   readonly #actions: Actions;
@@ -114,24 +131,20 @@ export class GameView {
 
   constructor(actions: Actions) {
     this.#actions = actions;
-    const guess = field('Your guess', { name: 'guess', inputmode: 'numeric', autocomplete: 'off', enterkeyhint: 'send' });
-    this.#guessInput = guess.input;
+    const guess = fieldWithError('Your guess', { name: 'guess', inputmode: 'numeric', autocomplete: 'off', enterkeyhint: 'send' });
+    [this.#guessInput, this.#guessError] = [guess.input, guess.error];
     this.#guessButton = h('button', { type: 'submit', class: 'primary' }, 'Guess');
     this.#guessForm = h('form', { class: 'guess' }, guess.wrap, this.#guessButton);
     this.#guessForm.addEventListener('submit', (event) => {
       event.preventDefault();
-      const text = this.#guessInput.value;
-      if (text.trim() === '') return;
-      this.#guessInput.value = '';
-      actions.guess(text);
+      if (actions.guess(this.#guessInput.value)) this.#guessInput.value = '';
     });
-    const pick = field('Secret number for the others', { name: 'secret', inputmode: 'numeric', autocomplete: 'off' });
-    this.#pickInput = pick.input;
+    const pick = fieldWithError('Secret number for the others', { name: 'secret', inputmode: 'numeric', autocomplete: 'off' });
+    [this.#pickInput, this.#pickError] = [pick.input, pick.error];
     this.#pickForm = h('form', { class: 'pick' }, pick.wrap, h('button', { type: 'submit', class: 'primary' }, 'Pick this secret'));
     this.#pickForm.addEventListener('submit', (event) => {
       event.preventDefault();
-      actions.pick(this.#pickInput.value);
-      this.#pickInput.value = '';
+      if (actions.pick(this.#pickInput.value)) this.#pickInput.value = '';
     });
     this.element = h('div', { class: 'game' }, this.#header, this.#play, this.#players, this.#history, this.#fairness);
   }
@@ -173,6 +186,7 @@ export class GameView {
       this.#header,
       h('h2', {}, room.mode === 'race' ? 'Race room ' : 'Pick room ', h('span', { class: 'code', 'data-testid': 'room-code' }, room.code)),
       rangeLine(room),
+      planLine(room),
       h('p', { class: 'share' },
         'Invite a friend: ',
         h('a', { href: link, 'data-testid': 'room-link' }, link),
@@ -197,6 +211,8 @@ export class GameView {
     this.#guessButton.disabled = !canGuess;
     this.#status.textContent = roundStatus(state, room, me);
     const form = room.watching ? null : picking ? this.#pickForm : this.#guessForm;
+    showProblem(this.#guessInput, this.#guessError, picking ? '' : state.fieldError);
+    showProblem(this.#pickInput, this.#pickError, picking ? state.fieldError : '');
     if (picking) this.#pickInput.setAttribute('placeholder', `${room.range.min} to ${room.range.max}`);
     // A disabled field says nothing: after a win the range left is the one number found ("42 to 42").
     else this.#guessInput.setAttribute('placeholder', canGuess ? `${left.min} to ${left.max}` : '');
@@ -271,9 +287,38 @@ export class GameView {
       announced !== undefined && h('p', {}, `Commitment to the secret of round ${announced.round}: `, h('code', { class: 'commitment' }, announced.commitment)),
       pending && h('p', {}, 'The secret and its salt are revealed when the round ends, and this page checks them against this commitment.'),
       reveal !== undefined && h('p', { 'data-testid': 'verdict', class: reveal.verdict.kind === 'match' ? 'good' : 'bad' }, reveal.line),
-      reveal !== undefined && h('p', {}, h('small', {}, `Round ${reveal.round} revealed secret ${reveal.secret}, salt ${reveal.salt}.`)),
+      reveal !== undefined && h('p', {}, h('small', {}, `Round ${reveal.round} revealed secret ${reveal.secret}, salt `, h('code', { class: 'salt', 'data-testid': 'salt' }, reveal.salt), '.')),
     );
   }
+}
+
+/** A field with its problem under it, tied to it for screen readers and read out when it appears. */
+function fieldWithError(label: string, attributes: Record<string, string | boolean>): { wrap: HTMLElement; input: HTMLInputElement; error: HTMLElement } {
+  const { wrap, input } = field(label, attributes);
+  const error = h('span', { class: 'field-error', id: `${input.id}-error`, role: 'alert', 'data-testid': `${String(attributes.name)}-error` });
+  input.setAttribute('aria-describedby', error.id);
+  wrap.append(error);
+  return { wrap, input, error };
+}
+
+function showProblem(input: HTMLInputElement, error: HTMLElement, problem: string): void {
+  if (error.textContent !== problem) error.textContent = problem;
+  if (problem === '') input.removeAttribute('aria-invalid');
+  else input.setAttribute('aria-invalid', 'true');
+}
+
+/** How long the match lasts and where it stands: "Round 1 of 2" (pick), "First to 3 wins" (race). */
+function planLine(room: RoomView): HTMLElement | null {
+  const plan = room.plan;
+  if (plan === undefined) return null;
+  const under = room.phase === 'picking' || room.phase === 'playing';
+  let text: string;
+  if (plan.firstTo !== null) text = `First to ${plan.firstTo} ${plan.firstTo === 1 ? 'win' : 'wins'}`;
+  else if (room.mode !== 'pick') return null;
+  else if (plan.rounds === null) text = 'A match: each player picks once';
+  else if (room.phase === 'waiting') text = `A match of ${plan.rounds} ${plan.rounds === 1 ? 'round' : 'rounds'}`;
+  else text = `Round ${Math.min(plan.played + (under ? 1 : 0), plan.rounds)} of ${plan.rounds}`;
+  return h('p', { class: 'plan', 'data-testid': 'match-plan' }, text);
 }
 
 /** The room's range, grouped for reading from the back of a classroom. */
