@@ -1,5 +1,6 @@
-// `npm run screenshot`: plays a little of a race room in headless Chromium against a real
-// `guess serve`, and saves the host's page as docs/img/web-client.png for the README.
+// `npm run screenshot`: in headless Chromium against a real `guess serve`, saves the landing page
+// with its choices filled in as docs/img/web-landing.png, then plays a little of a race room and
+// saves the host's page (QR code, everyone's numbers) as docs/img/web-client.png, for the README.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -8,6 +9,7 @@ import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = fileURLToPath(new URL('../docs/img/web-client.png', import.meta.url));
+const landingOut = fileURLToPath(new URL('../docs/img/web-landing.png', import.meta.url));
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const server = spawn(process.execPath, ['bin/guess.js', 'serve', '--port', '0', '--seed', '11', '--log-level', 'silent'], { cwd: root });
@@ -26,10 +28,25 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  const ada = await (await browser.newContext({ viewport: { width: 960, height: 820 }, deviceScaleFactor: 1 })).newPage();
+  const view = { viewport: { width: 960, height: 820 }, deviceScaleFactor: 1 };
+  const cy = await (await browser.newContext(view)).newPage();
+  await cy.goto(base);
+  await cy.getByLabel('Your name').fill('Cy');
+  await cy.getByLabel('Computer player').selectOption('weak');
+  await cy.getByLabel('Its pace').selectOption({ label: 'Slow (a guess every 2 s)' });
+  await cy.getByLabel('Race: wins that end a match').fill('3');
+  await cy.getByLabel('Secret number').selectOption({ label: 'Custom…' });
+  await cy.getByLabel('From').fill('1');
+  await cy.getByLabel('To').fill('500');
+  await cy.getByLabel('Your name').focus();
+  await cy.screenshot({ path: landingOut, fullPage: true });
+  console.log(`Saved ${landingOut}`);
+
+  const ada = await (await browser.newContext(view)).newPage();
   const bob = await (await browser.newContext()).newPage();
   await ada.goto(base);
   await ada.getByLabel('Your name').fill('Ada');
+  await ada.getByLabel('Race: wins that end a match').fill('3');
   await ada.getByRole('button', { name: 'Create race room' }).click();
   const link = await ada.getByTestId('room-link').textContent();
   await bob.goto(link);
