@@ -95,5 +95,9 @@ describe('the room snapshot', () => {
     assert.deepEqual(decodeServerMessage(JSON.stringify(wire)), { kind: 'message', message: wire });
     const newer = { ...wire, confetti: 'red', match: { ...(wire.match as object), overtime: true } };
     assert.deepEqual(decodeServerMessage(JSON.stringify(newer)), { kind: 'message', message: wire });
+    const older = { ...wire, players: snapshot.players.map((seat) => Object.fromEntries(Object.entries(seat).filter(([key]) => key !== 'guesses'))) };
+    const read = decodeServerMessage(JSON.stringify(older));
+    assert.ok(read.kind === 'message' && read.message.type === 'room');
+    assert.deepEqual(read.message.players.map((p) => p.guesses), [[], []], 'a seat from an older server: no guesses');
   });
 });

@@ -69,7 +69,8 @@ const SCHEMAS = {
         connected: v.boolean(),
         attempts: Count,
         found: v.boolean(),
-        guesses: List(v.object({ value: v.exactOptional(Num), outcome: Outcome })),
+        // A server from before `guesses` sends none: the seat has made none that the client knows of.
+        guesses: v.optional(List(v.object({ value: v.exactOptional(Num), outcome: Outcome })), []),
       }),
     ),
     spectators: Count,

@@ -57,7 +57,7 @@ export function welcomeLine(token = 'tok-1'): string {
 
 /** A `room` snapshot of a race room with one player, waiting. */
 export function roomLine(code = 'ABCDE'): string {
-  const seat = { id: 'p1', name: 'Ada', seat: 1, bot: false, connected: true, attempts: 0, found: false, guesses: [] };
+  const seat = { id: 'p1', name: 'Ada', seat: 1, bot: false, connected: true, attempts: 0, found: false };
   const room = { type: 'room', code, mode: 'race', min: 1, max: 100, maxPlayers: 8, you: 'p1', role: 'player', state: 'waiting', round: 0, picker: null, commitment: null, players: [seat], spectators: 0, history: [], standings: [] };
   return `${JSON.stringify(room)}\n`;
 }
