@@ -1,6 +1,6 @@
 import type { BotRecord } from './bot.js';
 import type { Range } from './game.js';
-import type { HistoryEntry, Mode, PlayerId, RoomState } from './room-events.js';
+import type { HistoryEntry, Mode, PlayerId, PlayerRef, RoomState } from './room-events.js';
 
 /**
  * A room's whole state as plain data: what a store keeps so that a restarted server goes on with
@@ -33,6 +33,8 @@ export interface RoomRecord {
   readonly matchLength: number | null;
   readonly matchPlayed: number;
   readonly matchOver: boolean;
+  /** The last match's result, once it is over (until the next match starts). */
+  readonly matchResult: { readonly winner: PlayerRef | null; readonly tied: readonly PlayerRef[] } | null;
 }
 
 export interface SeatRecord {

@@ -302,6 +302,7 @@ export class Room {
       matchLength: this.#matchLength ?? null,
       matchPlayed: this.#matchPlayed,
       matchOver: this.#matchOver,
+      matchResult: this.#matchResult === undefined ? null : { winner: this.#matchResult.winner, tied: [...this.#matchResult.tied] },
     };
   }
 
@@ -347,6 +348,7 @@ export class Room {
     room.#matchLength = record.matchLength ?? undefined;
     room.#matchPlayed = record.matchPlayed;
     room.#matchOver = record.matchOver;
+    room.#matchResult = record.matchResult ?? undefined;
     return room;
   }
 
