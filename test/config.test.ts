@@ -29,7 +29,7 @@ describe('server config', () => {
   });
 
   it('refuses a limit that is not a positive integer, naming it', () => {
-    for (const key of ['maxConnections', 'maxConnectionsPerIp', 'maxMessagesPerSecond', 'idleTimeoutMs', 'firstMessageTimeoutMs', 'maxOutputBytes', 'writeTimeoutMs', 'maxWsPayloadBytes', 'wsPingMs', 'maxRooms', 'shutdownTimeoutMs'] as const) {
+    for (const key of ['maxConnections', 'maxConnectionsPerIp', 'maxMessagesPerSecond', 'idleTimeoutMs', 'firstMessageTimeoutMs', 'maxOutputBytes', 'writeTimeoutMs', 'maxWsPayloadBytes', 'wsPingMs', 'maxRooms', 'shutdownTimeoutMs', 'retryAfterMs'] as const) {
       for (const bad of [0, -1, 1.5, Number.NaN]) {
         assert.throws(() => resolveConfig({ ...base, [key]: bad }), (error: unknown) => error instanceof TypeError && error.message.startsWith(`${key} `), `${key}=${bad}`);
       }

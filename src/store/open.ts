@@ -1,0 +1,110 @@
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database, { type Database as Db } from 'better-sqlite3';
+import { corrupt, explain, StoreError } from './errors.js';
+import { holdLock } from './lock.js';
+import { hasForeignTables, migrate, SCHEMA_VERSION, userVersion } from './schema.js';
+
+/** How long a file another program holds may keep us waiting before we say it is locked. */
+const BUSY_TIMEOUT_MS = 1_000;
+
+const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export interface OpenDatabase {
+  readonly db: Db;
+  /** Closes the database, then lets another server have the file. */
+  readonly close: () => void;
+}
+
+/**
+ * Opens the server's file for writing. Every check that can refuse it (not a database, written by
+ * a newer version, used by another server, locked) runs before the first write (switching to WAL,
+ * migrating), so a refused file is left exactly as it was.
+ */
+export function openForWriting(path: string): OpenDatabase {
+  if (path === ':memory:') {
+    const db = new Database(':memory:');
+    migrate(db);
+    return { db, close: () => db.close() };
+  }
+  checkFile(path);
+  const release = holdLock(path);
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    checkContents(path, db);
+    // FULL: a commit survives a power loss, not only a crash; acknowledged means durable.
+    if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new Error('cannot switch to WAL');
+    db.pragma('synchronous = FULL');
+    migrate(db);
+    // Another program's open transaction would make every commit wait and fail: find out now.
+    db.exec('begin immediate; commit');
+  } catch (error) {
+    db?.close();
+    release();
+    throw explain(path, error);
+  }
+  const opened = db;
+  return {
+    db: opened,
+    close: () => {
+      opened.close();
+      release();
+    },
+  };
+}
+
+/** Opens a file read-only (`guess db info`, `guess db backup`): works while a server has it. */
+export function openForReading(path: string): Db {
+  if (!checkFile(path)) throw new StoreError('E_DB_UNREADABLE', `there is no database at ${path}`);
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    if (hasForeignTables(db)) throw corrupt(path);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw explain(path, error);
+  }
+}
+
+/**
+ * What can be known without SQLite and without changing a byte: a directory, a file we may not
+ * read, a file that does not start as every SQLite database does. Returns whether the file exists.
+ */
+function checkFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (!existsSync(dirname(path))) throw new StoreError('E_DB_UNREADABLE', `cannot use ${path}: the directory ${dirname(path)} does not exist`);
+      return false;
+    }
+    throw explain(path, error);
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) throw new StoreError('E_DB_UNREADABLE', `cannot use ${path}: it is a directory, not a file`);
+    const start = Buffer.alloc(HEADER.length);
+    const read = readSync(fd, start, 0, start.length, 0);
+    // An empty file is an empty database (SQLite writes nothing until the first table).
+    if (read > 0 && !start.equals(HEADER)) throw corrupt(path);
+    return true;
+  } catch (error) {
+    throw explain(path, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkContents(path: string, db: Db): void {
+  const version = userVersion(db);
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      'E_DB_NEWER',
+      `${path} was written by a newer guess-a-number (schema version ${version}; this one knows up to ${SCHEMA_VERSION}); it was left as it is: upgrade, or choose another --db`,
+    );
+  }
+  if (hasForeignTables(db)) throw corrupt(path);
+  if (db.pragma('quick_check', { simple: true }) !== 'ok') throw corrupt(path);
+}

@@ -1,0 +1,33 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Each entry takes the schema from its index to the next version (`PRAGMA user_version`); a file
+ * written by an older server is brought forward at open, in one transaction, so a crash halfway
+ * leaves it at its old version. Never edit a migration that has shipped: add one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `create table meta (key text primary key, value text not null);
+   create table rooms (code text primary key, record text not null, saved_at integer not null);`,
+  `create table events (player text not null, seq integer not null, body text not null, primary key (player, seq)) without rowid;`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function userVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Runs the migrations the file lacks; the caller has checked it is ours and not newer. */
+export function migrate(db: Database): void {
+  const from = userVersion(db);
+  if (from === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (const sql of MIGRATIONS.slice(from)) db.exec(sql);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/** A file at version 0 holding tables is someone else's database, not an empty one of ours. */
+export function hasForeignTables(db: Database): boolean {
+  return userVersion(db) === 0 && db.prepare('select count(*) from sqlite_schema').pluck().get() !== 0;
+}

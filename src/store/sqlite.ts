@@ -1,0 +1,95 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Store, StoredRoom, StoredWorld } from '../server/store.js';
+import { openForWriting } from './open.js';
+
+export { StoreError, type StoreErrorCode } from './errors.js';
+
+/**
+ * The server's store in one SQLite file (or in memory with ':memory:', where nothing is kept and
+ * nothing is locked). Throws a StoreError whose message is one line naming the file.
+ */
+export function openSqliteStore(path: string): Store {
+  const { db, close } = openForWriting(path);
+  return new SqliteStore(path, db, close);
+}
+
+class SqliteStore implements Store {
+  readonly location: string;
+  readonly #db: Database;
+  readonly #close: () => void;
+  readonly #begin: Statement;
+  readonly #commit: Statement;
+  readonly #putRoom: Statement<[string, string, number]>;
+  readonly #deleteRoom: Statement<[string]>;
+  readonly #appendEvent: Statement<[string, number, string]>;
+  readonly #eventsAfter: Statement<[string, number], string>;
+  readonly #pruneEvents: Statement<[string, number]>;
+  readonly #forgetPlayer: Statement<[string]>;
+  readonly #setMeta: Statement<[string, string]>;
+
+  constructor(location: string, db: Database, close: () => void) {
+    this.location = location;
+    this.#db = db;
+    this.#close = close;
+    this.#begin = db.prepare('begin');
+    this.#commit = db.prepare('commit');
+    this.#putRoom = db.prepare('insert into rooms (code, record, saved_at) values (?, ?, ?) on conflict (code) do update set record = excluded.record, saved_at = excluded.saved_at');
+    this.#deleteRoom = db.prepare('delete from rooms where code = ?');
+    this.#appendEvent = db.prepare('insert into events (player, seq, body) values (?, ?, ?)');
+    this.#eventsAfter = db.prepare<[string, number], string>('select body from events where player = ? and seq > ? order by seq').pluck();
+    this.#pruneEvents = db.prepare('delete from events where player = ? and seq <= ?');
+    this.#forgetPlayer = db.prepare('delete from events where player = ?');
+    this.#setMeta = db.prepare('insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value');
+  }
+
+  load(): StoredWorld {
+    const rooms = this.#db.prepare<[], { code: string; record: string; saved_at: number }>('select code, record, saved_at from rooms order by code').all();
+    const meta = this.#db.prepare<[], [string, string]>('select key, value from meta').raw().all();
+    return {
+      rooms: rooms.map((row): StoredRoom => ({ code: row.code, record: row.record, savedAt: row.saved_at })),
+      meta: new Map(meta),
+    };
+  }
+
+  begin(): void {
+    if (!this.#db.inTransaction) this.#begin.run();
+  }
+
+  putRoom(code: string, record: string, savedAt: number): void {
+    this.#putRoom.run(code, record, savedAt);
+  }
+
+  deleteRoom(code: string): void {
+    this.#deleteRoom.run(code);
+  }
+
+  appendEvent(player: string, seq: number, body: string): void {
+    this.#appendEvent.run(player, seq, body);
+  }
+
+  eventsAfter(player: string, seq: number): string[] {
+    return this.#eventsAfter.all(player, seq);
+  }
+
+  pruneEvents(player: string, seq: number): void {
+    this.#pruneEvents.run(player, seq);
+  }
+
+  forgetPlayer(player: string): void {
+    this.#forgetPlayer.run(player);
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#setMeta.run(key, value);
+  }
+
+  commit(): void {
+    if (this.#db.inTransaction) this.#commit.run();
+  }
+
+  close(): void {
+    if (!this.#db.open) return;
+    this.commit();
+    this.#close();
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { seededRandom } from '../../src/core/random.js';
+
+/** A fresh directory under the system's temp dir, removed by `remove`. */
+export function tempDir(): { readonly path: string; file(name: string): string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'guess-db-'));
+  return { path, file: (name) => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** `length` bytes that do not start like an SQLite file, the same for the same seed. */
+export function randomBytes(seed: number, length: number): Buffer {
+  const random = seededRandom(seed);
+  const bytes = Buffer.from(Array.from({ length }, () => random(0, 255)));
+  bytes[0] = 0x7f; // 'S' would let a lucky seed begin the SQLite header
+  return bytes;
+}
+
+/** The schema as the version-1 server wrote it: meta and rooms, no events. */
+export function writeVersion1File(path: string, rooms: readonly { code: string; record: string; savedAt: number }[]): void {
+  const db = new Database(path);
+  db.exec(`create table meta (key text primary key, value text not null);
+           create table rooms (code text primary key, record text not null, saved_at integer not null);
+           pragma user_version = 1;`);
+  const insert = db.prepare('insert into rooms (code, record, saved_at) values (?, ?, ?)');
+  for (const room of rooms) insert.run(room.code, room.record, room.savedAt);
+  db.prepare('insert into meta (key, value) values (?, ?)').run('written-by', 'version 1');
+  db.close();
+}
+
+/** A valid SQLite file whose schema version is from the future. */
+export function writeNewerFile(path: string, version: number): void {
+  const db = new Database(path);
+  db.exec(`create table rooms (code text primary key); pragma user_version = ${version};`);
+  db.close();
+}
+
+export function writeBytes(path: string, bytes: Buffer | string): Buffer {
+  writeFileSync(path, bytes);
+  return readFileSync(path);
+}
+
+/** Reads a file's schema version with a connection of its own. */
+export function fileVersion(path: string): number {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** A stored room record shaped as the server writes it: seats (bot or not) and spectators. */
+export function roomRecord(code: string, seats: readonly { name: string; bot?: boolean }[], spectators: readonly string[] = []): string {
+  return JSON.stringify({
+    room: {
+      code,
+      seats: seats.map((seat, index) => ({ id: `p${index}`, name: seat.name, seat: index, bot: seat.bot === true ? { level: 'strong' } : null })),
+      spectators: spectators.map((name, index) => ({ id: `s${index}`, name })),
+    },
+    members: [],
+  });
+}

@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { openSqliteStore, StoreError, type StoreErrorCode } from '../src/store/sqlite.js';
+import { SCHEMA_VERSION } from '../src/store/schema.js';
+import { fileVersion, randomBytes, tempDir, writeBytes, writeNewerFile, writeVersion1File } from './helpers/db-files.js';
+import { waitForLine } from './helpers/process.js';
+import { ROOT } from './helpers/paths.js';
+
+function refusal(path: string, code: StoreErrorCode): (error: unknown) => boolean {
+  return (error: unknown) => {
+    assert.ok(error instanceof StoreError, String(error));
+    assert.equal(error.code, code, error.message);
+    assert.ok(error.message.includes(path), `names the file: ${error.message}`);
+    assert.doesNotMatch(error.message, /\n/);
+    return true;
+  };
+}
+
+function tables(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare<[], string>("select name from sqlite_schema where type = 'table' order by name").pluck().all();
+  } finally {
+    db.close();
+  }
+}
+
+describe('the SQLite store', { timeout: 30_000 }, () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+
+  describe('schema', () => {
+    it('creates version 2 in a new file, in WAL mode', () => {
+      const path = dir.file('new.db');
+      openSqliteStore(path).close();
+      assert.equal(SCHEMA_VERSION, 2);
+      assert.equal(fileVersion(path), 2);
+      assert.deepEqual(tables(path), ['events', 'meta', 'rooms']);
+      const db = new Database(path, { readonly: true });
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      db.close();
+    });
+
+    it('migrates an empty file to version 2', () => {
+      const path = dir.file('empty.db');
+      writeBytes(path, '');
+      const store = openSqliteStore(path);
+      assert.deepEqual(store.load().rooms, []);
+      store.close();
+      assert.equal(fileVersion(path), 2);
+    });
+
+    it('migrates a version-1 file to version 2, keeping its rooms and meta', () => {
+      const path = dir.file('v1.db');
+      writeVersion1File(path, [{ code: 'ABCD', record: '{"kept":true}', savedAt: 1234 }]);
+      const store = openSqliteStore(path);
+      const world = store.load();
+      assert.deepEqual(world.rooms, [{ code: 'ABCD', record: '{"kept":true}', savedAt: 1234 }]);
+      assert.equal(world.meta.get('written-by'), 'version 1');
+      store.begin();
+      store.appendEvent('p1', 1, 'hello');
+      store.commit();
+      store.close();
+      assert.equal(fileVersion(path), 2);
+      assert.deepEqual(tables(path), ['events', 'meta', 'rooms']);
+    });
+
+    it('runs the migrations in one transaction: one that fails leaves the file at its version', () => {
+      const path = dir.file('v1-clash.db');
+      writeVersion1File(path, [{ code: 'WXYZ', record: '{}', savedAt: 1 }]);
+      const db = new Database(path);
+      db.exec('create table events (x integer)');
+      db.close();
+      assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_UNREADABLE'));
+      assert.equal(fileVersion(path), 1);
+      assert.deepEqual(tables(path), ['events', 'meta', 'rooms']);
+    });
+  });
+
+  describe('refuses, one line naming the file, and leaves it byte for byte', () => {
+    const cases: [string, StoreErrorCode, (path: string) => void][] = [
+      ['a newer schema version', 'E_DB_NEWER', (path) => writeNewerFile(path, SCHEMA_VERSION + 1)],
+      ['random bytes', 'E_DB_CORRUPT', (path) => writeBytes(path, randomBytes(7, 8192))],
+      ['a text file', 'E_DB_CORRUPT', (path) => writeBytes(path, 'rooms: none yet\n')],
+      ['an SQLite header over random bytes', 'E_DB_CORRUPT', (path) => writeBytes(path, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(8, 8176)]))],
+      ['a database damaged past its first page', 'E_DB_CORRUPT', (path) => {
+        const store = openSqliteStore(path);
+        store.begin();
+        for (let i = 0; i < 100; i++) store.putRoom(`R${i}`, 'x'.repeat(500), i);
+        store.close();
+        const bytes = readFileSync(path);
+        randomBytes(9, bytes.length - 8192).copy(bytes, 8192);
+        writeBytes(path, bytes);
+      }],
+      ['another program’s database', 'E_DB_CORRUPT', (path) => {
+        const db = new Database(path);
+        db.exec('create table notes (text text)');
+        db.close();
+      }],
+    ];
+    for (const [what, code, make] of cases) {
+      it(`${what}: ${code}`, () => {
+        const path = dir.file(`${code}-${what.replace(/\W+/g, '-')}.db`);
+        make(path);
+        const before = readFileSync(path);
+        assert.throws(() => openSqliteStore(path), refusal(path, code));
+        assert.deepEqual(readFileSync(path), before);
+        assert.ok(!existsSync(`${path}-wal`), 'no write-ahead log was started');
+      });
+    }
+
+    it('a directory: E_DB_UNREADABLE', () => {
+      // Running as root, chmod 000 stops no read; a directory cannot be read as a file by anyone.
+      const path = dir.file('a-directory.db');
+      mkdirSync(path);
+      assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_UNREADABLE'));
+      assert.deepEqual(readdirSync(path), []);
+    });
+
+    it('a file in a directory that does not exist: E_DB_UNREADABLE', () => {
+      const path = dir.file('missing/games.db');
+      assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_UNREADABLE'));
+      assert.ok(!existsSync(dir.file('missing')));
+    });
+  });
+
+  describe('lock', () => {
+    it('refuses a file another store has open (E_DB_IN_USE), and takes it once that one closes', () => {
+      const path = dir.file('shared.db');
+      const first = openSqliteStore(path);
+      assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_IN_USE'));
+      first.close();
+      openSqliteStore(path).close();
+    });
+
+    it('says a file another program holds in a write transaction is locked (E_DB_LOCKED)', () => {
+      const path = dir.file('held.db');
+      openSqliteStore(path).close();
+      const other = new Database(path);
+      other.exec('begin exclusive');
+      try {
+        assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_LOCKED'));
+      } finally {
+        other.close();
+      }
+      openSqliteStore(path).close();
+    });
+
+    it('is released by the OS when the process holding it is killed, and keeps what it committed', async () => {
+      const path = dir.file('killed.db');
+      const store = new URL('../src/store/sqlite.js', import.meta.url).href;
+      const script = `
+        const { openSqliteStore } = await import(${JSON.stringify(store)});
+        const s = openSqliteStore(${JSON.stringify(path)});
+        s.begin(); s.putRoom('KILL', '{"n":1}', 5); s.appendEvent('p', 1, 'e1'); s.commit();
+        s.begin(); s.putRoom('LOST', '{}', 6);
+        console.log('committed');
+        setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT });
+      try {
+        await waitForLine(child.stdout, (line) => line === 'committed');
+        assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_IN_USE'));
+      } finally {
+        child.kill('SIGKILL');
+      }
+      await new Promise((resolve) => child.once('close', resolve));
+      const reopened = openSqliteStore(path);
+      assert.deepEqual(reopened.load().rooms, [{ code: 'KILL', record: '{"n":1}', savedAt: 5 }]);
+      assert.deepEqual(reopened.eventsAfter('p', 0), ['e1']);
+      reopened.close();
+    });
+  });
+
+  describe('transactions', () => {
+    const path = dir.file('turns.db');
+    before(() => openSqliteStore(path).close());
+    const committed = (): number => {
+      const reader = new Database(path, { readonly: true });
+      try {
+        return reader.prepare<[], number>('select count(*) from rooms').pluck().get() ?? -1;
+      } finally {
+        reader.close();
+      }
+    };
+
+    it('shows a turn its own writes at once, and others only after commit', () => {
+      const store = openSqliteStore(path);
+      try {
+        store.begin();
+        store.putRoom('TURN', '{"v":1}', 10);
+        store.appendEvent('alice', 1, 'one');
+        store.begin(); // a second begin in the same turn joins the open transaction
+        store.appendEvent('alice', 2, 'two');
+        assert.deepEqual(store.eventsAfter('alice', 0), ['one', 'two']);
+        assert.deepEqual(store.eventsAfter('alice', 1), ['two']);
+        assert.equal(committed(), 0);
+        store.commit();
+        assert.equal(committed(), 1);
+      } finally {
+        store.close();
+      }
+    });
+
+    it('replaces, deletes, prunes and forgets', () => {
+      const store = openSqliteStore(path);
+      store.begin();
+      store.putRoom('TURN', '{"v":2}', 20);
+      store.putRoom('GONE', '{}', 20);
+      store.deleteRoom('GONE');
+      store.appendEvent('alice', 3, 'three');
+      store.appendEvent('bob', 1, 'b1');
+      store.pruneEvents('alice', 2);
+      store.forgetPlayer('bob');
+      store.setMeta('k', 'a');
+      store.setMeta('k', 'b');
+      store.commit();
+      store.close();
+      const again = openSqliteStore(path);
+      const world = again.load();
+      assert.deepEqual(world.rooms, [{ code: 'TURN', record: '{"v":2}', savedAt: 20 }]);
+      assert.equal(world.meta.get('k'), 'b');
+      assert.deepEqual(again.eventsAfter('alice', 0), ['three']);
+      assert.deepEqual(again.eventsAfter('bob', 0), []);
+      again.close();
+    });
+
+    it('commits what is open when closed', () => {
+      const store = openSqliteStore(path);
+      store.begin();
+      store.putRoom('LAST', '{}', 30);
+      store.close();
+      assert.equal(committed(), 2);
+    });
+  });
+
+  it('keeps nothing with :memory:, and locks nothing', () => {
+    const first = openSqliteStore(':memory:');
+    const second = openSqliteStore(':memory:');
+    assert.equal(first.location, ':memory:');
+    first.begin();
+    first.putRoom('MEM', '{}', 1);
+    first.commit();
+    assert.equal(first.load().rooms.length, 1);
+    assert.equal(second.load().rooms.length, 0);
+    first.close();
+    second.close();
+    assert.equal(openSqliteStore(':memory:').load().rooms.length, 0);
+    assert.ok(!existsSync(':memory:') && !existsSync(':memory:-lock'));
+  });
+});
