@@ -6,18 +6,22 @@ import { assertNoStackTrace } from './helpers/assertions.js';
 import { runGuess } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
+import { tempDir } from './helpers/db-files.js';
 
 describe('guess serve', { timeout: 30_000 }, () => {
   it('says in one line that the port is taken, and exits 1', async () => {
     const server = await startServer();
+    // On a fixed port the games' file defaults to one in the user's data directory: not ours to write.
+    const data = tempDir();
     try {
-      const { code, stdout, stderr } = await runGuess(['serve', '--port', String(server.port)]);
+      const { code, stdout, stderr } = await runGuess(['serve', '--port', String(server.port)], '', { XDG_DATA_HOME: data.path });
       assert.equal(code, 1);
       assert.doesNotMatch(stdout, /Listening on/);
       assert.match(stderr, new RegExp(`^guess: port ${server.port} is in use[^\\n]*\\n$`));
       assertNoStackTrace(stderr);
     } finally {
       await server.stop();
+      data.remove();
     }
   });
 

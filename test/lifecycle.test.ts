@@ -11,6 +11,7 @@ import { ROOT } from './helpers/paths.js';
 import { finished, runGuess, waitForLine } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
+import { tempDir } from './helpers/db-files.js';
 
 /** Every test here talks to a real process or socket: none may hang the suite. */
 const BOUNDED = { timeout: 15_000 };
@@ -156,7 +157,7 @@ describe('an error nothing else caught', () => {
       // The stack stays inside the log entry: no line of the output is a bare stack frame or
       // Node's own report of an uncaught error.
       assert.equal(stderr, '');
-      for (const line of lines) assert.ok(line.startsWith('{') || /^(Listening on|Open in a browser|Play from another)/.test(line), line);
+      for (const line of lines) assert.ok(line.startsWith('{') || /^(Games are kept|Listening on|Open in a browser|Play from another)/.test(line), line);
       assert.match(server.output(), /"msg":"Stopped"/);
       client.close();
     });
@@ -166,12 +167,15 @@ describe('an error nothing else caught', () => {
 describe('errors people see', () => {
   it('port in use: one line that says what to do, exit 1', BOUNDED, async () => {
     const server = await startServer();
+    // On a fixed port the games' file defaults to one in the user's data directory: not ours to write.
+    const data = tempDir();
     try {
-      const result = await runGuess(['serve', '--port', String(server.port)]);
+      const result = await runGuess(['serve', '--port', String(server.port)], '', { XDG_DATA_HOME: data.path });
       assert.equal(result.code, 1);
       assert.equal(result.stderr, `guess: port ${server.port} is in use — is another server running? Try --port\n`);
     } finally {
       await server.stop();
+      data.remove();
     }
   });
 

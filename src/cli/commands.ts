@@ -50,14 +50,20 @@ export const COMMANDS = {
   },
   serve: {
     summary: 'run the game server (what `npm start` runs)',
-    usage: 'guess serve [--host H] [--port P] [--min A --max B] [--seed N] [--trace] [limits]',
+    usage: 'guess serve [--host H] [--port P] [--db PATH] [--min A --max B] [--seed N] [--trace] [limits]',
     flags: {
       host: { type: 'string', value: 'H', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for your LAN)' },
       port: { type: 'string', value: 'P', help: 'port to listen on (default 65432)' },
+      db: {
+        type: 'string',
+        value: 'PATH',
+        help: 'the file that keeps the games across a restart (default: $XDG_DATA_HOME/guess-a-number/PORT.db, else ~/.local/share/guess-a-number/PORT.db; with --port 0, none); :memory: keeps nothing',
+      },
       ...RANGE_FLAGS,
       'max-line-bytes': { type: 'string', value: 'N', help: 'longest message accepted, in bytes (default 1024)' },
       'allow-origin': { type: 'string', value: 'O,…', help: 'other page origins whose scripts may open the WebSocket (* for any)' },
       ...LIMIT_FLAGS,
+      'retry-after-ms': { type: 'string', value: 'MS', help: `how long the shutdown message tells clients to wait before they come back, about a restart (default ${DEFAULTS.retryAfterMs})` },
       'seat-hold-ms': { type: 'string', value: 'MS', help: 'how long a dropped player\u2019s seat waits for it to resume (default 60000)' },
       'pick-timeout-ms': { type: 'string', value: 'MS', help: 'how long a picker has to pick before the server draws (default 60000)' },
       'bot-delay-ms': { type: 'string', value: 'MS', help: 'time between a bot\u2019s guesses (default 700)' },
@@ -100,6 +106,19 @@ export const COMMANDS = {
       'Prints the room code and the exact command your friend runs (guess join HOST:PORT --room CODE). ' +
       'Press Enter to start a round once everyone is in; type numbers to guess; /quit to leave. ' +
       'The server must be running (guess serve); for friends on other computers, start it with --host 0.0.0.0.',
+  },
+  db: {
+    summary: 'look into or back up the file a server keeps its games in',
+    usage: 'guess db info [--db PATH | --port P]   or   guess db backup FILE [--db PATH | --port P]',
+    flags: {
+      db: { type: 'string', value: 'PATH', help: 'the games\u2019 file (default: the one `guess serve` uses on --port, 65432 unless given)' },
+      port: { type: 'string', value: 'P', help: 'the port of the server whose default file to use (default 65432)' },
+    },
+    positionals: 2,
+    details:
+      'info prints the file, its schema version, its size, and how many rooms and players it keeps. ' +
+      'backup copies it to FILE with SQLite\u2019s online backup, safe while the server runs. ' +
+      'Both only read the file, so they work while a server has it open.',
   },
   help: {
     summary: 'describe every command, or one: guess help COMMAND',

@@ -9,6 +9,7 @@ const RUNNERS: Readonly<Record<Exclude<CommandName, 'help'>, () => Promise<Runne
   serve: async () => (await import('./serve.js')).serve,
   join: async () => (await import('./join.js')).join,
   host: async () => (await import('./host.js')).host,
+  db: async () => (await import('./db.js')).db,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

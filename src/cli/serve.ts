@@ -1,9 +1,11 @@
 import { networkInterfaces } from 'node:os';
 import { DEFAULT_RANGE } from '../core/game.js';
 import type { Logger } from 'pino';
-import type { ServerConfig } from '../server/config.js';
+import { resolveConfig, type ServerConfig, type ServerOptions } from '../server/config.js';
 import { createGameServer, type GameServer } from '../server/server.js';
 import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import { IN_MEMORY, serverDbPath } from './data-dir.js';
 import { createLogger } from './logger.js';
 import { chooseRandom } from './random.js';
 
@@ -12,28 +14,33 @@ export async function serve(args: ParsedArgs): Promise<number> {
   const seed = intFlag(values, 'seed');
   const log = createLogger(stringFlag(values, 'log-level'), stringFlag(values, 'log-format'), process.stdout);
   const trace = values.trace === true ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
+  const options: ServerOptions = {
+    random: chooseRandom(seed),
+    log,
+    trace,
+    range: rangeFlags(values, DEFAULT_RANGE),
+    ...definedOnly({
+      host: stringFlag(values, 'host'),
+      port: portFlag(values),
+      maxLineBytes: intFlag(values, 'max-line-bytes'),
+      rooms: definedOnly({
+        seatHoldMs: intFlag(values, 'seat-hold-ms'),
+        pickTimeoutMs: intFlag(values, 'pick-timeout-ms'),
+        botDelayMs: intFlag(values, 'bot-delay-ms'),
+      }),
+      allowedOrigins: stringFlag(values, 'allow-origin')?.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+      retryAfterMs: intFlag(values, 'retry-after-ms'),
+      ...limitFlags(values),
+    }),
+  };
+  // Every flag is checked before the games' file is opened: a mistyped flag touches no file.
+  const { port } = usable(options);
+  const store = openSqliteStore(serverDbPath(values, port));
   let server;
   try {
-    server = createGameServer({
-      random: chooseRandom(seed),
-      log,
-      trace,
-      range: rangeFlags(values, DEFAULT_RANGE),
-      ...definedOnly({
-        host: stringFlag(values, 'host'),
-        port: portFlag(values),
-        maxLineBytes: intFlag(values, 'max-line-bytes'),
-        rooms: definedOnly({
-          seatHoldMs: intFlag(values, 'seat-hold-ms'),
-          pickTimeoutMs: intFlag(values, 'pick-timeout-ms'),
-          botDelayMs: intFlag(values, 'bot-delay-ms'),
-        }),
-        allowedOrigins: stringFlag(values, 'allow-origin')?.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
-        ...limitFlags(values),
-      }),
-    });
+    server = createGameServer({ ...options, store });
   } catch (error) {
-    if (error instanceof TypeError) throw new UsageError(asFlags(error.message));
+    store.close();
     throw error;
   }
   const { host } = server.config;
@@ -41,12 +48,14 @@ export async function serve(args: ParsedArgs): Promise<number> {
   try {
     address = await server.listen();
   } catch (error) {
+    store.close();
     process.stderr.write(`guess: ${describeListenError(error as NodeJS.ErrnoException, host, server.config.port)}\n`);
     return 1;
   }
   // Before the line that tells the world we listen: a signal sent on seeing it must drain, not
   // meet the default action and kill the process.
-  const stopped = drainOnSignal(server, log);
+  const stopped = drainOnSignal(server, log).finally(() => store.close());
+  process.stdout.write(store.location === IN_MEMORY ? 'Games are kept in memory only: a restart forgets them\n' : `Games are kept in ${store.location}\n`);
   const bracketed = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);
   process.stdout.write(`Listening on ${bracketed(address.address)}:${address.port}\n`);
   // Nothing can connect to the wildcard address itself: on this machine, loopback reaches it.
@@ -102,6 +111,16 @@ function drainOnSignal(server: GameServer, log: Logger): Promise<number> {
   });
 }
 
+/** The resolved config, or the first bad flag as a usage error. */
+function usable(options: ServerOptions): ServerConfig {
+  try {
+    return resolveConfig(options);
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(asFlags(error.message));
+    throw error;
+  }
+}
+
 /** The `--max-…` and `--…-timeout-ms` flags, by their config names. */
 function limitFlags(values: ParsedArgs['values']): Partial<ServerConfig> {
   return definedOnly({
@@ -121,7 +140,7 @@ function limitFlags(values: ParsedArgs['values']): Partial<ServerConfig> {
 
 /** Config names in a message, as the flags a user types: `maxConnections` → `--max-connections`. */
 function asFlags(message: string): string {
-  return message.replace(/\b(max[A-Z]\w*|\w+TimeoutMs)\b/g, (name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  return message.replace(/\b(max[A-Z]\w*|\w+TimeoutMs|retryAfterMs)\b/g, (name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 }
 
 function stringFlag(values: ParsedArgs['values'], flag: string): string | undefined {

@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { seededRandom } from '../../src/core/random.js';
+import { ROOT } from './paths.js';
+import { waitForLine } from './process.js';
 
 /** A fresh directory under the system's temp dir, removed by `remove`. */
 export function tempDir(): { readonly path: string; file(name: string): string; remove(): void } {
@@ -62,4 +66,27 @@ export function roomRecord(code: string, seats: readonly { name: string; bot?: b
     },
     members: [],
   });
+}
+
+/**
+ * Another program holding `path` in a write transaction it never commits, in the rollback
+ * journal mode most programs use (which stops readers too), until `release`.
+ */
+export async function holdExclusive(path: string): Promise<{ release(): Promise<void> }> {
+  const script = `
+    const Database = require('better-sqlite3');
+    const db = new Database(${JSON.stringify(path)});
+    db.pragma('journal_mode = DELETE');
+    db.exec('begin exclusive');
+    console.log('holding');
+    process.stdin.on('end', () => db.close()).resume();`;
+  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  await waitForLine(child.stdout, (line) => line === 'holding');
+  return {
+    async release() {
+      const closed = once(child, 'close');
+      child.stdin.end();
+      await closed;
+    },
+  };
 }
