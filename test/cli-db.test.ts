@@ -91,6 +91,12 @@ describe('guess serve --db', { timeout: 60_000 }, () => {
     assert.ok(!existsSync(join(dir.path, ':memory:')));
   });
 
+  it('shows --db and --retry-after-ms in its help', async () => {
+    const { stdout } = await runGuess(['help', 'serve']);
+    assert.match(stdout, /^ {2}--db PATH +the file that keeps the games across a restart \(default: \$XDG_DATA_HOME\/guess-a-number\/PORT\.db, [^\n]*:memory: keeps nothing$/m);
+    assert.match(stdout, /^ {2}--retry-after-ms MS +how long the shutdown message tells clients to wait before they come back, about a restart \(default 3000\)$/m);
+  });
+
   it('touches no file when a flag is wrong', async () => {
     const xdg = dir.file('xdg-usage');
     mkdirSync(xdg);
@@ -188,6 +194,7 @@ describe('guess db', { timeout: 60_000 }, () => {
     const empty = await runGuess(['db', 'info', '--db', path]);
     assert.equal(empty.code, 0);
     assert.match(empty.stdout, /^Schema version: 0\nSize: +0 bytes\nRooms: +0\nPlayers: +0 seated, 0 bots, 0 watching\n/m);
+    assert.equal(readFileSync(path).length, 0, 'info only reads');
     const missing = dir.file('missing.db');
     const result = await runGuess(['db', 'info', '--db', missing]);
     assert.equal(result.code, 1);

@@ -25,6 +25,7 @@ describe('server config', () => {
     assert.ok(config.maxConnections > 10_000);
     assert.equal(config.limitLoopback, false);
     assert.equal(config.shutdownTimeoutMs, 5_000);
+    assert.equal(config.retryAfterMs, 3_000, 'the README says clients are told to wait 3,000 ms by default');
     assert.ok(config.maxWsPayloadBytes >= config.maxLineBytes);
   });
 
