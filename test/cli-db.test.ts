@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite.js';
@@ -9,6 +9,7 @@ import { assertNoStackTrace } from './helpers/assertions.js';
 import { fileVersion, holdExclusive, randomBytes, roomRecord, tempDir, writeBytes, writeNewerFile } from './helpers/db-files.js';
 import { closedPort } from './helpers/free-port.js';
 import { JsonClient } from './helpers/json-client.js';
+import { ROOT } from './helpers/paths.js';
 import { runGuess, type Finished } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
 
@@ -95,6 +96,16 @@ describe('guess serve --db', { timeout: 60_000 }, () => {
     const { stdout } = await runGuess(['help', 'serve']);
     assert.match(stdout, /^ {2}--db PATH +the file that keeps the games across a restart \(default: \$XDG_DATA_HOME\/guess-a-number\/PORT\.db, [^\n]*:memory: keeps nothing$/m);
     assert.match(stdout, /^ {2}--retry-after-ms MS +how long the shutdown message tells clients to wait before they come back, about a restart \(default 3000\)$/m);
+  });
+
+  it('names the file by its full path when given a relative one', async () => {
+    // The server runs in the repository's root; the path given is relative to it.
+    const server = await startServer(['--db', relative(ROOT, dir.file('relative.db'))]);
+    try {
+      assert.ok(server.output().includes(`Games are kept in ${dir.file('relative.db')}\n`), server.output());
+    } finally {
+      await server.stop();
+    }
   });
 
   it('touches no file when a flag is wrong', async () => {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError, type ParsedArgs } from './args.js';
 
 export const IN_MEMORY = ':memory:';
@@ -21,7 +21,7 @@ export function serverDbPath(values: ParsedArgs['values'], port: number): string
   const flag = values.db;
   if (typeof flag === 'string') {
     if (flag === '') throw new UsageError('--db needs a file name (or :memory:)');
-    return flag;
+    return flag === IN_MEMORY ? flag : resolve(flag);
   }
   const path = defaultDbPath(port);
   if (path === undefined) return IN_MEMORY;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DEFAULTS } from '../server/config.js';
 import { backupDatabase, describeDatabase, type DatabaseInfo } from '../store/inspect.js';
 import { SCHEMA_VERSION } from '../store/schema.js';
@@ -36,7 +37,7 @@ function sourcePath(values: ParsedArgs['values']): string {
   if (typeof flag === 'string') {
     if (port !== undefined) throw new UsageError('give --db or --port, not both');
     if (flag === ':memory:' || flag === '') throw new UsageError('--db needs the file a server keeps its games in');
-    return flag;
+    return resolve(flag);
   }
   const path = defaultDbPath(port ?? DEFAULTS.port);
   if (path === undefined) throw new UsageError('a server on --port 0 keeps nothing: name its file with --db PATH');
