@@ -108,9 +108,32 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
         const before = readFileSync(path);
         assert.throws(() => openSqliteStore(path), refusal(path, code));
         assert.deepEqual(readFileSync(path), before);
-        assert.ok(!existsSync(`${path}-wal`), 'no write-ahead log was started');
+        // Reading a WAL-mode file read-only may leave an empty log beside it, never a write.
+        assert.ok(!existsSync(`${path}-wal`) || readFileSync(`${path}-wal`).length === 0, 'nothing was written to a write-ahead log');
       });
     }
+
+    it('a newer file a crashed server left with its write-ahead log: E_DB_NEWER, file and log unchanged', async () => {
+      const path = dir.file('newer-crashed.db');
+      const script = `
+        const Database = require('better-sqlite3');
+        const db = new Database(${JSON.stringify(path)});
+        db.pragma('journal_mode = WAL');
+        db.pragma('wal_autocheckpoint = 0');
+        db.exec("create table rooms (code text); pragma user_version = ${SCHEMA_VERSION + 1}; insert into rooms values ('NEW')");
+        console.log('written');
+        setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, ['-e', script], { cwd: ROOT });
+      await waitForLine(child.stdout, (line) => line === 'written');
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('close', resolve));
+      const file = readFileSync(path);
+      const log = readFileSync(`${path}-wal`);
+      assert.ok(log.length > 0, 'the log holds what was committed');
+      assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_NEWER'));
+      assert.deepEqual(readFileSync(path), file);
+      assert.deepEqual(readFileSync(`${path}-wal`), log);
+    });
 
     it('a directory: E_DB_UNREADABLE', () => {
       // Running as root, chmod 000 stops no read; a directory cannot be read as a file by anyone.

@@ -27,12 +27,18 @@ export function openForWriting(path: string): OpenDatabase {
     migrate(db);
     return { db, close: () => db.close() };
   }
-  checkFile(path);
+  const exists = checkFile(path);
   const release = holdLock(path);
   let db: Db | undefined;
   try {
+    // Read-only first: a read-write connection that closes copies the write-ahead log a crashed
+    // server left into the file (a checkpoint), and a refused file must not change.
+    if (exists) {
+      db = new Database(path, { readonly: true, timeout: BUSY_TIMEOUT_MS });
+      checkContents(path, db);
+      db.close();
+    }
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-    checkContents(path, db);
     // FULL: a commit survives a power loss, not only a crash; acknowledged means durable.
     if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new Error('cannot switch to WAL');
     db.pragma('synchronous = FULL');
