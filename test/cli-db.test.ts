@@ -234,6 +234,7 @@ describe('guess db', { timeout: 60_000 }, () => {
       assert.equal(saved.code, 0, saved.stderr);
       assert.equal(saved.stdout, `Backed up ${path} to ${backup}\n`);
       live = rooms(path);
+      assert.equal(live.length, 1, 'the room ann created is in the file: acknowledged means written');
       const info = await runGuess(['db', 'info', '--db', path]);
       assert.equal(info.code, 0, info.stderr);
       assert.match(info.stdout, /^Schema version: 2$/m);

@@ -247,6 +247,12 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       assert.equal(world.meta.get('k'), 'b');
       assert.deepEqual(again.eventsAfter('alice', 0), ['three']);
       assert.deepEqual(again.eventsAfter('bob', 0), []);
+      again.begin();
+      again.appendEvent('carol', 1, 'c1');
+      again.appendEvent('dave', 1, 'd1');
+      again.retainEvents(['alice', 'carol']);
+      again.commit();
+      assert.deepEqual(['alice', 'carol', 'dave'].map((p) => again.eventsAfter(p, 0)), [['three'], ['c1'], []], 'only the listed players keep events');
       again.close();
     });
 

@@ -25,6 +25,7 @@ class SqliteStore implements Store {
   readonly #eventsAfter: Statement<[string, number], string>;
   readonly #pruneEvents: Statement<[string, number]>;
   readonly #forgetPlayer: Statement<[string]>;
+  readonly #retainEvents: Statement<[string]>;
   readonly #setMeta: Statement<[string, string]>;
 
   constructor(location: string, db: Database, close: () => void) {
@@ -39,6 +40,7 @@ class SqliteStore implements Store {
     this.#eventsAfter = db.prepare<[string, number], string>('select body from events where player = ? and seq > ? order by seq').pluck();
     this.#pruneEvents = db.prepare('delete from events where player = ? and seq <= ?');
     this.#forgetPlayer = db.prepare('delete from events where player = ?');
+    this.#retainEvents = db.prepare('delete from events where player not in (select value from json_each(?))');
     this.#setMeta = db.prepare('insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value');
   }
 
@@ -77,6 +79,10 @@ class SqliteStore implements Store {
 
   forgetPlayer(player: string): void {
     this.#forgetPlayer.run(player);
+  }
+
+  retainEvents(players: readonly string[]): void {
+    this.#retainEvents.run(JSON.stringify(players));
   }
 
   setMeta(key: string, value: string): void {

@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, describe, it } from 'node:test';
+import { seededRandom } from '../src/core/random.js';
+import { tempDir } from './helpers/db-files.js';
+import { JsonClient, opens, type Message } from './helpers/json-client.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+
+type Stop = 'SIGTERM' | 'SIGKILL';
+
+/** Stops the server by `signal`; with SIGTERM, checks the goodbye each client got and that the process ends 0 within 1 s. */
+async function stop(server: RunningServer, signal: Stop, clients: readonly JsonClient[]): Promise<void> {
+  const closed = once(server.child, 'close');
+  const sentAt = Date.now();
+  server.child.kill(signal);
+  if (signal === 'SIGTERM') {
+    for (const client of clients) {
+      const goodbye = await client.next('shutdown');
+      assert.deepEqual([goodbye.token, goodbye.retryAfterMs], [client.token, 3000]);
+    }
+  }
+  const [code] = (await closed) as [number | null];
+  if (signal === 'SIGTERM') {
+    assert.equal(code, 0);
+    assert.ok(Date.now() - sentAt < 1000, `exited ${Date.now() - sentAt} ms after SIGTERM`);
+  }
+}
+
+/** A new connection that resumes `token` as its very first line; resolves once the `room` snapshot came. */
+async function resume(port: number, token: string, seq?: number): Promise<{ client: JsonClient; room: Extract<Message, { type: 'room' }> }> {
+  const client = await JsonClient.connect(port);
+  client.token = token;
+  client.send(seq === undefined ? { type: 'resume', token } : { type: 'resume', token, seq });
+  const welcome = await client.next('welcome');
+  assert.equal(welcome.resumed, true);
+  client.player = welcome.player;
+  return { client, room: await client.next('room') };
+}
+
+describe('a restart on the same --db loses nothing acknowledged', { timeout: 120_000 }, () => {
+  const dir = tempDir();
+  const servers: RunningServer[] = [];
+  const clients: JsonClient[] = [];
+  after(async () => {
+    for (const client of clients) client.close();
+    for (const server of servers) await server.stop();
+    dir.remove();
+  });
+  const serve = async (args: string[]): Promise<RunningServer> => {
+    const server = await startServer(args);
+    servers.push(server);
+    return server;
+  };
+  const keep = <T extends JsonClient>(client: T): T => {
+    clients.push(client);
+    return client;
+  };
+
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    it(`${signal} mid-race: both players resume the same round, attempts go on, and the reveal opens the commitment made before`, async () => {
+      const path = dir.file(`race-${signal}.db`);
+      const first = await serve(['--db', path]);
+      const ada = keep(await JsonClient.hello(first.port, 'Ada'));
+      const bob = keep(await JsonClient.hello(first.port, 'Bob'));
+      const { code } = await ada.ask({ type: 'create', mode: 'race', min: 1, max: 1000 }, 'room');
+      await bob.ask({ type: 'join', code }, 'room');
+      ada.send({ type: 'start' });
+      const { commitment } = await ada.next('round_start');
+      const adas = await ada.ask({ type: 'guess', value: 1 }, 'result');
+      const bobs = await bob.ask({ type: 'guess', value: 2 }, 'result');
+      await stop(first, signal, [ada, bob]);
+
+      const second = await serve(['--db', path, '--port', String(first.port)]);
+      const a = await resume(second.port, ada.token);
+      keep(a.client);
+      assert.deepEqual([a.room.code, a.room.state, a.room.commitment], [code, 'playing', commitment]);
+      assert.deepEqual(a.room.history, [{ value: 1, outcome: adas.outcome }]);
+      assert.equal(a.room.players.find((p) => p.id === bob.player)?.attempts, bobs.attempts);
+      const b = await resume(second.port, bob.token);
+      keep(b.client);
+      const next = await a.client.ask({ type: 'guess', value: 3 }, 'result');
+      assert.equal(next.attempts, adas.attempts + 1, 'one more than the last acknowledged before the restart');
+      const end = await a.client.binarySearch(4, 1000);
+      assert.equal(end.commitment, commitment);
+      assert.ok(opens(commitment, end), 'the secret and salt revealed after the restart open the commitment made before it');
+      assert.ok(opens(commitment, await b.client.next('round_end')));
+    });
+  }
+
+  it('SIGKILL mid-pick: the secret the picker chose survives, and the guesser finds it', async () => {
+    const path = dir.file('pick.db');
+    const first = await serve(['--db', path]);
+    const ada = keep(await JsonClient.hello(first.port, 'Ada'));
+    const bob = keep(await JsonClient.hello(first.port, 'Bob'));
+    const { code } = await ada.ask({ type: 'create', mode: 'pick', min: 1, max: 100 }, 'room');
+    await bob.ask({ type: 'join', code }, 'room');
+    ada.send({ type: 'start' });
+    const picking = await ada.next('picking');
+    const [picker, guesser] = picking.picker === ada.player ? [ada, bob] : [bob, ada];
+    await picker.ask({ type: 'pick', value: 42 }, 'picked');
+    const { commitment } = await guesser.next('round_start');
+    assert.equal((await guesser.ask({ type: 'guess', value: 10 }, 'result')).outcome, 'low');
+    await stop(first, 'SIGKILL', []);
+
+    const second = await serve(['--db', path, '--port', String(first.port)]);
+    const g = await resume(second.port, guesser.token);
+    keep(g.client);
+    assert.deepEqual([g.room.state, g.room.commitment, g.room.history.length], ['playing', commitment, 1]);
+    const win = await g.client.ask({ type: 'guess', value: 42 }, 'result');
+    assert.deepEqual([win.outcome, win.attempts], ['win', 2]);
+    const end = await g.client.next('round_end');
+    assert.equal(end.secret, 42);
+    assert.ok(opens(commitment, end));
+    const p = await resume(second.port, picker.token);
+    keep(p.client);
+    assert.equal(p.room.state, 'ended', 'the picker, back later, finds the round over');
+  });
+
+  it('the file keeps rooms, not closed ones: a room left by everyone is gone after the restart', async () => {
+    const path = dir.file('retention.db');
+    const first = await serve(['--db', path, '--seat-hold-ms', '1000']);
+    const ada = keep(await JsonClient.hello(first.port, 'Ada'));
+    const { code } = await ada.ask({ type: 'create', mode: 'solo' }, 'room');
+    await ada.ask({ type: 'leave' }, 'left');
+    const kept = keep(await JsonClient.hello(first.port, 'Bob'));
+    const race = await kept.ask({ type: 'create', mode: 'race' }, 'room');
+    await stop(first, 'SIGKILL', []);
+    const second = await serve(['--db', path, '--port', String(first.port)]);
+    const again = keep(await JsonClient.hello(second.port, 'Cy'));
+    assert.equal(await again.refused({ type: 'join', code }), 'E_UNKNOWN_ROOM', 'the solo room closed when Ada left');
+    assert.equal((await again.ask({ type: 'join', code: race.code }, 'room')).code, race.code, "Bob's race is still there");
+  });
+});
+
+/**
+ * "Nothing missed, nothing twice": two players guess as fast as answers come while their
+ * connections are cut, and the server killed, at random moments. Each resumes with the last
+ * event number it saw; in the end the events each saw are numbered 1..N with no gap and no
+ * repeat, and its count of answered guesses equals the attempts the server has for it.
+ */
+describe('cut at random points of a round', { timeout: 120_000 }, () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+
+  it('each client ends with the server view, whatever was cut and when', async () => {
+    const random = seededRandom(2026);
+    const path = dir.file('cuts.db');
+    let server = await startServer(['--db', path]);
+    const port = server.port;
+    try {
+      const players = [new Player('Ada'), new Player('Bob')];
+      const [ada, bob] = players as [Player, Player];
+      await ada.hello(port);
+      await bob.hello(port);
+      const { code } = await ada.request({ type: 'create', mode: 'race', min: 1, max: 1_000_000 }, 'room');
+      await bob.request({ type: 'join', code }, 'room');
+      await ada.request({ type: 'start' }, 'round_start');
+
+      for (let cut = 0; cut < 8; cut++) {
+        const playing = players.map((p) => p.play(random));
+        // Let some guesses through first: a cut lands among acknowledged and unacknowledged ones.
+        await Promise.all(players.map((p) => p.answered(p.results + 1 + random(0, 20))));
+        if (cut % 2 === 0) {
+          const closed = once(server.child, 'close');
+          server.child.kill('SIGKILL');
+          await closed;
+          await Promise.all(playing);
+          server = await startServer(['--db', path, '--port', String(port)]);
+          for (const p of players) await p.resume(port);
+        } else {
+          const p = players[random(0, 1)] as Player;
+          p.cut();
+          for (const q of players) q.stop();
+          await Promise.all(playing);
+          await p.resume(port);
+          for (const q of players) q.stopped = false;
+        }
+      }
+      for (const p of players) {
+        const last = await p.request({ type: 'guess', value: 1 }, 'result');
+        assert.deepEqual(p.seqs, p.seqs.map((_, i) => i + 1), `${p.name}: events numbered 1..N, none missed, none twice`);
+        assert.equal(last.attempts, p.results, `${p.name}: the server counts every answered guess, and only those`);
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+/** A JSON player that keeps the number of every event it handled, and drops any it has seen. */
+class Player {
+  readonly name: string;
+  client: JsonClient | undefined;
+  token = '';
+  /** The numbers of the events handled, in order. */
+  readonly seqs: number[] = [];
+  /** Guesses answered in this round. */
+  results = 0;
+  stopped = true;
+  #waiters: Array<() => void> = [];
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  async hello(port: number): Promise<void> {
+    this.client = await JsonClient.hello(port, this.name);
+    this.token = this.client.token;
+    this.stopped = false;
+  }
+
+  async resume(port: number): Promise<void> {
+    const { client, room } = await resume(port, this.token, this.seqs.at(-1) ?? 0);
+    // Replayed events came before the snapshot: handled as any other (the snapshot has no seq).
+    for (const message of client.received) this.#handle(message);
+    const mine = room.players.find((p) => p.id === client.player);
+    assert.equal(mine?.attempts, this.results, `${this.name}: the snapshot after resume agrees with the answers handled`);
+    this.client = client;
+    this.stopped = false;
+  }
+
+  /** Resolves once `count` guesses have been answered (or the connection is gone). */
+  answered(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.results >= count || this.stopped) resolve();
+        else this.#waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  /** Guesses, one at a time, until the connection goes or `stop`. */
+  async play(random: (min: number, max: number) => number): Promise<void> {
+    const client = this.client;
+    while (!this.stopped && client !== undefined && client === this.client) {
+      client.send({ type: 'guess', value: random(1, 999_999) });
+      try {
+        for (;;) {
+          const message = await client.nextAny();
+          this.#handle(message);
+          if (message.type === 'result') break;
+        }
+      } catch {
+        this.stopped = true;
+      }
+    }
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  cut(): void {
+    this.client?.tcp.socket.resetAndDestroy();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async request<T extends Message['type']>(message: object, type: T): Promise<Extract<Message, { type: T }>> {
+    const client = this.client;
+    assert.ok(client);
+    client.send(message);
+    for (;;) {
+      const reply = await client.nextAny();
+      this.#handle(reply);
+      if (reply.type === type) return reply as Extract<Message, { type: T }>;
+      if (reply.type === 'error') throw new Error(`${reply.code}: ${reply.message}`);
+    }
+  }
+
+  #handle(message: Message): void {
+    const seq = (message as { seq?: number }).seq;
+    if (seq === undefined) return;
+    if (seq <= (this.seqs.at(-1) ?? 0)) return;
+    this.seqs.push(seq);
+    if (message.type === 'result') this.results++;
+    if (message.type === 'round_start') this.results = 0;
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+}
