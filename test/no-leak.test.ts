@@ -4,7 +4,7 @@ import type { Message } from './helpers/json-client.js';
 import { roomServer } from './helpers/room-server.js';
 
 /** Numeric fields that say nothing about the secret (counts, positions, the range itself). */
-const HARMLESS_NUMBERS = new Set(['v', 'attempts', 'round', 'seat', 'maxPlayers', 'spectators', 'timeoutMs', 'missed', 'wins', 'rounds', 'guesses', 'played', 'firstTo', 'min', 'max']);
+const HARMLESS_NUMBERS = new Set(['v', 'attempts', 'round', 'seat', 'maxPlayers', 'spectators', 'timeoutMs', 'missed', 'wins', 'rounds', 'guesses', 'played', 'firstTo', 'min', 'max', 'seq']);
 /** Strings that are random by design: they may contain any digits. */
 const OPAQUE_STRINGS = new Set(['commitment', 'token', 'code']);
 
@@ -33,7 +33,7 @@ function assertNoLeak(who: string, messages: readonly Message[], secret: number)
 }
 
 describe('the secret never reaches a guesser before the round ends', { timeout: 60_000 }, () => {
-  const { hello } = roomServer(['--seed', '99', '--bot-delay-ms', '20']);
+  const { hello, connect } = roomServer(['--seed', '99', '--bot-delay-ms', '20']);
 
   it('in a race, with a bot and a spectator', async () => {
     const [ada, bob, eve] = await Promise.all([hello('Ada'), hello('Bob'), hello('Eve')]);
@@ -61,6 +61,26 @@ describe('the secret never reaches a guesser before the round ends', { timeout: 
     const ends = await Promise.all([bobEnd, cy.binarySearch(1, 100), eve.next('round_end')]);
     assert.equal(ends[0].secret, 58);
     for (const [name, client] of [['Bob', bob], ['Cy', cy], ['Eve', eve]] as const) assertNoLeak(name, client.received, 58);
+  });
+
+  it('in what a resume replays from the store, and in the snapshot after it', async () => {
+    const [ada, bob] = await Promise.all([hello('Ada'), hello('Bob')]);
+    const { code } = await ada.ask({ type: 'create', mode: 'race', min: 1, max: 400 }, 'room');
+    await bob.ask({ type: 'join', code }, 'room');
+    ada.send({ type: 'start' });
+    await bob.next('round_start');
+    await bob.ask({ type: 'guess', value: 7 }, 'result');
+    bob.tcp.socket.resetAndDestroy();
+    await ada.next('presence');
+    for (const value of [100, 200, 300]) await ada.ask({ type: 'guess', value }, 'result');
+    const again = await connect();
+    // From the very first event: everything the store kept for Bob comes again.
+    again.send({ type: 'resume', token: bob.token, seq: 0 });
+    assert.ok(((await again.next('welcome')).missed ?? 0) >= 6, 'the whole round so far is replayed');
+    await again.next('room');
+    const end = await ada.binarySearch(1, 400);
+    await again.next('round_end');
+    assertNoLeak('Bob, resumed', again.received, end.secret);
   });
 
   it('in solo', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { seededRandom } from '../src/core/random.js';
 import { tempDir } from './helpers/db-files.js';
@@ -69,6 +70,9 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
       const adas = await ada.ask({ type: 'guess', value: 1 }, 'result');
       const bobs = await bob.ask({ type: 'guess', value: 2 }, 'result');
       await stop(first, signal, [ada, bob]);
+      const file = readFileSync(path).toString('latin1') + (existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`).toString('latin1') : '');
+      assert.ok(file.includes(commitment), 'the file is the one the room was kept in');
+      for (const client of [ada, bob]) assert.ok(!file.includes(client.token), 'tokens are kept as hashes, never as they are');
 
       const second = await serve(['--db', path, '--port', String(first.port)]);
       const a = await resume(second.port, ada.token);
