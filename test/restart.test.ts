@@ -120,6 +120,29 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
     assert.equal(p.room.state, 'ended', 'the picker, back later, finds the round over');
   });
 
+  it('SIGKILL with a bot and a spectator: the spectator resumes its place and the bot plays on until it finds the secret', async () => {
+    const path = dir.file('bot.db');
+    const first = await serve(['--db', path, '--bot-delay-ms', '2000']);
+    const ada = keep(await JsonClient.hello(first.port, 'Ada'));
+    const eve = keep(await JsonClient.hello(first.port, 'Eve'));
+    const { code } = await ada.ask({ type: 'create', mode: 'race', min: 1, max: 1000, bot: 'binary', botDelayMs: 100 }, 'room');
+    await eve.ask({ type: 'join', code, as: 'spectator' }, 'room');
+    ada.send({ type: 'start' });
+    const { commitment } = await eve.next('round_start');
+    await eve.next('progress');
+    await stop(first, 'SIGKILL', []);
+
+    const second = await serve(['--db', path, '--port', String(first.port)]);
+    const e = await resume(second.port, eve.token);
+    keep(e.client);
+    assert.equal(e.room.role, 'spectator');
+    const bot = e.room.players.find((p) => p.bot);
+    assert.ok(bot !== undefined && bot.attempts >= 1);
+    const end = await e.client.next('round_end');
+    assert.deepEqual([end.winner?.id, end.commitment], [bot.id, commitment], 'the bot, at its own pace, won the round it started before the restart');
+    assert.ok(opens(commitment, end));
+  });
+
   it('the file keeps rooms, not closed ones: a room left by everyone is gone after the restart', async () => {
     const path = dir.file('retention.db');
     const first = await serve(['--db', path, '--seat-hold-ms', '1000']);
