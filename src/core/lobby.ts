@@ -203,17 +203,16 @@ export class Lobby {
 
   /** Who is in `room` (players and spectators), connected or not. */
   membersOf(room: Room): PlayerId[] {
-    const members: PlayerId[] = [];
-    for (const player of this.#players.values()) if (player.room === room) members.push(player.id);
-    return members;
+    return room.members().filter((id) => this.#players.get(id)?.room === room);
   }
 
   /** Closes a room, telling whoever is still in it. */
   close(room: Room): void {
     if (this.#rooms.get(room.code) !== room) return;
     this.#rooms.delete(room.code);
-    for (const player of this.#players.values()) {
-      if (player.room !== room) continue;
+    for (const id of room.members()) {
+      const player = this.#players.get(id);
+      if (player?.room !== room) continue;
       player.room = undefined;
       this.#deliver(player.id, { type: 'closed', code: room.code, reason: 'The room was closed' });
       if (!player.connected) this.#forget(player);
@@ -222,9 +221,11 @@ export class Lobby {
 
   /** A room and its members as plain data, for a store. */
   save(room: Room): LobbyRoomRecord {
+    // From the room's own list, not a walk over every player: this runs once per changed room per turn.
     const members = [];
-    for (const player of this.#players.values()) {
-      if (player.room === room) members.push({ id: player.id, name: player.name, token: player.token, seq: player.seq, sent: player.sent });
+    for (const id of room.members()) {
+      const player = this.#players.get(id);
+      if (player?.room === room) members.push({ id: player.id, name: player.name, token: player.token, seq: player.seq, sent: player.sent });
     }
     return { room: room.save(), members };
   }

@@ -101,6 +101,14 @@ export class Room {
     return this.#spectators.size > 0 || [...this.#seats.values()].some((s) => s.bot === undefined);
   }
 
+  /** Everyone in the room but bots: seated players (connected or not) and spectators. */
+  members(): PlayerId[] {
+    const ids: PlayerId[] = [];
+    for (const seat of this.#seats.values()) if (seat.bot === undefined) ids.push(seat.id);
+    for (const id of this.#spectators.keys()) ids.push(id);
+    return ids;
+  }
+
   has(id: PlayerId): boolean {
     return this.#seats.has(id) || this.#spectators.has(id);
   }
