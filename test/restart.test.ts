@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { seededRandom } from '../src/core/random.js';
 import { tempDir } from './helpers/db-files.js';
 import { JsonClient, opens, type Message } from './helpers/json-client.js';
@@ -141,6 +142,32 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
     const end = await e.client.next('round_end');
     assert.deepEqual([end.winner?.id, end.commitment], [bot.id, commitment], 'the bot, at its own pace, won the round it started before the restart');
     assert.ok(opens(commitment, end));
+  });
+
+  it('the file does not keep a seat whose hold ran out, nor its events', async () => {
+    const path = dir.file('hold.db');
+    const server = await serve(['--db', path, '--seat-hold-ms', '300']);
+    const ada = keep(await JsonClient.hello(server.port, 'Ada'));
+    const bob = keep(await JsonClient.hello(server.port, 'Bob'));
+    const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    await bob.ask({ type: 'join', code }, 'room');
+    const kept = (): { members: string[]; events: number } => {
+      const db = new Database(path, { readonly: true });
+      try {
+        const row = db.prepare<[string], { record: string }>('select record from rooms where code = ?').get(code);
+        const members = (JSON.parse(row?.record ?? '{"members":[]}') as { members: { id: string }[] }).members.map((m) => m.id);
+        const events = db.prepare<[string], { n: number }>('select count(*) as n from events where player = ?').get(bob.player)?.n ?? 0;
+        return { members, events };
+      } finally {
+        db.close();
+      }
+    };
+    assert.deepEqual(kept(), { members: [ada.player, bob.player], events: 1 }, 'Bob and his event (the room he joined) are kept');
+    bob.close();
+    const seen: string[] = [];
+    while (seen.at(-1) !== 'left') seen.push((await ada.next('presence')).event);
+    assert.deepEqual(seen, ['joined', 'dropped', 'left'], "Bob's hold ran out");
+    assert.deepEqual(kept(), { members: [ada.player], events: 0 });
   });
 
   it('the file keeps rooms, not closed ones: a room left by everyone is gone after the restart', async () => {
