@@ -29,6 +29,22 @@ function room(names: string[], options: { mode: 'race' | 'pick' | 'solo'; rounds
 }
 
 describe('the room snapshot', () => {
+  it('repeats how the last round ended while the room is between rounds, and only then', () => {
+    const { h, ids, seenBy } = room(['Ada', 'Bob'], { mode: 'race' });
+    const [ada, bob] = ids as [PlayerId, PlayerId];
+    h.lobby.start(ada, h.now);
+    assert.equal(seenBy('Eve').lastRound, undefined, 'nothing while the round is played: the secret is still one');
+    h.find(bob);
+    const roundEnd = h.last(ada, 'round_end');
+    const end = { round: roundEnd.round, reason: roundEnd.reason, winner: roundEnd.winner, secret: roundEnd.secret, salt: roundEnd.salt, commitment: roundEnd.commitment };
+    assert.deepEqual(seenBy('Fay').lastRound, end);
+    const decoded = decodeServerMessage(encodeServerMessage(seenBy('Gus')));
+    assert.ok(decoded.kind === 'message' && decoded.message.type === 'room');
+    assert.deepEqual(decoded.message.lastRound, end, 'clients read it');
+    h.lobby.start(ada, h.now);
+    assert.equal(seenBy('Hal').lastRound, undefined, 'gone once the next round starts');
+  });
+
   it('says where a pick match stands: its length, the rounds played, and its result once over', () => {
     const { h, ids, seenBy } = room(['Ada', 'Bob'], { mode: 'pick' });
     const [ada, bob] = ids as [PlayerId, PlayerId];

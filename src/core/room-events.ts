@@ -92,7 +92,15 @@ export interface RoomMessage {
   readonly standings: readonly Standing[];
   /** Absent in solo rooms. */
   readonly match?: MatchState;
+  /**
+   * Only while `state` is `ended`: how the last round ended, as its `round_end` said (the secret is
+   * no secret any more), so that a client that joins, reloads or resumes then can show it.
+   */
+  readonly lastRound?: LastRound;
 }
+
+/** A `round_end` without its standings (the snapshot carries those). */
+export type LastRound = Omit<RoundEndMessage, 'type' | 'standings'>;
 
 export type PresenceEvent = 'joined' | 'left' | 'dropped' | 'returned';
 

@@ -1,6 +1,6 @@
 import type { BotRecord } from './bot.js';
 import type { Range } from './game.js';
-import type { HistoryEntry, Mode, PlayerId, PlayerRef, RoomState } from './room-events.js';
+import type { HistoryEntry, LastRound, Mode, PlayerId, PlayerRef, RoomState } from './room-events.js';
 
 /**
  * A room's whole state as plain data: what a store keeps so that a restarted server goes on with
@@ -35,6 +35,8 @@ export interface RoomRecord {
   readonly matchOver: boolean;
   /** The last match's result, once it is over (until the next match starts). */
   readonly matchResult: { readonly winner: PlayerRef | null; readonly tied: readonly PlayerRef[] } | null;
+  /** How the last round ended, until the next one starts. */
+  readonly lastRound: LastRound | null;
 }
 
 export interface SeatRecord {

@@ -8,6 +8,7 @@ import { SENTENCES, compare, type Range } from './game.js';
 import type {
   BotKind,
   HistoryEntry,
+  LastRound,
   MatchEndMessage,
   MatchState,
   Mode,
@@ -73,6 +74,8 @@ export class Room {
   #matchOver = false;
   /** The last match's result, for the snapshot of whoever joins or resumes before the next match starts. */
   #matchResult: Pick<MatchEndMessage, 'winner' | 'tied'> | undefined;
+  /** How the last round ended, until the next one starts. */
+  #lastRound: LastRound | undefined;
 
   constructor(code: string, mode: Mode, range: Range, maxPlayers: number, deps: RoomDeps, match: MatchRules = {}) {
     this.code = code;
@@ -311,6 +314,7 @@ export class Room {
       matchPlayed: this.#matchPlayed,
       matchOver: this.#matchOver,
       matchResult: this.#matchResult === undefined ? null : { winner: this.#matchResult.winner, tied: [...this.#matchResult.tied] },
+      lastRound: this.#lastRound ?? null,
     };
   }
 
@@ -357,6 +361,7 @@ export class Room {
     room.#matchPlayed = record.matchPlayed;
     room.#matchOver = record.matchOver;
     room.#matchResult = record.matchResult ?? undefined;
+    room.#lastRound = record.lastRound ?? undefined;
     return room;
   }
 
@@ -380,6 +385,7 @@ export class Room {
       history: seat === undefined ? [] : [...seat.history],
       standings: this.#standings(),
       ...(this.mode === 'solo' ? {} : { match: this.#matchState(this.#matchResult) }),
+      ...(this.#state === 'ended' && this.#lastRound !== undefined ? { lastRound: this.#lastRound } : {}),
     };
   }
 
@@ -437,6 +443,7 @@ export class Room {
 
   #newRound(): void {
     this.#round++;
+    this.#lastRound = undefined;
     this.#foundCount = 0;
     this.#departed.clear();
     this.#secret = undefined;
@@ -538,16 +545,15 @@ export class Room {
       seat.guesses += seat.attempts;
     }
     if (winner !== undefined) winner.wins++;
-    this.#broadcast({
-      type: 'round_end',
+    this.#lastRound = {
       round: this.#round,
       reason,
       winner: winner === undefined ? null : { id: winner.id, name: winner.name },
       secret: secret.value,
       salt: secret.salt,
       commitment: secret.commitment,
-      standings: this.#standings(),
-    });
+    };
+    this.#broadcast({ type: 'round_end', ...this.#lastRound, standings: this.#standings() });
     this.#guessers = new Set();
     this.#matchPlayed++;
     this.#endMatchIfOver(winner);

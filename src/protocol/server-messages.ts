@@ -30,6 +30,14 @@ const MatchState = v.object({
   over: v.boolean(),
   result: v.exactOptional(v.object({ winner: v.nullable(PlayerRef), tied: List(PlayerRef) })),
 });
+const RoundEnd = {
+  round: Count,
+  reason: v.picklist(['found', 'all_found', 'abandoned']),
+  winner: v.nullable(PlayerRef),
+  secret: Num,
+  salt: v.string(),
+  commitment: v.string(),
+};
 /** Absent in solo rooms; a client that finds none shows no match. */
 const Match = v.exactOptional(MatchState);
 
@@ -77,6 +85,7 @@ const SCHEMAS = {
     history: List(v.object({ value: Num, outcome: Outcome })),
     standings: List(Standing),
     match: Match,
+    lastRound: v.exactOptional(v.object(RoundEnd)),
   }),
   presence: v.object({
     type: v.literal('presence'),
@@ -111,17 +120,7 @@ const SCHEMAS = {
     attempts: Count,
     value: v.optional(Num),
   }),
-  round_end: v.object({
-    type: v.literal('round_end'),
-    seq: Seq,
-    round: Count,
-    reason: v.picklist(['found', 'all_found', 'abandoned']),
-    winner: v.nullable(PlayerRef),
-    secret: Num,
-    salt: v.string(),
-    commitment: v.string(),
-    standings: List(Standing),
-  }),
+  round_end: v.object({ type: v.literal('round_end'), seq: Seq, ...RoundEnd, standings: List(Standing) }),
   match_end: v.object({
     type: v.literal('match_end'),
     seq: Seq,
