@@ -26,12 +26,12 @@ export const ANSWER_TIMEOUT_MS = 3_000;
 
 /**
  * How long to keep trying, counted from the drop. After a goodbye that announced `retryAfterMs`,
- * twice that (the whole announced wait, and as much again for a restart that runs late), and
- * never less than after a drop with no goodbye: the restarted server holds every seat that long.
+ * twice that: the whole announced wait, and as much again for a restart that runs late (an
+ * operator whose restarts take longer says so with `guess serve --retry-after-ms`).
  */
 export function retryWindowMs(retryAfterMs: number | undefined): number {
   if (retryAfterMs === undefined) return DROP_WINDOW_MS;
-  return Math.min(MAX_WINDOW_MS, Math.max(DROP_WINDOW_MS, 2 * retryAfterMs));
+  return Math.min(MAX_WINDOW_MS, 2 * Math.max(0, retryAfterMs));
 }
 
 /** The nominal pause before attempt `attempt` (1 for the first). */
