@@ -144,6 +144,31 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
     assert.ok(opens(commitment, end));
   });
 
+  it('--retry-after-ms is what the goodbye announces, and every seat is held at least that long after the restart', async () => {
+    const path = dir.file('retry.db');
+    const flags = ['--db', path, '--retry-after-ms', '2500', '--seat-hold-ms', '500'];
+    const first = await serve(flags);
+    const ada = keep(await JsonClient.hello(first.port, 'Ada'));
+    const bob = keep(await JsonClient.hello(first.port, 'Bob'));
+    const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    await bob.ask({ type: 'join', code }, 'room');
+    const closed = once(first.child, 'close');
+    first.child.kill('SIGTERM');
+    assert.equal((await ada.next('shutdown')).retryAfterMs, 2500);
+    await closed;
+    const second = await serve([...flags, '--port', String(first.port)]);
+    const restartedAt = Date.now();
+    const a = await resume(second.port, ada.token);
+    keep(a.client);
+    let left;
+    do left = await a.client.next('presence');
+    while (left.event !== 'left');
+    assert.equal(left.player, bob.player);
+    const held = Date.now() - restartedAt;
+    // Well past the 500 ms --seat-hold-ms (the start-up line reaches the test a little after the restore).
+    assert.ok(held >= 2000, `Bob's seat was given up ${held} ms after the restart, before the 2,500 ms announced`);
+  });
+
   it('the file does not keep a seat whose hold ran out, nor its events', async () => {
     const path = dir.file('hold.db');
     const server = await serve(['--db', path, '--seat-hold-ms', '300']);
