@@ -71,6 +71,18 @@ describe('the page\u2019s fair-play check, against an honest and a lying server'
   }
 
   for (const [relay, expected] of [['lying', SWAPPED], ['honest', FAIR]] as const) {
+    it(`reloaded between rounds, shows the last reveal again, checked against the commitment it saw before the reload (${relay} server)`, async () => {
+      const port = relay === 'lying' ? liar.port : straight.port;
+      const { page } = await openPlayer(fixture.browser, `http://127.0.0.1:${port}/`);
+      await playRound(page, 'race');
+      const before = await waitForText(page, VERDICT, /Fair|WARNING/);
+      assert.match(before, expected);
+      await page.reload();
+      // The snapshot between rounds carries the reveal; the commitment comes from before the reload.
+      assert.equal(await waitForText(page, VERDICT, /Fair|WARNING/), before);
+      await page.context().close();
+    });
+
     it(`checks against the commitment of the snapshot it resumed into after a reload (${relay} server)`, async () => {
       const port = relay === 'lying' ? liar.port : straight.port;
       const { page } = await openPlayer(fixture.browser, `http://127.0.0.1:${port}/`);

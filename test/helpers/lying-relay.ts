@@ -16,6 +16,12 @@ export const honest: Rewrite = (message) => message;
  * announced at `round_start` can give it away.
  */
 export const swapSecret: Rewrite = (message) => {
+  // The room snapshot between rounds repeats the reveal: the liar tells the same lie there.
+  if (message.type === 'room' && typeof message.lastRound === 'object' && message.lastRound !== null) {
+    const lastRound = swapSecret({ type: 'round_end', ...(message.lastRound as Record<string, unknown>) });
+    delete lastRound.type;
+    return { ...message, lastRound };
+  }
   if (message.type !== 'round_end' || typeof message.secret !== 'number') return message;
   const secret = message.secret % 2 === 0 ? message.secret - 1 : message.secret + 1;
   const salt = 'f0'.repeat(16);

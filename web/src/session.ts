@@ -1,7 +1,7 @@
 import type { ClientMessage } from '../../src/protocol/messages.js';
 import { decodeServerMessage, unexpectedReply, type IncomingMessage } from '../../src/protocol/server-messages.js';
 import type { MatchState, RoomMessage, RoundStartMessage, Standing } from '../../src/core/room-events.js';
-import { announce, judgeReveal, verdictLine } from '../../src/core/commitment.js';
+import { announce, judgeReveal, verdictLine, type Announced, type Reveal } from '../../src/core/commitment.js';
 import { matchLine } from '../../src/core/match.js';
 import { sha256Hex } from '../../src/protocol/sha256.js';
 import { isRoomCode } from '../../src/core/room-code.js';
@@ -268,9 +268,8 @@ export class Session {
         );
         return;
       case 'round_end': {
-        // Checked against what was announced when the round started, never against the commitment this message carries.
-        const verdict = judgeReveal(sha256Hex, state.room?.announced, message);
-        const reveal = { round: message.round, secret: message.secret, salt: message.salt, verdict, line: verdictLine(verdict, message) };
+        const reveal = revealOf(message, state.room?.announced);
+        const verdict = reveal.verdict;
         const winner = message.winner === null ? 'Nobody won this round.' : message.winner.id === state.me.id ? 'You win!' : `${message.winner.name} wins!`;
         this.#updateRoom(
           (room) => ({
@@ -342,7 +341,7 @@ export class Session {
         round: message.round,
         range: { min: message.min, max: message.max },
         plan: planOf(message.match),
-        announced: announce(room.announced, message.round, message.commitment),
+        announced: remember(room.code, announce(room.announced, message.round, message.commitment)),
         winner: undefined,
         match: undefined,
         next: undefined,
@@ -361,7 +360,13 @@ export class Session {
 
   #enterRoom(message: RoomMessage): void {
     const state = this.#get();
-    const held = state.room?.code === message.code ? state.room.announced : undefined;
+    const same = state.room?.code === message.code;
+    // A reloaded page has only what it wrote down before the reload.
+    const held = same ? state.room.announced : recall(message.code);
+    const announced = message.commitment === null ? held : announce(held, message.round, message.commitment);
+    remember(message.code, announced);
+    // Between rounds, the snapshot repeats the last reveal: judged, as any reveal, against what this page saw announced.
+    const reveal = same && state.room.reveal !== undefined ? state.room.reveal : message.lastRound === undefined ? undefined : revealOf(message.lastRound, held);
     const role = (id: string): Seat['role'] => (message.mode !== 'pick' || message.picker === null ? 'player' : id === message.picker ? 'picker' : 'guesser');
     const room: RoomView = {
       code: message.code,
@@ -384,9 +389,9 @@ export class Session {
       phase: message.state === 'ended' ? 'over' : message.state,
       round: message.round,
       watching: message.role === 'spectator',
-      announced: message.commitment === null ? held : announce(held, message.round, message.commitment),
-      reveal: state.room?.code === message.code ? state.room.reveal : undefined,
-      winner: state.room?.code === message.code ? state.room.winner : undefined,
+      announced,
+      reveal,
+      winner: same ? state.room.winner : (message.lastRound?.winner ?? undefined),
       match: message.match?.over === true && message.match.result !== undefined ? matchLine({ rounds: message.match.played, ...message.match.result }, message.you) : undefined,
       plan: planOf(message.match),
       next: undefined,
@@ -405,6 +410,33 @@ export class Session {
       attempts: mine.length,
       error: '',
     });
+  }
+}
+
+/** A reveal judged against what was announced when its round started, never against the commitment it carries. */
+function revealOf(end: Reveal, held: Announced | undefined): NonNullable<RoomView['reveal']> {
+  const verdict = judgeReveal(sha256Hex, held, end);
+  return { round: end.round, secret: end.secret, salt: end.salt, verdict, line: verdictLine(verdict, end) };
+}
+
+const ANNOUNCED_KEY = 'guess.announced.';
+
+/**
+ * The commitment announced for a room's current round, kept in the tab's sessionStorage so that
+ * a page reloaded before the reveal can still check it (a reloaded page that never saw the
+ * announcement says so instead of vouching for anything).
+ */
+function remember(code: string, announced: Announced | undefined): Announced | undefined {
+  if (announced !== undefined) sessionStorage.setItem(`${ANNOUNCED_KEY}${code}`, JSON.stringify(announced));
+  return announced;
+}
+
+function recall(code: string): Announced | undefined {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(`${ANNOUNCED_KEY}${code}`) ?? 'null') as Partial<Announced> | null;
+    return typeof kept?.round === 'number' && typeof kept.commitment === 'string' ? { round: kept.round, commitment: kept.commitment } : undefined;
+  } catch {
+    return undefined;
   }
 }
 
