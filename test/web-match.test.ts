@@ -110,7 +110,8 @@ describe('the length of a match, chosen on the landing page and kept over a relo
       const seen = await moves(ada.page, 'Bob');
       assert.equal(seen.at(-1), 'found it!');
       await ada.page.reload();
-      await waitForText(ada.page, '[data-testid="round-status"]', /^Round over\./);
+      // The snapshot between rounds says how the round ended: the winner and the secret come back too.
+      await waitForText(ada.page, '[data-testid="round-status"]', /^Bob wins\. The secret was \d+\./);
       assert.deepEqual(await moves(ada.page, 'Bob'), seen, "Bob's numbers of the finished round, as Ada saw them");
       assert.deepEqual([...ada.errors, ...bob.errors], []);
       await Promise.all([ada.page.context().close(), bob.page.context().close()]);
