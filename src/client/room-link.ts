@@ -30,8 +30,10 @@ const MAX_LINE_CHARS = 64 * 1024;
 /**
  * The terminal client's JSON connection to a server: lines in, decoded messages out. When the
  * connection drops it reconnects by itself (src/protocol/reconnect.ts says when, and for how
- * long), and opens the new connection with `resume {token}` so the seat, attempts and history
- * come back; messages the player sends meanwhile wait and go once the seat is back. A server
+ * long), and opens the new connection with `resume {token, seq}` so the seat, attempts and history
+ * come back, with the events numbered above the last one handled; an event whose number was
+ * handled already is dropped, so the player never reads one twice. Messages the player sends
+ * meanwhile wait and go once the seat is back. A server
  * that sends anything it should not is not reconnected to: the link is gone at once. Every
  * connection must be made within `CONNECT_TIMEOUT_MS` and answered within `ANSWER_TIMEOUT_MS`,
  * or it counts as a failed attempt.
@@ -41,6 +43,8 @@ export class RoomLink {
   readonly #events: LinkEvents;
   #socket: Socket | undefined;
   #token: string | undefined;
+  /** The number of the last event handled (0: none yet for this token). */
+  #seq = 0;
   #ready = false;
   #closing = false;
   #outbox: string[] = [];
@@ -150,7 +154,13 @@ export class RoomLink {
     // A newer server's new message type is skipped.
     if (reply.kind === 'unknown') return undefined;
     const message = reply.message;
+    if ('seq' in message && message.seq !== undefined) {
+      // A replay of what was handled before the drop (events from older servers carry no number).
+      if (message.seq <= this.#seq) return undefined;
+      this.#seq = message.seq;
+    }
     if (message.type === 'welcome') {
+      if (!message.resumed) this.#seq = 0;
       this.#token = message.token;
       this.#ready = true;
       this.#attempt = 0;
@@ -196,7 +206,7 @@ export class RoomLink {
     this.#timer = setTimeout(() => {
       this.#lastTry = undefined;
       this.#connect().then(
-        () => this.#write(JSON.stringify({ type: 'resume', v: 1, token: this.#token })),
+        () => this.#write(JSON.stringify({ type: 'resume', v: 1, token: this.#token, seq: this.#seq })),
         () => this.#dropped(),
       );
     }, pause);

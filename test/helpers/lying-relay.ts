@@ -4,8 +4,8 @@ import { connect, createServer as createTcpServer, type AddressInfo, type Server
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { sha256 } from './json-client.js';
 
-/** What a relay does to each server message on its way to the client. */
-export type Rewrite = (message: Record<string, unknown>) => Record<string, unknown>;
+/** What a relay does to each server message on its way to the client: a list is sent as that many messages. */
+export type Rewrite = (message: Record<string, unknown>) => Record<string, unknown> | Array<Record<string, unknown>>;
 
 export const honest: Rewrite = (message) => message;
 
@@ -15,7 +15,7 @@ export const honest: Rewrite = (message) => message;
  * commitment that those two open. The reveal is consistent with itself; only the commitment
  * announced at `round_start` can give it away.
  */
-export const swapSecret: Rewrite = (message) => {
+export function swapSecret(message: Record<string, unknown>): Record<string, unknown> {
   // The room snapshot between rounds repeats the reveal: the liar tells the same lie there.
   if (message.type === 'room' && typeof message.lastRound === 'object' && message.lastRound !== null) {
     const lastRound = swapSecret({ type: 'round_end', ...(message.lastRound as Record<string, unknown>) });
@@ -26,10 +26,12 @@ export const swapSecret: Rewrite = (message) => {
   const secret = message.secret % 2 === 0 ? message.secret - 1 : message.secret + 1;
   const salt = 'f0'.repeat(16);
   return { ...message, secret, salt, commitment: sha256(`${secret}${salt}`) };
-};
+}
 
 export interface Relay {
   readonly port: number;
+  /** Cuts every relayed connection, as a network that fails would; the relay keeps listening. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function tcpRelay(target: number, rewrite: Rewrite): Promise<Relay>
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
-        inbound.write(`${relayed(line, rewrite)}\n`);
+        for (const text of relayed(line, rewrite)) inbound.write(`${text}\n`);
       }
     });
   });
@@ -88,7 +90,9 @@ export async function webRelay(target: number, rewrite: Rewrite): Promise<Relay>
       back.on('open', () => {
         for (const text of early.splice(0)) back.send(text);
       });
-      back.on('message', (data) => page.send(relayed(text(data), rewrite)));
+      back.on('message', (data) => {
+        for (const message of relayed(text(data), rewrite)) page.send(message);
+      });
     });
   });
   return listening(server, () => {
@@ -114,15 +118,16 @@ function text(data: RawData): string {
   return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
-function relayed(text: string, rewrite: Rewrite): string {
+function relayed(text: string, rewrite: Rewrite): string[] {
   let message: unknown;
   try {
     message = JSON.parse(text);
   } catch {
-    return text;
+    return [text];
   }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) return text;
-  return JSON.stringify(rewrite(message as Record<string, unknown>));
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return [text];
+  const rewritten = rewrite(message as Record<string, unknown>);
+  return (Array.isArray(rewritten) ? rewritten : [rewritten]).map((each) => JSON.stringify(each));
 }
 
 async function listening(server: Server, cut: () => void): Promise<Relay> {
@@ -130,6 +135,7 @@ async function listening(server: Server, cut: () => void): Promise<Relay> {
   await once(server, 'listening');
   return {
     port: (server.address() as AddressInfo).port,
+    cut,
     async close() {
       const closed = once(server, 'close');
       server.close();

@@ -12,11 +12,15 @@ import type { BotChoice, Choices, MatchChoice } from './choices.js';
 import type { AppState, MatchPlan, RoomView, Seat } from './state.js';
 
 const TOKEN_KEY = 'guess.token';
+/** The number of the last event handled for that token, so that a reload resumes from there too. */
+const SEQ_KEY = 'guess.seq';
 
 /**
  * The page's side of the JSON dialect: turns what the player does into client messages, and
  * every server message into the next AppState. The resume token lives in sessionStorage, so a
- * reload (or a dropped connection) gets the seat back, and a new tab starts fresh.
+ * reload (or a dropped connection) gets the seat back, and a new tab starts fresh. Beside it, the
+ * number of the last event handled: `resume` asks for what came after it, and an event whose
+ * number was handled already (a replay) is dropped, so nothing is shown twice.
  */
 export class Session {
   readonly #get: () => AppState;
@@ -52,7 +56,7 @@ export class Session {
     if (token !== null) {
       this.#resuming = true;
       this.#greeted = true;
-      link.send({ type: 'resume', v: 1, token });
+      link.send({ type: 'resume', v: 1, token, seq: handledSeq() });
     } else link.settled();
     this.#flush();
   }
@@ -152,11 +156,19 @@ export class Session {
   receive(text: string | undefined): void {
     const reply = text === undefined ? ({ kind: 'bad', problem: unexpectedReply('', 'a binary frame') } as const) : decodeServerMessage(text, !this.#answered);
     this.#answered = true;
-    if (reply.kind === 'message') this.#apply(reply.message);
+    if (reply.kind === 'message' && this.#fresh(reply.message)) this.#apply(reply.message);
     else if (reply.kind === 'bad') {
       this.#link?.abandon();
       this.#update({ error: `The game stopped: ${reply.problem}. Reload the page to start again.` });
     }
+  }
+
+  /** Whether the message is news: not an event already handled. Events from older servers carry no number. */
+  #fresh(message: IncomingMessage): boolean {
+    if (!('seq' in message) || message.seq === undefined) return true;
+    if (message.seq <= handledSeq()) return false;
+    sessionStorage.setItem(SEQ_KEY, String(message.seq));
+    return true;
   }
 
   #rename(name: string): void {
@@ -196,6 +208,8 @@ export class Session {
     const state = this.#get();
     switch (message.type) {
       case 'welcome':
+        // A new token numbers its events from 1.
+        if (!message.resumed) sessionStorage.setItem(SEQ_KEY, '0');
         sessionStorage.setItem(TOKEN_KEY, message.token);
         this.#resuming = false;
         this.#link?.settled();
@@ -323,6 +337,7 @@ export class Session {
           this.#resuming = false;
           this.#greeted = false;
           sessionStorage.removeItem(TOKEN_KEY);
+          sessionStorage.removeItem(SEQ_KEY);
           this.#update({ screen: state.pendingCode === undefined ? 'landing' : 'joining', room: undefined, error: 'The server no longer has your previous game (it was given up, or the server restarted): start a new one.' });
           this.#flush();
           return;
@@ -438,6 +453,12 @@ function recall(code: string): Announced | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The number of the last event handled, 0 when none. */
+function handledSeq(): number {
+  const seq = Number(sessionStorage.getItem(SEQ_KEY) ?? '0');
+  return Number.isSafeInteger(seq) && seq >= 0 ? seq : 0;
 }
 
 function withScores(seats: readonly Seat[], standings: readonly Standing[], mode: RoomView['mode']): Seat[] {
