@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertNoStackTrace } from './helpers/assertions.js';
 import { fakeServer, roomLine, welcomeLine } from './helpers/fake-server.js';
-import { PROMPT } from './helpers/join.js';
-import { finished, spawnGuess } from './helpers/process.js';
+import { finished } from './helpers/process.js';
 import { spawnRoomCli, type RoomCli } from './helpers/room-cli.js';
 import { startServer } from './helpers/server.js';
-import { OutputWatcher } from './helpers/watch.js';
 
 const GOODBYE = 'The server is restarting or shutting down; try again in a few seconds';
 
@@ -20,27 +18,6 @@ async function exitOf(cli: RoomCli): Promise<number | null> {
 }
 
 describe('clients when the server says goodbye', { timeout: 60_000 }, () => {
-  it('guess join (plain) says the goodbye once and exits 0', async () => {
-    const server = await startServer(['--min', '50', '--max', '100']);
-    const child = spawnGuess(['join', `127.0.0.1:${server.port}`]);
-    try {
-      const out = new OutputWatcher(child, [child.stdout, child.stderr]);
-      await out.waitFor(new RegExp(PROMPT));
-      child.stdin.write('1\n');
-      await out.waitFor(/Too small!\n/);
-      const done = finished(child);
-      await server.stop();
-      const { code } = await done;
-      assert.equal(code, 0);
-      assert.equal(count(out.text(), GOODBYE), 1, out.text());
-      assert.match(out.text(), new RegExp(`\\n${GOODBYE}\\n$`));
-      assert.doesNotMatch(out.text(), /unexpected reply|^guess:/m);
-    } finally {
-      child.kill('SIGKILL');
-      await server.stop();
-    }
-  });
-
   it('guess host and guess join --room say it once, keep trying, and say so when the restarted server has no seat for them', async () => {
     const server = await startServer();
     const address = `127.0.0.1:${server.port}`;

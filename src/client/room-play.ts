@@ -108,7 +108,7 @@ export async function playRoom(plan: RoomPlan, input: LineInput): Promise<number
 }
 
 /** The server's words with a full stop, for our words to follow. */
-function sentence(text: string): string {
+export function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 

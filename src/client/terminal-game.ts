@@ -6,6 +6,11 @@ import type { LineInput } from './line-input.js';
 export interface Judge {
   /** The secret's range, when the judge tells it. */
   readonly range: Range | undefined;
+  /**
+   * Which game the judge is in, for a judge that can lose one (a server that restarts): when it
+   * changes, the next answer is to the first guess of a new game.
+   */
+  readonly game?: number;
   /** `typed` is the guess as the player typed it (an integer, perhaps with spaces around it). */
   guess(value: number, typed: string): Promise<Outcome['kind']>;
 }
@@ -26,14 +31,9 @@ export const GOODBYE = 'Thanks for playing!';
  */
 export async function playInTerminal(judge: Judge, input: LineInput): Promise<void> {
   input.print(BANNER);
-  const range = judge.range;
-  input.print(
-    range === undefined
-      ? 'The server has picked a secret number.'
-      : `I am thinking of a number between ${range.min} and ${range.max}.`,
-  );
+  input.print(rangeSentence(judge.range));
   for (;;) {
-    const attempts = await playRound(judge, input, range);
+    const attempts = await playRound(judge, input);
     if (attempts === undefined) {
       input.print(GOODBYE);
       return;
@@ -44,8 +44,14 @@ export async function playInTerminal(judge: Judge, input: LineInput): Promise<vo
       input.print(GOODBYE);
       return;
     }
+    const range = judge.range;
     input.print(range === undefined ? KEPT_SECRET : `A new number between ${range.min} and ${range.max}.`);
   }
+}
+
+/** What the player is told of the secret before the first guess. */
+export function rangeSentence(range: Range | undefined): string {
+  return range === undefined ? 'The server has picked a secret number.' : `I am thinking of a number between ${range.min} and ${range.max}.`;
 }
 
 /** Asks until the answer is yes or no (anything else asks again); end of input is no. */
@@ -64,8 +70,9 @@ async function playAgain(input: LineInput): Promise<boolean> {
 }
 
 /** One round; resolves the attempts it took, or undefined if input ended first. */
-async function playRound(judge: Judge, input: LineInput, range: Range | undefined): Promise<number | undefined> {
+async function playRound(judge: Judge, input: LineInput): Promise<number | undefined> {
   let attempts = 0;
+  let game = judge.game;
   for (;;) {
     const line = await input.ask(PROMPT);
     if (line === undefined) {
@@ -78,9 +85,14 @@ async function playRound(judge: Judge, input: LineInput, range: Range | undefine
       continue;
     }
     const kind = await judge.guess(guess.value, line);
+    if (judge.game !== game) {
+      game = judge.game;
+      attempts = 0;
+    }
     attempts++;
     input.print(SENTENCES[kind]);
     if (kind === 'win') return attempts;
+    const range = judge.range;
     if (range !== undefined && !inRange(range, guess.value)) {
       input.print(`(The number is between ${range.min} and ${range.max}.)`);
     }
