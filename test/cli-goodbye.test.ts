@@ -18,7 +18,7 @@ async function exitOf(cli: RoomCli): Promise<number | null> {
 }
 
 describe('clients when the server says goodbye', { timeout: 60_000 }, () => {
-  it('guess host and guess join --room say it once, keep trying, and say so when the restarted server has no seat for them', async () => {
+  it('guess host and guess join --room say it once, keep trying, and say so when a server restarted without its games has no seat for them', async () => {
     const server = await startServer();
     const address = `127.0.0.1:${server.port}`;
     const host = spawnRoomCli(['host', address, '--name', 'Ada']);
@@ -30,10 +30,10 @@ describe('clients when the server says goodbye', { timeout: 60_000 }, () => {
       await host.expect(/Bob joined/);
       await server.stop();
       for (const cli of [host, guest]) await cli.expect(/The server is restarting or shutting down; try again in a few seconds\. Reconnecting by itself for up to 6\.0 s\u2026\n/);
-      // Still trying: a server started on the same port gets their resumes (it has no rooms yet: a fresh process).
-      again = await startServer(['--port', String(server.port)]);
+      // Still trying: a server started on the same port gets their resumes, but without the first one's games.
+      again = await startServer(['--port', String(server.port), '--db', ':memory:']);
       for (const cli of [host, guest]) {
-        await cli.expect(/guess: the server no longer has your seat \(it gave it up while you were away, or it restarted\): host or join a room again\n/);
+        await cli.expect(/guess: the server no longer has your seat \(it gave it up while you were away, or it restarted without its games\): host or join a room again\n/);
         assert.equal(await exitOf(cli), 1);
         assert.equal(count(cli.out.text(), GOODBYE), 1, cli.out.text());
         assert.doesNotMatch(cli.out.text(), /unexpected reply|giving up/);

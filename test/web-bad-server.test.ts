@@ -91,7 +91,7 @@ describe('the page facing a server that speaks garbage or goes away', { skip: no
     servers.push(fake.server);
     const { page } = await openPlayer(browser, `${fake.base}/`);
     await page.getByRole('button', { name: 'Create race room' }).click();
-    await waitForText(page, '#problem', /^The server no longer has your previous game \(it was given up, or the server restarted\): start a new one\.$/);
+    await waitForText(page, '#problem', /^The server no longer has your previous game \(it was given up, or the server restarted without its games\): start a new one\.$/);
     assert.equal(fake.connections(), 2);
     await page.context().close();
   });

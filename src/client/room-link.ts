@@ -172,7 +172,7 @@ export class RoomLink {
       this.#token = message.token ?? this.#token;
       return undefined;
     } else if (message.type === 'error' && message.code === 'E_UNKNOWN_TOKEN' && !this.#ready) {
-      this.#fail(new ClientError('E_SEAT_GONE', 'the server no longer has your seat (it gave it up while you were away, or it restarted): host or join a room again'));
+      this.#fail(new ClientError('E_SEAT_GONE', 'the server no longer has your seat (it gave it up while you were away, or it restarted without its games): host or join a room again'));
       return undefined;
     } else if (message.type === 'error' && message.code === 'E_RESUMED_ELSEWHERE') {
       // Resuming again would take the seat back from the other connection, which would take it back...

@@ -338,7 +338,7 @@ export class Session {
           this.#greeted = false;
           sessionStorage.removeItem(TOKEN_KEY);
           sessionStorage.removeItem(SEQ_KEY);
-          this.#update({ screen: state.pendingCode === undefined ? 'landing' : 'joining', room: undefined, error: 'The server no longer has your previous game (it was given up, or the server restarted): start a new one.' });
+          this.#update({ screen: state.pendingCode === undefined ? 'landing' : 'joining', room: undefined, error: 'The server no longer has your previous game (it was given up, or the server restarted without its games): start a new one.' });
           this.#flush();
           return;
         }
