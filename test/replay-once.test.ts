@@ -70,7 +70,7 @@ describe('the page drops an event it has handled when a server sends it again af
   });
   after(() => relay.close());
 
-  it('solo: the guess answered before the cut shows once, and the resume said its number', async () => {
+  it('solo: a guess answered before a cut, or before a reload, shows once, and each resume says the number of the last event handled', async () => {
     const { page, sent } = await openRecorded(fixture.browser, `http://127.0.0.1:${relay.port}/`);
     await page.getByRole('button', { name: 'Play solo' }).click();
     const field = page.getByLabel('Your guess');
@@ -88,9 +88,19 @@ describe('the page drops an event it has handled when a server sends it again af
     await waitForText(page, '[data-testid="attempts"]', /^2$/);
     const history = await page.locator('[data-testid="history"] li').allTextContents();
     assert.deepEqual(history.map((item) => item.split(':')[0]), ['0', '1'], history.join(' | '));
+    const beforeReload = last.seq;
+    // A reload keeps the number beside the token: the repeat after its resume is dropped too.
+    const reloaded = new Promise<void>((resolve) => (onResumed = resolve));
+    await page.reload();
+    await reloaded;
+    await field.fill('2');
+    await field.press('Enter');
+    await waitForText(page, '[data-testid="attempts"]', /^3$/);
+    const again = await page.locator('[data-testid="history"] li').allTextContents();
+    assert.deepEqual(again.map((item) => item.split(':')[0]), ['0', '1', '2'], again.join(' | '));
     const resumes = sent.filter((frame) => frame.includes('"resume"')).map((frame) => JSON.parse(frame) as { seq?: number });
-    assert.deepEqual(resumes.map((resume) => resume.seq), [seq], 'resume says the number of the last event handled');
-    await binarySearch(page, { min: 1, max: 100 });
+    assert.deepEqual(resumes.map((resume) => resume.seq), [seq, beforeReload], 'resume says the number of the last event handled');
+    await binarySearch(page, { min: 3, max: 100 });
     await page.context().close();
   });
 });
