@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { assertNoStackTrace } from './helpers/assertions.js';
 import { tempDir } from './helpers/db-files.js';
+import { fakeServer } from './helpers/fake-server.js';
 import { PROMPT } from './helpers/join.js';
 import { finished, spawnGuess } from './helpers/process.js';
 import { startServer, type RunningServer } from './helpers/server.js';
@@ -89,6 +90,31 @@ describe('guess join (plain lines) when the server restarts', { timeout: 150_000
       assertNoStackTrace(out.text());
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('sends a guess that got no answer before the goodbye again, as the first guess of the new game', async () => {
+    const fake = await fakeServer((line, socket, connection) => {
+      if (line === 'range') socket.write(connection === 1 ? 'The number is between 1 and 100.\n' : 'The number is between 1 and 10.\n');
+      // The first server goes with the guess unanswered; the second one's secret is 7.
+      else if (connection === 1) socket.end(`Error: ${GOODBYE}\n`);
+      else socket.write(line === '7' ? 'Exactly! You win!\n' : Number(line) < 7 ? 'Too small!\n' : 'Too big!\n');
+    });
+    const child = spawnGuess(['join', `127.0.0.1:${fake.port}`]);
+    const out = new OutputWatcher(child, [child.stdout, child.stderr]);
+    const done = finished(child);
+    try {
+      await out.waitFor(new RegExp(PROMPT));
+      child.stdin.write('5\n');
+      await out.waitFor(/I am thinking of a number between 1 and 10\.\nToo small!\n/);
+      child.stdin.write('7\n');
+      await out.waitFor(/You found it in 2 guesses\.\n/);
+      child.stdin.end('n\n');
+      assert.equal((await done).code, 0);
+      assert.deepEqual(fake.lines, ['range', '5', 'range', '5', '7']);
+    } finally {
+      child.kill('SIGKILL');
+      await fake.close();
     }
   });
 
