@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from './helpers/server.js';
 const FAIR_TERMINAL = /Fair: sha256\(\d+ \u2016 salt\) matches the commitment announced when round 1 started\.\n/;
 const FAIR_PAGE = /^Fair: sha256\(\d+ \u2016 salt\) matches the commitment announced when round 1 started\.$/;
 const DROPPED = {
-  SIGTERM: /The server is restarting or shutting down; try again in a few seconds\. Reconnecting by itself for up to 60 s\u2026\n/,
+  SIGTERM: /The server is restarting or shutting down; try again in a few seconds\. Reconnecting by itself for up to 6\.0 s\u2026\n/,
   SIGKILL: /Connection lost\. Reconnecting by itself for up to 60 s\u2026\n/,
 } as const;
 

@@ -15,10 +15,12 @@ export interface RestartEvents {
 
 /**
  * The plain dialect's judge, across a server restart. A plain game holds no seat and no token,
- * so nothing can be resumed: after the server's goodbye it connects again by itself (the room
- * clients' policy, src/protocol/reconnect.ts: a goodbye is waited out for at least 60 s), asks
- * the range again, and the game starts afresh there. A guess that was on its way when the server
- * went is sent again to the new server, as the first of the new game.
+ * so nothing can be resumed: after the server's goodbye it connects again by itself with the room
+ * clients' pauses (src/protocol/reconnect.ts), for as long as after a drop with no goodbye, since
+ * the plain goodbye names no wait (60 s: a restart that runs past the JSON clients' window still
+ * finds the player there). It asks the range again, and the game starts afresh there. A guess
+ * that was on its way when the server went is sent again to the new server, as the first of the
+ * new game.
  */
 export class RestartingJudge implements Judge {
   readonly #options: RemoteOptions;
