@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { JsonClient } from './helpers/json-client.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
 
@@ -77,6 +78,26 @@ describe('HTTP on the game port', () => {
     assert.equal(health.status, 200);
     assert.equal(health.headers['cache-control'], 'no-store');
     assert.equal((JSON.parse(health.body.toString('utf8')) as { status: string }).status, 'ok');
+  });
+
+  it('counts on /healthz the commits of a JSON game, one per acknowledged guess, and none for a plain one', async () => {
+    const health = async (): Promise<{ commits: number; commitMs: number }> =>
+      JSON.parse((await get(server.port, '/healthz')).body.toString('utf8')) as { commits: number; commitMs: number };
+    const start = await health();
+    const plain = await TcpClient.connect(server.port);
+    for (const value of ['10', '20', '30']) assert.match(await plain.ask(value), /^(Too small!|Too big!|Exactly! You win!)$/);
+    const before = await health();
+    assert.equal(before.commits, start.commits, 'a plain game is not written');
+    plain.close();
+    const player = await JsonClient.hello(server.port, 'Ada');
+    await player.ask({ type: 'create', mode: 'solo', min: 1, max: 100 }, 'round_start');
+    // Each guess waits for its answer, so each is a turn of its own, committed before the answer.
+    for (const value of [10, 20, 30]) await player.ask({ type: 'guess', value }, 'result');
+    const after = await health();
+    assert.ok(after.commits >= before.commits + 4, `commits went from ${before.commits} to ${after.commits}`);
+    assert.ok(after.commitMs > before.commitMs, `commitMs went from ${before.commitMs} to ${after.commitMs}`);
+    player.close();
+    await once(player.tcp.socket, 'close');
   });
 
   it('answers unknown paths, other methods and a plain GET of the WebSocket with errors', async () => {

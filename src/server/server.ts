@@ -41,7 +41,12 @@ export function createGameServer(options: ServerOptions): GameServer {
   if (assets.size === 0) config.log.warn({ webRoot: config.webRoot }, 'The web client is not built: run `npm run build`');
   const hub = new Hub(config);
   const bySocket = new WeakMap<object, Connection>();
-  const http = createHttpFront(config, { assets, health: () => ({ connections: connections.size }) }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
+  const health = (): Record<string, number> => ({
+    connections: connections.size,
+    commits: hub.stats.commits,
+    commitMs: Math.round(hub.stats.commitNanos / 1e3) / 1e3,
+  });
+  const http = createHttpFront(config, { assets, health }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
   // 10,000 connections a sweep is a loop over plain fields, and the hot path sets no timers.
