@@ -5,7 +5,7 @@ import { Generators } from './generators.js';
 import { Load } from './load.js';
 import type { ConnectReport } from './load.js';
 import { CpuMeter, openFds, rssBytes } from './proc.js';
-import type { ServerName, ServerProcess } from './servers.js';
+import { readHealth, type Health, type ServerName, type ServerProcess } from './servers.js';
 
 export interface LoadResult {
   readonly server: ServerName;
@@ -22,9 +22,19 @@ export interface LoadResult {
   /** Server CPU over the window, in percent of one core. */
   readonly cpu: number;
   readonly rss: number;
+  /** Our server's store over the window, from `/healthz` before and after it. */
+  readonly store?: StoreFigures;
   /** Inconsistent replies, broken connections and failed connects. */
   readonly errors: number;
   readonly errorSamples: readonly string[];
+}
+
+export interface StoreFigures {
+  readonly commitsPerSecond: number;
+  /** Mean wall time of one commit, in microseconds (NaN without commits). */
+  readonly meanCommitUs: number;
+  /** Share of the window the server spent committing (the event loop waits on each commit). */
+  readonly commitShare: number;
 }
 
 export interface LoadPlan {
@@ -51,9 +61,14 @@ export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promis
     await delay(plan.warmupMs);
     await generators.mark();
     const cpu = new CpuMeter(server.pid);
+    // Read while the bots play, at both ends of the window (closing them would commit too).
+    const healthBefore = server.name === 'ours' ? timedHealth(server.port) : undefined;
+    // Handled here so that a failure waits for the await below, which fails the run.
+    healthBefore?.catch(() => undefined);
     await delay(plan.windowMs);
     const cpuPercent = cpu.percent();
     const rss = rssBytes(server.pid);
+    const store = healthBefore === undefined ? undefined : storeFigures(await healthBefore, await timedHealth(server.port));
     const stats = await generators.stop();
     const samples = [...stats.errorSamples];
     if (connect.firstFailure !== undefined) samples.unshift(`connect failed: ${connect.firstFailure}`);
@@ -70,12 +85,25 @@ export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promis
       p999: stats.rtt.quantile(0.999) / 1000,
       cpu: cpuPercent,
       rss,
+      ...(store === undefined ? {} : { store }),
       errors: stats.errors + connect.failed,
       errorSamples: samples,
     };
   } finally {
     generators.kill();
   }
+}
+
+async function timedHealth(port: number): Promise<Health & { at: number }> {
+  const health = await readHealth(port);
+  return { ...health, at: performance.now() };
+}
+
+function storeFigures(before: Health & { at: number }, after: Health & { at: number }): StoreFigures {
+  const commits = after.commits - before.commits;
+  const ms = after.commitMs - before.commitMs;
+  const windowMs = after.at - before.at;
+  return { commitsPerSecond: (commits / windowMs) * 1000, meanCommitUs: commits === 0 ? NaN : (ms / commits) * 1000, commitShare: ms / windowMs };
 }
 
 export interface IdleResult {

@@ -1,5 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Range } from '../src/core/game.js';
@@ -28,41 +32,85 @@ export interface ServerOptions {
   readonly nodeArgs?: readonly string[];
 }
 
+/** What our server's `/healthz` says of its store: commits since start and their total time. */
+export interface Health {
+  readonly commits: number;
+  readonly commitMs: number;
+}
+
 /**
  * Our server runs exactly as a user runs it (`guess serve`), with logs at warn level: at info it
- * writes two lines per connection, which would measure the logger rather than the server.
+ * writes two lines per connection, which would measure the logger rather than the server. It
+ * keeps its games in a file, as `guess serve` does on a fixed port (on `--port 0` it keeps
+ * nothing by default): a temporary one, removed when the server stops.
  */
-export function startOurs(options: ServerOptions): Promise<ServerProcess> {
+export async function startOurs(options: ServerOptions): Promise<ServerProcess> {
   const { min, max } = options.range;
-  return startProcess('ours', [
-    ...(options.nodeArgs ?? []),
-    GUESS_BIN,
-    'serve',
-    '--port', '0',
-    '--min', String(min),
-    '--max', String(max),
-    '--log-level', 'warn',
-    '--log-format', 'json',
-    ...(options.flags ?? []),
-  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'guess-bench-'));
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    return await startProcess('ours', [
+      ...(options.nodeArgs ?? []),
+      GUESS_BIN,
+      'serve',
+      '--port', '0',
+      '--db', join(dir, 'games.db'),
+      '--min', String(min),
+      '--max', String(max),
+      '--log-level', 'warn',
+      '--log-format', 'json',
+      ...(options.flags ?? []),
+    ], remove);
+  } catch (error) {
+    remove();
+    throw error;
+  }
 }
 
 export function startBaseline(options: ServerOptions): Promise<ServerProcess> {
   const { min, max } = options.range;
-  return startProcess('baseline', [BASELINE, '--port', '0', '--min', String(min), '--max', String(max)]);
+  return startProcess('baseline', [BASELINE, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined);
 }
 
-const running = new Set<ChildProcessWithoutNullStreams>();
+/** Each running server, and what to remove once it has exited. */
+const running = new Map<ChildProcessWithoutNullStreams, () => void>();
 
 /** Kills every server still running, for a run that has to stop at once. */
 export function killServers(): void {
-  for (const child of running) child.kill('SIGKILL');
+  for (const [child, cleanUp] of running) {
+    child.kill('SIGKILL');
+    cleanUp();
+  }
 }
 
-async function startProcess(name: ServerName, args: readonly string[]): Promise<ServerProcess> {
+/** Our server's `/healthz`, read on the game port. */
+export function readHealth(port: number): Promise<Health> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/healthz', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        try {
+          const health = JSON.parse(body) as Partial<Health>;
+          if (typeof health.commits !== 'number' || typeof health.commitMs !== 'number') throw new Error(`no commits in ${body.slice(0, 200)}`);
+          resolve({ commits: health.commits, commitMs: health.commitMs });
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function startProcess(name: ServerName, args: readonly string[], cleanUp: () => void): Promise<ServerProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { cwd: ROOT });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  running.set(child, cleanUp);
+  child.once('exit', () => {
+    running.delete(child);
+    cleanUp();
+  });
   let text = '';
   const keep = (chunk: string): void => {
     text = (text + chunk).slice(-4096);
