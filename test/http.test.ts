@@ -81,8 +81,8 @@ describe('HTTP on the game port', () => {
   });
 
   it('counts on /healthz the commits of a JSON game, one per acknowledged guess, and none for a plain one', async () => {
-    const health = async (): Promise<{ commits: number; commitMs: number }> =>
-      JSON.parse((await get(server.port, '/healthz')).body.toString('utf8')) as { commits: number; commitMs: number };
+    type Health = { commits: number; commitMs: number; syncs: number; syncMs: number };
+    const health = async (): Promise<Health> => JSON.parse((await get(server.port, '/healthz')).body.toString('utf8')) as Health;
     const start = await health();
     const plain = await TcpClient.connect(server.port);
     for (const value of ['10', '20', '30']) assert.match(await plain.ask(value), /^(Too small!|Too big!|Exactly! You win!)$/);
@@ -96,6 +96,7 @@ describe('HTTP on the game port', () => {
     const after = await health();
     assert.ok(after.commits >= before.commits + 4, `commits went from ${before.commits} to ${after.commits}`);
     assert.ok(after.commitMs > before.commitMs, `commitMs went from ${before.commitMs} to ${after.commitMs}`);
+    assert.ok(after.syncs > before.syncs && after.syncs <= after.commits, `syncs went from ${before.syncs} to ${after.syncs}`);
     player.close();
     await once(player.tcp.socket, 'close');
   });

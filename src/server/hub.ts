@@ -32,6 +32,9 @@ interface Alarm {
   timer: NodeJS.Timeout;
 }
 
+// fsyncs at once: each takes a thread of libuv's pool (four by default), which file reads share.
+const MAX_SYNCS = 2;
+
 // A solo room hashes once a round, every twenty guesses or so: the one-shot crypto.hash (Node
 // 20.12 and later) costs a fraction of a Hash object's three calls.
 const oneShot = (crypto as Partial<typeof crypto>).hash;
@@ -45,14 +48,18 @@ export const sha256Hex: (text: string) => string =
  *
  * Acknowledged means durable. The first change in an event-loop turn opens the store's
  * transaction; every reply and event for a JSON peer from then on is held; at the end of the
- * turn (setImmediate) the changed rooms are written, the transaction commits, and only then are
- * the held messages handed to their connections. One commit per turn, however many guesses it
- * carried (group commit).
+ * turn (setImmediate) the changed rooms are written and the transaction commits, one commit per
+ * turn however many guesses it carried (group commit). The held messages go to their
+ * connections once the store says the commit is on disk: that fsync runs off the event loop,
+ * which meanwhile serves the next turns, and one fsync covers every commit made before it.
  */
 export class Hub {
   readonly lobby: Lobby;
-  /** The turns' commits so far and the time they took, for the operator (`/healthz`). */
-  readonly stats = { commits: 0, commitNanos: 0 };
+  /**
+   * For the operator (`/healthz`): the turns' commits and the time the event loop spent in them;
+   * the syncs that put them on disk and their time, during which replies wait but play goes on.
+   */
+  readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0 };
   readonly #store: Store;
   readonly #peers = new Map<PlayerId, HubPeer>();
   readonly #alarms = new Map<Room, Alarm>();
@@ -67,8 +74,17 @@ export class Hub {
   /** The server is stopping: what happens now is not kept (the next process starts from the last commit). */
   #frozen = false;
   readonly #dirty = new Set<Room>();
-  /** Held messages, in order: a connection's output and the text (null: end the connection). */
-  #held: (TextOut | string | null)[] = [];
+  /** Commits made, and how many of them are known to be on disk. */
+  #committed = 0;
+  #durable = 0;
+  /** fsyncs running, and the last commit one of them covers. */
+  #syncing = 0;
+  #syncedTo = 0;
+  /**
+   * Held messages, in order, three entries each: a connection's output, the text (null: end the
+   * connection), and the number of the commit that must be on disk first.
+   */
+  #held: (TextOut | string | null | number)[] = [];
   #savedCounters = '';
 
   constructor(config: ServerConfig) {
@@ -176,14 +192,16 @@ export class Hub {
   }
 
   /**
-   * Sends `text` on `out`, or holds it until this turn's changes are committed. Every JSON
+   * Sends `text` on `out`, or holds it until the changes before it are on disk. Every JSON
    * message goes through here, replies and events alike, so a connection's order is kept.
    * `null` ends the connection (after what was sent before it).
    */
   post(out: TextOut, text: string | null): void {
-    if (this.#open) this.#held.push(out, text);
-    else if (text === null) out.end();
-    else out.send(text);
+    // Even a message that changed nothing waits for the commits before it: it must not overtake
+    // their replies on its connection.
+    const after = this.#open ? this.#committed + 1 : this.#committed;
+    if (after > this.#durable) this.#held.push(out, text, after);
+    else deliver(out, text);
   }
 
   /**
@@ -192,8 +210,12 @@ export class Hub {
    * they were, every seat and spectator in place, not as the closing connections leave them.
    */
   freeze(): void {
+    if (this.#frozen) return;
     this.#flush();
+    this.#store.syncNow();
+    this.#durable = this.#committed;
     this.#frozen = true;
+    this.#release();
   }
 
   /** Stops every room timer (the server is closing). */
@@ -265,11 +287,45 @@ export class Hub {
     }
     this.stats.commits++;
     this.stats.commitNanos += Number(process.hrtime.bigint() - started);
+    this.#committed++;
     this.#open = false;
-    const held = this.#held;
-    this.#held = [];
-    for (let i = 0; i < held.length; i += 2) this.post(held[i] as TextOut, held[i + 1] as string | null);
+    this.#sync();
   };
+
+  /**
+   * Puts every commit so far on disk. A turn does not wait for the fsync before it: it starts its
+   * own, and whichever ends first covers every commit made before it started. A few at most
+   * run at once (they share libuv's threads); the last to end starts the next.
+   */
+  #sync(): void {
+    if (this.#syncing >= MAX_SYNCS || this.#durable === this.#committed || this.#committed === this.#syncedTo) return;
+    const target = this.#committed;
+    const started = process.hrtime.bigint();
+    this.#syncing++;
+    this.#syncedTo = target;
+    this.#store.sync((error) => {
+      this.#syncing--;
+      // Stopping: freeze() has synced and released everything itself.
+      if (this.#frozen) return;
+      if (error !== undefined) {
+        this.#log.error({ err: error, store: this.#store.location }, `The store could not write to disk (${error.message}); stopping`);
+        process.exit(1);
+      }
+      this.stats.syncs++;
+      this.stats.syncNanos += Number(process.hrtime.bigint() - started);
+      if (target > this.#durable) this.#durable = target;
+      this.#release();
+      this.#sync();
+    });
+  }
+
+  /** Hands over the held messages whose commit is on disk, in order. */
+  #release(): void {
+    const held = this.#held;
+    let i = 0;
+    for (; i < held.length && (held[i + 2] as number) <= this.#durable; i += 3) deliver(held[i] as TextOut, held[i + 1] as string | null);
+    this.#held = i === held.length ? [] : held.slice(i);
+  }
 
   #arm(room: Room | undefined): void {
     if (room === undefined) return;
@@ -339,6 +395,11 @@ export class Hub {
     this.#begin();
     this.#store.forgetPlayer(id);
   };
+}
+
+function deliver(out: TextOut, text: string | null): void {
+  if (text === null) out.end();
+  else out.send(text);
 }
 
 function parseCounters(text: string | undefined): { players: number; bots: number } {

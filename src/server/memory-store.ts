@@ -56,5 +56,11 @@ export class MemoryStore implements Store {
 
   commit(): void {}
 
+  sync(done: (error: Error | undefined) => void): void {
+    done(undefined);
+  }
+
+  syncNow(): void {}
+
   close(): void {}
 }

@@ -45,6 +45,8 @@ export function createGameServer(options: ServerOptions): GameServer {
     connections: connections.size,
     commits: hub.stats.commits,
     commitMs: Math.round(hub.stats.commitNanos / 1e3) / 1e3,
+    syncs: hub.stats.syncs,
+    syncMs: Math.round(hub.stats.syncNanos / 1e3) / 1e3,
   });
   const http = createHttpFront(config, { assets, health }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
 

@@ -3,7 +3,7 @@
  * was acknowledged. The server owns this seam; adapters live in src/store/ (SQLite here, a
  * shared store for several servers later). Every call between `begin` and `commit` belongs to one
  * transaction: the hub opens one per event-loop turn that changed something, and replies only
- * after `commit` returns (acknowledged means durable).
+ * once `sync` has reported the commit on disk (acknowledged means durable).
  */
 export interface Store {
   /** Where the games are kept, as printed at start; ':memory:' when nothing outlives the process. */
@@ -26,8 +26,19 @@ export interface Store {
   /** Drops the events of every player not listed: at start, what belongs to no kept room. */
   retainEvents(players: readonly string[]): void;
   setMeta(key: string, value: string): void;
-  /** Makes the turn's writes durable; throws if it cannot (the caller must not acknowledge). */
+  /**
+   * Ends the turn's transaction: its writes survive the process from now on (a crash, SIGKILL),
+   * and a power loss once `sync` has said so. Throws if it cannot (the caller must not acknowledge).
+   */
   commit(): void;
+  /**
+   * Calls `done` once every commit so far is on disk: straight away where nothing is kept, else
+   * after an fsync that runs off the event loop, so the server goes on serving while it waits.
+   * `done` gets the error if the disk failed (nothing since the last sync may be acknowledged).
+   */
+  sync(done: (error: Error | undefined) => void): void;
+  /** The same, waiting here: for a server that is stopping. */
+  syncNow(): void;
   /** Commits anything open and releases the file. */
   close(): void;
 }

@@ -12,6 +12,8 @@ const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 export interface OpenDatabase {
   readonly db: Db;
+  /** The write-ahead log, open for fsync; undefined in memory. */
+  readonly wal: number | undefined;
   /** Closes the database, then lets another server have the file. */
   readonly close: () => void;
 }
@@ -25,11 +27,12 @@ export function openForWriting(path: string): OpenDatabase {
   if (path === ':memory:') {
     const db = new Database(':memory:');
     migrate(db);
-    return { db, close: () => db.close() };
+    return { db, wal: undefined, close: () => db.close() };
   }
   const exists = checkFile(path);
   const release = holdLock(path);
   let db: Db | undefined;
+  let wal: number | undefined;
   try {
     // Read-only first: a read-write connection that closes copies the write-ahead log a crashed
     // server left into the file (a checkpoint), and a refused file must not change.
@@ -39,21 +42,29 @@ export function openForWriting(path: string): OpenDatabase {
       db.close();
     }
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-    // FULL: a commit survives a power loss, not only a crash; acknowledged means durable.
     if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new Error('cannot switch to WAL');
-    db.pragma('synchronous = FULL');
+    // NORMAL: a commit writes the log without waiting for the disk, and the store fsyncs the log
+    // itself, off the event loop, before anything is acknowledged (see SqliteStore.sync). With
+    // FULL each commit would stop the whole server for the length of an fsync.
+    db.pragma('synchronous = NORMAL');
     migrate(db);
     // Another program's open transaction would make every commit wait and fail: find out now.
     db.exec('begin immediate; commit');
+    // The log lives as long as a connection holds the database: this descriptor stays valid.
+    wal = openSync(`${path}-wal`, 'r');
   } catch (error) {
+    if (wal !== undefined) closeSync(wal);
     db?.close();
     release();
     throw explain(path, error);
   }
   const opened = db;
+  const log = wal;
   return {
     db: opened,
+    wal: log,
     close: () => {
+      closeSync(log);
       opened.close();
       release();
     },

@@ -1,3 +1,4 @@
+import { fdatasync, fdatasyncSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Store, StoredRoom, StoredWorld } from '../server/store.js';
 import { openForWriting } from './open.js';
@@ -9,13 +10,14 @@ export { StoreError, type StoreErrorCode } from './errors.js';
  * nothing is locked). Throws a StoreError whose message is one line naming the file.
  */
 export function openSqliteStore(path: string): Store {
-  const { db, close } = openForWriting(path);
-  return new SqliteStore(path, db, close);
+  const { db, wal, close } = openForWriting(path);
+  return new SqliteStore(path, db, wal, close);
 }
 
 class SqliteStore implements Store {
   readonly location: string;
   readonly #db: Database;
+  readonly #wal: number | undefined;
   readonly #close: () => void;
   readonly #begin: Statement;
   readonly #commit: Statement;
@@ -28,9 +30,10 @@ class SqliteStore implements Store {
   readonly #retainEvents: Statement<[string]>;
   readonly #setMeta: Statement<[string, string]>;
 
-  constructor(location: string, db: Database, close: () => void) {
+  constructor(location: string, db: Database, wal: number | undefined, close: () => void) {
     this.location = location;
     this.#db = db;
+    this.#wal = wal;
     this.#close = close;
     this.#begin = db.prepare('begin');
     this.#commit = db.prepare('commit');
@@ -93,9 +96,24 @@ class SqliteStore implements Store {
     if (this.#db.inTransaction) this.#commit.run();
   }
 
+  /**
+   * A commit has written its pages to the log: an fsync of the log makes it, and every commit
+   * before it, survive a power loss. A checkpoint moves the log into the main file; SQLite syncs
+   * both around it, and starts the log over only after that.
+   */
+  sync(done: (error: Error | undefined) => void): void {
+    if (this.#wal === undefined) done(undefined);
+    else fdatasync(this.#wal, (error) => done(error ?? undefined));
+  }
+
+  syncNow(): void {
+    if (this.#wal !== undefined) fdatasyncSync(this.#wal);
+  }
+
   close(): void {
     if (!this.#db.open) return;
     this.commit();
+    this.syncNow();
     this.#close();
   }
 }

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
+import { describe, it } from 'node:test';
+import { seededRandom } from '../src/core/random.js';
+import { resolveConfig } from '../src/server/config.js';
+import { Hub } from '../src/server/hub.js';
+import { JsonPeer, type TextOut } from '../src/server/json-peer.js';
+import { MemoryStore } from '../src/server/memory-store.js';
+
+/** A store whose disk answers `sync` only when the test says so: the fsync is still running. */
+class SlowDiskStore extends MemoryStore {
+  readonly events = new EventEmitter();
+  readonly #waiting: ((error: Error | undefined) => void)[] = [];
+
+  override sync(done: (error: Error | undefined) => void): void {
+    this.#waiting.push(done);
+    this.events.emit('sync');
+  }
+
+  /** The disk has caught up: every sync asked for so far ends. */
+  finish(): void {
+    for (const done of this.#waiting.splice(0)) done(undefined);
+  }
+}
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+
+function setup(): { store: SlowDiskStore; peer: JsonPeer; types: () => string[] } {
+  const store = new SlowDiskStore();
+  const hub = new Hub(resolveConfig({ random: seededRandom(7), log: silent, store }));
+  const sent: string[] = [];
+  const out: TextOut = { send: (text) => sent.push(text), end: () => sent.push('end') };
+  const peer = new JsonPeer(hub, out);
+  return { store, peer, types: () => sent.map((text) => (text === 'end' ? 'end' : (JSON.parse(text) as { type: string }).type)) };
+}
+
+describe('replies wait for the disk', () => {
+  it('holds a change\u2019s replies until the store reports its commit on disk, and what follows behind them', async () => {
+    const { store, peer, types } = setup();
+    peer.receive('{"type":"hello","v":1,"name":"Ada"}');
+    assert.deepEqual(types(), ['welcome'], 'a hello changes no room: answered at once');
+    peer.receive('{"type":"create","mode":"solo","min":1,"max":100}');
+    await once(store.events, 'sync');
+    assert.deepEqual(types(), ['welcome'], 'committed, not yet on disk: nothing said');
+    // Changes nothing, so needs nothing on disk, but must not overtake the replies before it.
+    peer.receive('{"type":"nope"}');
+    assert.deepEqual(types(), ['welcome']);
+    store.finish();
+    assert.deepEqual(types(), ['welcome', 'room', 'round_start', 'error']);
+
+    peer.receive('{"type":"guess","value":50}');
+    await once(store.events, 'sync');
+    assert.deepEqual(types().slice(4), []);
+    store.finish();
+    assert.deepEqual(types().slice(4), ['result']);
+  });
+
+  it('goes on serving while a sync runs: the next turn commits, and one later sync covers both', async () => {
+    const { store, peer, types } = setup();
+    peer.receive('{"type":"hello","v":1,"name":"Ada"}');
+    peer.receive('{"type":"create","mode":"solo","min":1,"max":100}');
+    await once(store.events, 'sync');
+    store.finish();
+    peer.receive('{"type":"guess","value":50}');
+    await once(store.events, 'sync');
+    peer.receive('{"type":"guess","value":25}');
+    await once(store.events, 'sync');
+    // Two syncs running: both guesses committed, neither answered.
+    assert.deepEqual(types(), ['welcome', 'room', 'round_start']);
+    store.finish();
+    assert.deepEqual(types(), ['welcome', 'room', 'round_start', 'result', 'result']);
+  });
+});
