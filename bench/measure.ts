@@ -35,6 +35,9 @@ export interface StoreFigures {
   readonly meanCommitUs: number;
   /** Share of the window the server spent committing (the event loop waits on each commit). */
   readonly commitShare: number;
+  readonly syncsPerSecond: number;
+  /** Mean wall time of one sync (fsync of the log, off the event loop), in microseconds. */
+  readonly meanSyncUs: number;
 }
 
 export interface LoadPlan {
@@ -103,7 +106,14 @@ function storeFigures(before: Health & { at: number }, after: Health & { at: num
   const commits = after.commits - before.commits;
   const ms = after.commitMs - before.commitMs;
   const windowMs = after.at - before.at;
-  return { commitsPerSecond: (commits / windowMs) * 1000, meanCommitUs: commits === 0 ? NaN : (ms / commits) * 1000, commitShare: ms / windowMs };
+  const syncs = after.syncs - before.syncs;
+  return {
+    commitsPerSecond: (commits / windowMs) * 1000,
+    meanCommitUs: commits === 0 ? NaN : (ms / commits) * 1000,
+    commitShare: ms / windowMs,
+    syncsPerSecond: (syncs / windowMs) * 1000,
+    meanSyncUs: syncs === 0 ? NaN : ((after.syncMs - before.syncMs) / syncs) * 1000,
+  };
 }
 
 export interface IdleResult {

@@ -151,18 +151,20 @@ export function markdown(results: Results): string {
   if (stored.length > 0) {
     lines.push(
       '',
-      'The store: every turn of the event loop that changed a room is one commit (synchronous, `synchronous=FULL`), and the replies of that turn wait for it. ' +
-        'Read from `/healthz` (`commits`, `commitMs`) at both ends of the window, in the median repetition; a plain game writes nothing.',
+      'The store: every turn of the event loop that changed a room is one commit, on the event loop; the replies of that turn wait until a sync (an fsync of the log, ' +
+        'off the event loop) has put it on disk, and one sync covers every commit before it. ' +
+        'Read from `/healthz` at both ends of the window, in the median repetition; a plain game writes nothing.',
       '',
-      '| dialect | conns | commits/s | guesses per commit | mean commit | event loop committing |',
-      '|---|--:|--:|--:|--:|--:|',
+      '| dialect | conns | commits/s | guesses per commit | mean commit | event loop committing | syncs/s | mean sync |',
+      '|---|--:|--:|--:|--:|--:|--:|--:|',
     );
     for (const r of stored) {
       const store = r.store;
       if (store === undefined) continue;
       const perCommit = store.commitsPerSecond > 0 ? (r.guessesPerSecond / store.commitsPerSecond).toFixed(1) : '–';
       lines.push(
-        `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${rate(store.commitsPerSecond)} | ${perCommit} | ${us(store.meanCommitUs)} µs | ${(store.commitShare * 100).toFixed(0)} % |`,
+        `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${rate(store.commitsPerSecond)} | ${perCommit} | ${us(store.meanCommitUs)} µs | ${(store.commitShare * 100).toFixed(0)} % | ` +
+          `${rate(store.syncsPerSecond)} | ${us(store.meanSyncUs)} µs |`,
       );
     }
   }

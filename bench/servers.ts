@@ -36,6 +36,8 @@ export interface ServerOptions {
 export interface Health {
   readonly commits: number;
   readonly commitMs: number;
+  readonly syncs: number;
+  readonly syncMs: number;
 }
 
 /**
@@ -92,8 +94,9 @@ export function readHealth(port: number): Promise<Health> {
       res.on('end', () => {
         try {
           const health = JSON.parse(body) as Partial<Health>;
-          if (typeof health.commits !== 'number' || typeof health.commitMs !== 'number') throw new Error(`no commits in ${body.slice(0, 200)}`);
-          resolve({ commits: health.commits, commitMs: health.commitMs });
+          const { commits, commitMs, syncs, syncMs } = health;
+          if (commits === undefined || commitMs === undefined || syncs === undefined || syncMs === undefined) throw new Error(`no commits in ${body.slice(0, 200)}`);
+          resolve({ commits, commitMs, syncs, syncMs });
         } catch (error) {
           reject(error instanceof Error ? error : new Error(String(error)));
         }
