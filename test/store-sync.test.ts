@@ -55,7 +55,7 @@ describe('replies wait for the disk', () => {
     assert.deepEqual(types().slice(4), ['result']);
   });
 
-  it('goes on serving while a sync runs: the next turn commits, and one later sync covers both', async () => {
+  it('goes on serving while a sync runs, and the next sync covers every commit made meanwhile', async () => {
     const { store, peer, types } = setup();
     peer.receive('{"type":"hello","v":1,"name":"Ada"}');
     peer.receive('{"type":"create","mode":"solo","min":1,"max":100}');
@@ -64,9 +64,15 @@ describe('replies wait for the disk', () => {
     peer.receive('{"type":"guess","value":50}');
     await once(store.events, 'sync');
     peer.receive('{"type":"guess","value":25}');
-    await once(store.events, 'sync');
-    // Two syncs running: both guesses committed, neither answered.
+    let syncs = 0;
+    store.events.on('sync', () => syncs++);
+    // The turn ends (the hub's setImmediate was queued first): the second guess is committed.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(syncs, 0, 'no second sync while one runs');
     assert.deepEqual(types(), ['welcome', 'room', 'round_start']);
+    store.finish();
+    assert.deepEqual(types(), ['welcome', 'room', 'round_start', 'result'], 'the first sync covers the first guess only');
+    assert.equal(syncs, 1, 'its end starts the next');
     store.finish();
     assert.deepEqual(types(), ['welcome', 'room', 'round_start', 'result', 'result']);
   });

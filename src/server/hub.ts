@@ -32,9 +32,6 @@ interface Alarm {
   timer: NodeJS.Timeout;
 }
 
-// fsyncs at once: each takes a thread of libuv's pool (four by default), which file reads share.
-const MAX_SYNCS = 2;
-
 // A solo room hashes once a round, every twenty guesses or so: the one-shot crypto.hash (Node
 // 20.12 and later) costs a fraction of a Hash object's three calls.
 const oneShot = (crypto as Partial<typeof crypto>).hash;
@@ -77,9 +74,7 @@ export class Hub {
   /** Commits made, and how many of them are known to be on disk. */
   #committed = 0;
   #durable = 0;
-  /** fsyncs running, and the last commit one of them covers. */
-  #syncing = 0;
-  #syncedTo = 0;
+  #syncing = false;
   /**
    * Held messages, in order, three entries each: a connection's output, the text (null: end the
    * connection), and the number of the commit that must be on disk first.
@@ -293,18 +288,16 @@ export class Hub {
   };
 
   /**
-   * Puts every commit so far on disk. A turn does not wait for the fsync before it: it starts its
-   * own, and whichever ends first covers every commit made before it started. A few at most
-   * run at once (they share libuv's threads); the last to end starts the next.
+   * Puts every commit so far on disk, unless a sync is running: its end starts the next, which
+   * covers every commit made meanwhile. (Two at once measured no better on this disk.)
    */
   #sync(): void {
-    if (this.#syncing >= MAX_SYNCS || this.#durable === this.#committed || this.#committed === this.#syncedTo) return;
+    if (this.#syncing || this.#durable === this.#committed) return;
     const target = this.#committed;
     const started = process.hrtime.bigint();
-    this.#syncing++;
-    this.#syncedTo = target;
+    this.#syncing = true;
     this.#store.sync((error) => {
-      this.#syncing--;
+      this.#syncing = false;
       // Stopping: freeze() has synced and released everything itself.
       if (this.#frozen) return;
       if (error !== undefined) {
@@ -313,7 +306,7 @@ export class Hub {
       }
       this.stats.syncs++;
       this.stats.syncNanos += Number(process.hrtime.bigint() - started);
-      if (target > this.#durable) this.#durable = target;
+      this.#durable = target;
       this.#release();
       this.#sync();
     });
