@@ -77,7 +77,8 @@ describe('a dropped connection loses nothing', { timeout: 60_000 }, () => {
     ada.send({ type: 'start' });
     await bob.next('round_start');
     bob.tcp.socket.resetAndDestroy();
-    await ada.next('presence');
+    // Bob's drop noticed (Ada also heard him join): every guess from now on is one he misses.
+    while ((await ada.next('presence')).event !== 'dropped');
     const guesses = MAX_MISSED + 300;
     for (let i = 0; i < guesses; i++) ada.send({ type: 'guess', value: 1 });
     for (let i = 0; i < guesses; i++) await ada.next('result');
