@@ -122,6 +122,16 @@ describe('guess serve --db', { timeout: 60_000 }, () => {
       ['random bytes', /is not a guess-a-number database/, (path) => writeBytes(path, randomBytes(1, 4096))],
       ['a text file', /is not a guess-a-number database/, (path) => writeBytes(path, 'my notes\n')],
       ['a newer schema', /was written by a newer guess-a-number \(schema version 3; this one knows up to 2\)/, (path) => writeNewerFile(path, 3)],
+      [
+        'a room it cannot read back',
+        /room ABCDE in .* cannot be read back/,
+        (path) => {
+          const store = openSqliteStore(path);
+          store.begin();
+          store.putRoom('ABCDE', '{"room":', 1);
+          store.close();
+        },
+      ],
     ];
     for (const [what, says, make] of cases) {
       it(what, async () => {
