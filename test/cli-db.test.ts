@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src/store/handles.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { assertNoStackTrace } from './helpers/assertions.js';
 import { fileVersion, holdExclusive, randomBytes, roomRecord, tempDir, writeBytes, writeNewerFile } from './helpers/db-files.js';
@@ -26,7 +26,7 @@ function assertRefused(result: Finished, path: string, says: RegExp): void {
 }
 
 function rooms(path: string): unknown[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openDatabase(path, { readonly: true, fileMustExist: true });
   try {
     return db.prepare('select * from rooms order by code').all();
   } finally {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src/store/handles.js';
 import { seededRandom } from '../src/core/random.js';
 import { tempDir } from './helpers/db-files.js';
 import { JsonClient, opens, type Message } from './helpers/json-client.js';
@@ -177,7 +177,7 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
     const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
     await bob.ask({ type: 'join', code }, 'room');
     const kept = (): { members: string[]; events: number } => {
-      const db = new Database(path, { readonly: true });
+      const db = openDatabase(path, { readonly: true });
       try {
         const row = db.prepare<[string], { record: string }>('select record from rooms where code = ?').get(code);
         const members = (JSON.parse(row?.record ?? '{"members":[]}') as { members: { id: string }[] }).members.map((m) => m.id);

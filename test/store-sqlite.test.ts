@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src/store/handles.js';
 import { openSqliteStore, StoreError, type StoreErrorCode } from '../src/store/sqlite.js';
 import { SCHEMA_VERSION } from '../src/store/schema.js';
 import { fileVersion, randomBytes, tempDir, writeBytes, writeNewerFile, writeVersion1File } from './helpers/db-files.js';
@@ -20,7 +20,7 @@ function refusal(path: string, code: StoreErrorCode): (error: unknown) => boolea
 }
 
 function tables(path: string): string[] {
-  const db = new Database(path, { readonly: true });
+  const db = openDatabase(path, { readonly: true });
   try {
     return db.prepare<[], string>("select name from sqlite_schema where type = 'table' order by name").pluck().all();
   } finally {
@@ -39,7 +39,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       assert.equal(SCHEMA_VERSION, 2);
       assert.equal(fileVersion(path), 2);
       assert.deepEqual(tables(path), ['events', 'meta', 'rooms']);
-      const db = new Database(path, { readonly: true });
+      const db = openDatabase(path, { readonly: true });
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       db.close();
     });
@@ -71,7 +71,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
     it('runs the migrations in one transaction: one that fails leaves the file at its version', () => {
       const path = dir.file('v1-clash.db');
       writeVersion1File(path, [{ code: 'WXYZ', record: '{}', savedAt: 1 }]);
-      const db = new Database(path);
+      const db = openDatabase(path);
       db.exec('create table events (x integer)');
       db.close();
       assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_UNREADABLE'));
@@ -96,7 +96,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
         writeBytes(path, bytes);
       }],
       ['another program’s database', 'E_DB_CORRUPT', (path) => {
-        const db = new Database(path);
+        const db = openDatabase(path);
         db.exec('create table notes (text text)');
         db.close();
       }],
@@ -162,7 +162,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
     it('says a file another program holds in a write transaction is locked (E_DB_LOCKED)', () => {
       const path = dir.file('held.db');
       openSqliteStore(path).close();
-      const other = new Database(path);
+      const other = openDatabase(path);
       other.exec('begin exclusive');
       try {
         assert.throws(() => openSqliteStore(path), refusal(path, 'E_DB_LOCKED'));
@@ -201,7 +201,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
     const path = dir.file('turns.db');
     before(() => openSqliteStore(path).close());
     const committed = (): number => {
-      const reader = new Database(path, { readonly: true });
+      const reader = openDatabase(path, { readonly: true });
       try {
         return reader.prepare<[], number>('select count(*) from rooms').pluck().get() ?? -1;
       } finally {

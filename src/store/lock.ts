@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openDatabase } from './handles.js';
 import { sqliteCode, StoreError } from './errors.js';
 
 /**
@@ -13,7 +13,7 @@ export function holdLock(path: string): () => void {
   const lockPath = `${path}-lock`;
   let lock;
   try {
-    lock = new Database(lockPath, { timeout: 0 });
+    lock = openDatabase(lockPath, { timeout: 0 });
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('begin exclusive');
   } catch (error) {

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database, { type Database as Db } from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { openDatabase } from './handles.js';
 import { corrupt, explain, StoreError } from './errors.js';
 import { holdLock } from './lock.js';
 import { hasForeignTables, migrate, SCHEMA_VERSION, userVersion } from './schema.js';
@@ -25,7 +26,7 @@ export interface OpenDatabase {
  */
 export function openForWriting(path: string): OpenDatabase {
   if (path === ':memory:') {
-    const db = new Database(':memory:');
+    const db = openDatabase(':memory:');
     migrate(db);
     return { db, wal: undefined, close: () => db.close() };
   }
@@ -37,11 +38,11 @@ export function openForWriting(path: string): OpenDatabase {
     // Read-only first: a read-write connection that closes copies the write-ahead log a crashed
     // server left into the file (a checkpoint), and a refused file must not change.
     if (exists) {
-      db = new Database(path, { readonly: true, timeout: BUSY_TIMEOUT_MS });
+      db = openDatabase(path, { readonly: true, timeout: BUSY_TIMEOUT_MS });
       checkContents(path, db);
       db.close();
     }
-    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db = openDatabase(path, { timeout: BUSY_TIMEOUT_MS });
     if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new Error('cannot switch to WAL');
     // NORMAL: a commit writes the log without waiting for the disk, and the store fsyncs the log
     // itself, off the event loop, before anything is acknowledged (see SqliteStore.sync). With
@@ -76,7 +77,7 @@ export function openForReading(path: string): Db {
   if (!checkFile(path)) throw new StoreError('E_DB_UNREADABLE', `there is no database at ${path}`);
   let db: Db | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    db = openDatabase(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     if (hasForeignTables(db)) throw corrupt(path);
     return db;
   } catch (error) {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/store/handles.js';
 import { seededRandom } from '../../src/core/random.js';
 import { ROOT } from './paths.js';
 import { waitForLine } from './process.js';
@@ -24,7 +24,7 @@ export function randomBytes(seed: number, length: number): Buffer {
 
 /** The schema as the version-1 server wrote it: meta and rooms, no events. */
 export function writeVersion1File(path: string, rooms: readonly { code: string; record: string; savedAt: number }[]): void {
-  const db = new Database(path);
+  const db = openDatabase(path);
   db.exec(`create table meta (key text primary key, value text not null);
            create table rooms (code text primary key, record text not null, saved_at integer not null);
            pragma user_version = 1;`);
@@ -36,7 +36,7 @@ export function writeVersion1File(path: string, rooms: readonly { code: string; 
 
 /** A valid SQLite file whose schema version is from the future. */
 export function writeNewerFile(path: string, version: number): void {
-  const db = new Database(path);
+  const db = openDatabase(path);
   db.exec(`create table rooms (code text primary key); pragma user_version = ${version};`);
   db.close();
 }
@@ -48,7 +48,7 @@ export function writeBytes(path: string, bytes: Buffer | string): Buffer {
 
 /** Reads a file's schema version with a connection of its own. */
 export function fileVersion(path: string): number {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openDatabase(path, { readonly: true, fileMustExist: true });
   try {
     return db.pragma('user_version', { simple: true }) as number;
   } finally {
