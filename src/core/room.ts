@@ -282,21 +282,8 @@ export class Room {
       maxPlayers: this.maxPlayers,
       botDelayMs: this.#deps.rules.botDelayMs,
       match: { rounds: this.#match.rounds ?? null, firstTo: this.#match.firstTo ?? null },
-      seats: [...this.#seats.values()].map((s) => ({
-        id: s.id,
-        name: s.name,
-        seat: s.seat,
-        bot: s.bot?.save() ?? null,
-        connected: s.connected,
-        dropDeadline: s.dropDeadline ?? null,
-        attempts: s.attempts,
-        found: s.found,
-        foundOrder: s.foundOrder,
-        history: [...s.history],
-        wins: s.wins,
-        rounds: s.rounds,
-        guesses: s.guesses,
-      })),
+      // A seat is its record but for the bot (its knowledge as data) and the absent deadline.
+      seats: [...this.#seats.values()].map((s) => ({ ...s, bot: s.bot?.save() ?? null, dropDeadline: s.dropDeadline ?? null, history: [...s.history] })),
       spectators: [...this.#spectators.values()].map((s) => ({ id: s.id, name: s.name })),
       nextSeat: this.#nextSeat,
       state: this.#state,
@@ -331,18 +318,7 @@ export class Room {
     });
     for (const s of record.seats) {
       const bot = s.bot === null ? undefined : Bot.restore(s.bot);
-      room.#seats.set(s.id, {
-        ...newSeat(s.id, s.name, s.seat, bot),
-        connected: bot !== undefined,
-        dropDeadline: bot === undefined ? clock.now + clock.holdMs : undefined,
-        attempts: s.attempts,
-        found: s.found,
-        foundOrder: s.foundOrder,
-        history: [...s.history],
-        wins: s.wins,
-        rounds: s.rounds,
-        guesses: s.guesses,
-      });
+      room.#seats.set(s.id, { ...s, bot, history: [...s.history], connected: bot !== undefined, dropDeadline: bot === undefined ? clock.now + clock.holdMs : undefined });
     }
     for (const s of record.spectators) room.#spectators.set(s.id, { id: s.id, name: s.name, heldUntil: clock.now + clock.holdMs });
     room.#nextSeat = record.nextSeat;
