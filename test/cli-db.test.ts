@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDatabase } from '../src/store/handles.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import { SCHEMA_VERSION } from '../src/store/schema.js';
 import { assertNoStackTrace } from './helpers/assertions.js';
 import { fileVersion, holdExclusive, randomBytes, roomRecord, tempDir, writeBytes, writeNewerFile } from './helpers/db-files.js';
 import { closedPort } from './helpers/free-port.js';
@@ -43,7 +44,7 @@ describe('guess serve --db', { timeout: 60_000 }, () => {
     const server = await startServer(['--db', path]);
     try {
       assert.match(server.output(), new RegExp(`^Games are kept in ${path.replace(/\W/g, '\\$&')}\\nListening on `, 'm'));
-      assert.equal(fileVersion(path), 2);
+      assert.equal(fileVersion(path), SCHEMA_VERSION);
     } finally {
       await server.stop();
     }
@@ -56,7 +57,7 @@ describe('guess serve --db', { timeout: 60_000 }, () => {
     const path = join(xdg, 'guess-a-number', `${port}.db`);
     try {
       assert.ok(server.output().includes(`Games are kept in ${path}\n`), server.output());
-      assert.equal(fileVersion(path), 2);
+      assert.equal(fileVersion(path), SCHEMA_VERSION);
     } finally {
       await server.stop();
     }
@@ -121,14 +122,14 @@ describe('guess serve --db', { timeout: 60_000 }, () => {
     const cases: [string, RegExp, (path: string) => void][] = [
       ['random bytes', /is not a guess-a-number database/, (path) => writeBytes(path, randomBytes(1, 4096))],
       ['a text file', /is not a guess-a-number database/, (path) => writeBytes(path, 'my notes\n')],
-      ['a newer schema', /was written by a newer guess-a-number \(schema version 3; this one knows up to 2\)/, (path) => writeNewerFile(path, 3)],
+      ['a newer schema', new RegExp(`was written by a newer guess-a-number \\(schema version ${SCHEMA_VERSION + 1}; this one knows up to ${SCHEMA_VERSION}\\)`), (path) => writeNewerFile(path, SCHEMA_VERSION + 1)],
       [
         'a room it cannot read back',
         /room ABCDE in .* cannot be read back/,
         (path) => {
           const store = openSqliteStore(path);
           store.begin();
-          store.putRoom('ABCDE', '{"room":', 1);
+          store.putRoom('ABCDE', '{"room":', 1, 0);
           store.close();
         },
       ],
@@ -187,11 +188,12 @@ describe('guess db', { timeout: 60_000 }, () => {
     const path = dir.file('info.db');
     const store = openSqliteStore(path);
     store.begin();
-    store.putRoom('ABCD', roomRecord('ABCD', [{ name: 'ann' }, { name: 'bot', bot: true }], ['sam']), 1);
-    store.putRoom('EFGH', roomRecord('EFGH', [{ name: 'bo' }, { name: 'cy' }]), 2);
-    store.appendEvent('p1', 1, '{}');
-    store.appendEvent('p1', 2, '{}');
-    store.appendEvent('p2', 1, '{}');
+    store.putRoom('ABCD', roomRecord('ABCD', [{ name: 'ann' }, { name: 'bot', bot: true }], ['sam']), 1, 0);
+    store.putRoom('EFGH', roomRecord('EFGH', [{ name: 'bo' }, { name: 'cy' }]), 2, 0);
+    store.appendEvents('p1', 2, '{}\n{}');
+    store.appendEvents('p2', 1, '{}');
+    store.appendJournal('EFGH p3 5\nEFGH p4 6');
+    store.appendJournal('EFGH p3 7');
     store.close();
     const { code, stdout } = await runGuess(['db', 'info', '--db', path]);
     assert.equal(code, 0);
@@ -199,11 +201,12 @@ describe('guess db', { timeout: 60_000 }, () => {
       stdout,
       [
         `File:           ${path}`,
-        'Schema version: 2',
+        `Schema version: ${SCHEMA_VERSION}`,
         `Size:           ${readFileSync(path).length.toLocaleString('en-US')} bytes`,
         'Rooms:          2',
         'Players:        3 seated, 1 bot, 1 watching',
         'Events kept:    3 for 2 players (replayed on resume)',
+        'Journal:        3 guesses not yet in their rooms (replayed at start)',
         '',
       ].join('\n'),
     );
@@ -247,7 +250,7 @@ describe('guess db', { timeout: 60_000 }, () => {
       assert.equal(live.length, 1, 'the room ann created is in the file: acknowledged means written');
       const info = await runGuess(['db', 'info', '--db', path]);
       assert.equal(info.code, 0, info.stderr);
-      assert.match(info.stdout, /^Schema version: 2$/m);
+      assert.match(info.stdout, new RegExp(`^Schema version: ${SCHEMA_VERSION}$`, 'm'));
       assert.match(info.stdout, new RegExp(`^Rooms: +${live.length}$`, 'm'));
       // The server goes on serving.
       const bo = await JsonClient.hello(server.port, 'bo');
@@ -258,7 +261,7 @@ describe('guess db', { timeout: 60_000 }, () => {
       await server.stop();
     }
     // The schema was committed to the write-ahead log a moment ago: a copy of the bare file lacks it.
-    assert.equal(fileVersion(backup), 2);
+    assert.equal(fileVersion(backup), SCHEMA_VERSION);
     assert.deepEqual(rooms(backup), live);
     const reopened = openSqliteStore(backup);
     assert.equal(reopened.load().rooms.length, live.length);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../src/store/handles.js';
 import { openSqliteStore, StoreError, type StoreErrorCode } from '../src/store/sqlite.js';
 import { SCHEMA_VERSION } from '../src/store/schema.js';
-import { fileVersion, randomBytes, tempDir, writeBytes, writeNewerFile, writeVersion1File } from './helpers/db-files.js';
+import { fileVersion, randomBytes, tempDir, writeBytes, writeNewerFile, writeVersion1File, writeVersion2File } from './helpers/db-files.js';
 import { waitForLine } from './helpers/process.js';
 import { ROOT } from './helpers/paths.js';
 
@@ -28,44 +28,63 @@ function tables(path: string): string[] {
   }
 }
 
+// sqlite_sequence holds the journal's last id (autoincrement).
+const TABLES = ['events', 'journal', 'meta', 'rooms', 'sqlite_sequence'];
+
 describe('the SQLite store', { timeout: 30_000 }, () => {
   const dir = tempDir();
   after(() => dir.remove());
 
   describe('schema', () => {
-    it('creates version 2 in a new file, in WAL mode', () => {
+    it('creates version 3 in a new file, in WAL mode', () => {
       const path = dir.file('new.db');
       openSqliteStore(path).close();
-      assert.equal(SCHEMA_VERSION, 2);
-      assert.equal(fileVersion(path), 2);
-      assert.deepEqual(tables(path), ['events', 'meta', 'rooms']);
+      assert.equal(SCHEMA_VERSION, 3);
+      assert.equal(fileVersion(path), 3);
+      assert.deepEqual(tables(path), TABLES);
       const db = openDatabase(path, { readonly: true });
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       db.close();
     });
 
-    it('migrates an empty file to version 2', () => {
+    it('migrates an empty file to version 3', () => {
       const path = dir.file('empty.db');
       writeBytes(path, '');
       const store = openSqliteStore(path);
       assert.deepEqual(store.load().rooms, []);
       store.close();
-      assert.equal(fileVersion(path), 2);
+      assert.equal(fileVersion(path), 3);
     });
 
-    it('migrates a version-1 file to version 2, keeping its rooms and meta', () => {
+    it('migrates a version-1 file to version 3, keeping its rooms and meta', () => {
       const path = dir.file('v1.db');
       writeVersion1File(path, [{ code: 'ABCD', record: '{"kept":true}', savedAt: 1234 }]);
       const store = openSqliteStore(path);
       const world = store.load();
-      assert.deepEqual(world.rooms, [{ code: 'ABCD', record: '{"kept":true}', savedAt: 1234 }]);
+      assert.deepEqual(world.rooms, [{ code: 'ABCD', record: '{"kept":true}', savedAt: 1234, applied: 0 }]);
       assert.equal(world.meta.get('written-by'), 'version 1');
       store.begin();
-      store.appendEvent('p1', 1, 'hello');
+      store.appendEvents('p1', 1, 'hello');
       store.commit();
       store.close();
-      assert.equal(fileVersion(path), 2);
-      assert.deepEqual(tables(path), ['events', 'meta', 'rooms']);
+      assert.equal(fileVersion(path), 3);
+      assert.deepEqual(tables(path), TABLES);
+    });
+
+    it('migrates a version-2 file to version 3, keeping its rooms, meta and events; journal ids go on from 1', () => {
+      const path = dir.file('v2.db');
+      writeVersion2File(path, [{ code: 'EFGH', record: '{"v":2}', savedAt: 77 }], [['p1', 1, 'one'], ['p1', 2, 'two']]);
+      const store = openSqliteStore(path);
+      const world = store.load();
+      assert.deepEqual(world.rooms, [{ code: 'EFGH', record: '{"v":2}', savedAt: 77, applied: 0 }]);
+      assert.deepEqual(world.journal, []);
+      assert.equal(world.lastJournal, 0);
+      assert.deepEqual(store.eventsAfter('p1', 1), ['two']);
+      store.begin();
+      assert.equal(store.appendJournal('EFGH p1 5'), 1);
+      store.commit();
+      store.close();
+      assert.equal(fileVersion(path), 3);
     });
 
     it('runs the migrations in one transaction: one that fails leaves the file at its version', () => {
@@ -89,7 +108,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       ['a database damaged past its first page', 'E_DB_CORRUPT', (path) => {
         const store = openSqliteStore(path);
         store.begin();
-        for (let i = 0; i < 100; i++) store.putRoom(`R${i}`, 'x'.repeat(500), i);
+        for (let i = 0; i < 100; i++) store.putRoom(`R${i}`, 'x'.repeat(500), i, 0);
         store.close();
         const bytes = readFileSync(path);
         randomBytes(9, bytes.length - 8192).copy(bytes, 8192);
@@ -178,8 +197,8 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       const script = `
         const { openSqliteStore } = await import(${JSON.stringify(store)});
         const s = openSqliteStore(${JSON.stringify(path)});
-        s.begin(); s.putRoom('KILL', '{"n":1}', 5); s.appendEvent('p', 1, 'e1'); s.commit();
-        s.begin(); s.putRoom('LOST', '{}', 6);
+        s.begin(); s.putRoom('KILL', '{"n":1}', 5, 0); s.appendEvents('p', 1, 'e1'); s.commit();
+        s.begin(); s.putRoom('LOST', '{}', 6, 0);
         console.log('committed');
         setInterval(() => {}, 1000);`;
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT });
@@ -191,7 +210,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       }
       await new Promise((resolve) => child.once('close', resolve));
       const reopened = openSqliteStore(path);
-      assert.deepEqual(reopened.load().rooms, [{ code: 'KILL', record: '{"n":1}', savedAt: 5 }]);
+      assert.deepEqual(reopened.load().rooms, [{ code: 'KILL', record: '{"n":1}', savedAt: 5, applied: 0 }]);
       assert.deepEqual(reopened.eventsAfter('p', 0), ['e1']);
       reopened.close();
     });
@@ -213,10 +232,10 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       const store = openSqliteStore(path);
       try {
         store.begin();
-        store.putRoom('TURN', '{"v":1}', 10);
-        store.appendEvent('alice', 1, 'one');
+        store.putRoom('TURN', '{"v":1}', 10, 0);
+        store.appendEvents('alice', 1, 'one');
         store.begin(); // a second begin in the same turn joins the open transaction
-        store.appendEvent('alice', 2, 'two');
+        store.appendEvents('alice', 2, 'two');
         assert.deepEqual(store.eventsAfter('alice', 0), ['one', 'two']);
         assert.deepEqual(store.eventsAfter('alice', 1), ['two']);
         assert.equal(committed(), 0);
@@ -230,11 +249,11 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
     it('replaces, deletes, prunes and forgets', () => {
       const store = openSqliteStore(path);
       store.begin();
-      store.putRoom('TURN', '{"v":2}', 20);
-      store.putRoom('GONE', '{}', 20);
+      store.putRoom('TURN', '{"v":2}', 20, 0);
+      store.putRoom('GONE', '{}', 20, 0);
       store.deleteRoom('GONE');
-      store.appendEvent('alice', 3, 'three');
-      store.appendEvent('bob', 1, 'b1');
+      store.appendEvents('alice', 3, 'three');
+      store.appendEvents('bob', 1, 'b1');
       store.pruneEvents('alice', 2);
       store.forgetPlayer('bob');
       store.setMeta('k', 'a');
@@ -243,23 +262,51 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       store.close();
       const again = openSqliteStore(path);
       const world = again.load();
-      assert.deepEqual(world.rooms, [{ code: 'TURN', record: '{"v":2}', savedAt: 20 }]);
+      assert.deepEqual(world.rooms, [{ code: 'TURN', record: '{"v":2}', savedAt: 20, applied: 0 }]);
       assert.equal(world.meta.get('k'), 'b');
       assert.deepEqual(again.eventsAfter('alice', 0), ['three']);
       assert.deepEqual(again.eventsAfter('bob', 0), []);
       again.begin();
-      again.appendEvent('carol', 1, 'c1');
-      again.appendEvent('dave', 1, 'd1');
+      again.appendEvents('carol', 1, 'c1');
+      again.appendEvents('dave', 1, 'd1');
       again.retainEvents(['alice', 'carol']);
       again.commit();
       assert.deepEqual(['alice', 'carol', 'dave'].map((p) => again.eventsAfter(p, 0)), [['three'], ['c1'], []], 'only the listed players keep events');
       again.close();
     });
 
+    it('journals one row per call, ids never reused even once every row is dropped', () => {
+      const store = openSqliteStore(path);
+      store.begin();
+      const first = store.appendJournal('A p1 1');
+      const second = store.appendJournal('A p1 2\nB p2 3');
+      store.dropJournal(second);
+      const third = store.appendJournal('A p1 4');
+      store.commit();
+      store.close();
+      assert.deepEqual([second - first, third - second], [1, 1]);
+      const again = openSqliteStore(path);
+      const world = again.load();
+      assert.deepEqual(world.journal, [{ id: third, body: 'A p1 4' }]);
+      assert.equal(world.lastJournal, third);
+      again.begin();
+      again.dropJournal(third);
+      again.commit();
+      again.close();
+      const last = openSqliteStore(path);
+      assert.deepEqual(last.load().journal, []);
+      assert.equal(last.load().lastJournal, third);
+      last.begin();
+      assert.equal(last.appendJournal('A p1 5'), third + 1);
+      last.dropJournal(third + 1);
+      last.commit();
+      last.close();
+    });
+
     it('commits what is open when closed', () => {
       const store = openSqliteStore(path);
       store.begin();
-      store.putRoom('LAST', '{}', 30);
+      store.putRoom('LAST', '{}', 30, 0);
       store.close();
       assert.equal(committed(), 2);
     });
@@ -270,7 +317,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
     const second = openSqliteStore(':memory:');
     assert.equal(first.location, ':memory:');
     first.begin();
-    first.putRoom('MEM', '{}', 1);
+    first.putRoom('MEM', '{}', 1, 0);
     first.commit();
     assert.equal(first.load().rooms.length, 1);
     assert.equal(second.load().rooms.length, 0);

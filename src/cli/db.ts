@@ -53,6 +53,7 @@ function formatInfo(info: DatabaseInfo): string {
     ['Rooms', String(info.rooms)],
     ['Players', `${info.players} seated, ${info.bots} ${info.bots === 1 ? 'bot' : 'bots'}, ${info.spectators} watching`],
     ['Events kept', `${info.events} for ${info.eventPlayers} ${info.eventPlayers === 1 ? 'player' : 'players'} (replayed on resume)`],
+    ['Journal', `${info.journal} ${info.journal === 1 ? 'guess' : 'guesses'} not yet in their rooms (replayed at start)`],
   ];
   return rows.map(([name = '', value = '']) => `${`${name}:`.padEnd(16)}${value}\n`).join('');
 }

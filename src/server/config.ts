@@ -68,6 +68,8 @@ export interface ServerConfig {
   readonly retryAfterMs: number;
   /** Where rooms, seats and events are kept; in memory (a restart forgets them) when undefined. */
   readonly store: Store | undefined;
+  /** How long a room's guesses may be kept only in the store's journal before its record is rewritten. */
+  readonly foldAfterMs: number;
   readonly log: Log;
   /** Receives one `--trace` line per message on the wire; off when undefined. */
   readonly trace: ((line: string) => void) | undefined;
@@ -95,6 +97,7 @@ export const DEFAULTS = Object.freeze({
   maxRooms: 50_000, // rooms: 10,000 connections each in a room of its own, and again for the rooms of those who left, held for --seat-hold-ms
   shutdownTimeoutMs: 5_000, // ms: for goodbyes to flush to peers that read; a second signal skips it
   retryAfterMs: 3_000, // ms: a restart on the same store takes about a second; clients wait a little more
+  foldAfterMs: 1_000, // ms: a restart replays at most about this much play; each room's record is rewritten once in it, not per guess
   allowedOrigins: Object.freeze([]),
   webRoot: DEFAULT_WEB_ROOT,
   rooms: DEFAULT_RULES,
@@ -128,6 +131,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs,
     retryAfterMs: options.retryAfterMs ?? DEFAULTS.retryAfterMs,
     store: options.store,
+    foldAfterMs: options.foldAfterMs ?? DEFAULTS.foldAfterMs,
     log: options.log,
     trace: options.trace,
   };
@@ -146,6 +150,9 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     if (!Number.isSafeInteger(value) || value < (name === 'maxPlayers' ? 1 : 0)) {
       throw new TypeError(`rooms.${name} must be a non-negative integer, got ${String(value)}`);
     }
+  }
+  if (!Number.isSafeInteger(config.foldAfterMs) || config.foldAfterMs < 0) {
+    throw new TypeError(`foldAfterMs must be a non-negative integer, got ${String(config.foldAfterMs)}`);
   }
   for (const name of POSITIVE_INTEGERS) {
     const value = config[name];

@@ -27,6 +27,23 @@ export class RestoreError extends Error {
 // delete now and then, not one per event.
 const PRUNE_EVERY = 256;
 
+// A room whose guesses are only in the journal has its record rewritten foldAfterMs after the
+// first of them, a few hundred rooms a turn at most: the journal a restart replays stays short,
+// and no turn stalls on thousands of records at once.
+const FOLD_PER_TURN = 256;
+
+/** Events of a player not yet written to the store, in order. */
+interface Pending {
+  texts: string[];
+  first: number;
+  last: number;
+  /**
+   * The room whose journaled guesses made them (so a replay of the journal would make them
+   * again): they must be written when that room's record is, at the latest.
+   */
+  room: Room | undefined;
+}
+
 interface Alarm {
   at: number;
   timer: NodeJS.Timeout;
@@ -45,10 +62,17 @@ export const sha256Hex: (text: string) => string =
  *
  * Acknowledged means durable. The first change in an event-loop turn opens the store's
  * transaction; every reply and event for a JSON peer from then on is held; at the end of the
- * turn (setImmediate) the changed rooms are written and the transaction commits, one commit per
- * turn however many guesses it carried (group commit). The held messages go to their
- * connections once the store says the commit is on disk: that fsync runs off the event loop,
- * which meanwhile serves the next turns, and one fsync covers every commit made before it.
+ * turn (setImmediate) what changed is written and the transaction commits, one commit per turn
+ * however many guesses it carried (group commit). The held messages go to their connections
+ * once the store says the commit is on disk: that fsync runs off the event loop, which
+ * meanwhile serves the next turns, and one fsync covers every commit made before it.
+ *
+ * What a turn writes is kept small, since the disk's time to sync grows with it. A guess that
+ * does not win changes its room in a way the rules redo exactly (no clock, no draw): it is one
+ * line of the turn's journal row, and its events wait in memory, for the journal would make them
+ * again. Anything else rewrites its room's record, and with it the events waiting for the
+ * room's members. A room that only had guesses gets its record rewritten a second later, and the
+ * journal rows every record holds are dropped. At start the journal is replayed on the records.
  */
 export class Hub {
   readonly lobby: Lobby;
@@ -66,11 +90,30 @@ export class Hub {
   readonly #maxRooms: number;
   readonly #log: Log;
   readonly #retryAfterMs: number;
+  readonly #foldAfterMs: number;
   /** A transaction is open for this turn: messages wait for its commit. */
   #open = false;
   /** The server is stopping: what happens now is not kept (the next process starts from the last commit). */
   #frozen = false;
   readonly #dirty = new Set<Room>();
+  /** This turn's journal entries (`CODE PLAYER VALUE`), and the rooms they are in. */
+  #journal: string[] = [];
+  readonly #journaledNow = new Set<Room>();
+  /**
+   * Rooms whose record lacks guesses the journal has, oldest first: the id of the journal row of
+   * the first one and when it was written.
+   */
+  readonly #journaled = new Map<Room, { id: number; at: number }>();
+  #lastJournal = 0;
+  /** The journal rows up to this one are dropped. */
+  #droppedJournal = 0;
+  readonly #pending = new Map<PlayerId, Pending>();
+  /** Players whose pending events include one that no journal entry makes again: written this turn. */
+  readonly #mustWrite = new Set<PlayerId>();
+  /** A guess is running in this room: its events may wait (see Pending.room). */
+  #guessing: Room | undefined;
+  /** The outcome of the running guess, as the guesser's `result` said it. */
+  #outcome: string | undefined;
   /** Commits made, and how many of them are known to be on disk. */
   #committed = 0;
   #durable = 0;
@@ -86,6 +129,7 @@ export class Hub {
     this.#maxRooms = config.maxRooms;
     this.#log = config.log;
     this.#retryAfterMs = config.retryAfterMs;
+    this.#foldAfterMs = config.foldAfterMs;
     this.#store = config.store ?? new MemoryStore();
     this.lobby = new Lobby({
       random: config.random,
@@ -125,7 +169,7 @@ export class Hub {
     this.#arm(room);
     // The last MAX_MISSED at most, whatever the store still holds.
     const from = Math.max(resumed.after, resumed.seq - MAX_MISSED);
-    const missed = from < resumed.seq ? this.#store.eventsAfter(resumed.player.id, from) : [];
+    const missed = from < resumed.seq ? this.eventsAfter(resumed.player.id, from) : [];
     return { player: resumed.player, missed, room: resumed.room };
   }
 
@@ -179,11 +223,32 @@ export class Hub {
     return refusal;
   }
 
-  /** The hot path. A guess never brings a room's deadline forward, so no timer is touched here. */
+  /**
+   * The hot path. A guess never brings a room's deadline forward, so no timer is touched here;
+   * one that does not win is a line of the journal (see the class comment).
+   */
   guess(id: PlayerId, value: number): LobbyRefusal | undefined {
-    const refusal = this.lobby.guess(id, value, Date.now());
-    if (refusal === undefined) this.#touch(this.lobby.roomOf(id));
-    return refusal;
+    const room = this.lobby.roomOf(id);
+    const refusal = this.#judge(room, id, value, Date.now());
+    if (refusal !== undefined || room === undefined || this.#frozen) return refusal;
+    if (this.#outcome === 'win' || this.#outcome === undefined) this.#touch(room);
+    else {
+      this.#begin();
+      this.#journal.push(`${room.code} ${id} ${value}`);
+      if (!this.#journaled.has(room)) this.#journaledNow.add(room);
+    }
+    return undefined;
+  }
+
+  /** The guess, its events marked as the journal's to make again. */
+  #judge(room: Room | undefined, id: PlayerId, value: number, now: number): LobbyRefusal | undefined {
+    this.#guessing = room;
+    this.#outcome = undefined;
+    try {
+      return this.lobby.guess(id, value, now);
+    } finally {
+      this.#guessing = undefined;
+    }
   }
 
   /**
@@ -220,25 +285,52 @@ export class Hub {
     this.#alarms.clear();
   }
 
-  /** Brings back the rooms the store kept (a restart): every member may resume its seat. */
+  /**
+   * Brings back the rooms the store kept (a restart): every member may resume its seat. The
+   * journal's guesses are made again on the records that lack them, and those records rewritten,
+   * so the journal starts empty.
+   */
   #restore(): void {
     const world = this.#store.load();
     const records: { record: LobbyRoomRecord; savedAt: number }[] = [];
+    const applied = new Map<string, number>();
     for (const row of world.rooms) {
       try {
         records.push({ record: JSON.parse(row.record) as LobbyRoomRecord, savedAt: row.savedAt });
       } catch {
         throw new RestoreError(`room ${row.code} in ${this.#store.location} cannot be read back`);
       }
+      applied.set(row.code, row.applied);
     }
     const counters = parseCounters(world.meta.get('counters'));
-    this.lobby.restore(records, counters, Date.now(), this.#retryAfterMs);
+    const now = Date.now();
+    this.lobby.restore(records, counters, now, this.#retryAfterMs);
     this.#savedCounters = JSON.stringify(this.lobby.counters);
-    this.#store.begin();
+    this.#lastJournal = world.lastJournal;
+    this.#begin();
     this.#store.retainEvents(records.flatMap((r) => r.record.members.map((m) => m.id)));
-    this.#store.commit();
+    for (const { id, body } of world.journal) {
+      for (const line of body.split('\n')) this.#replay(id, line, applied, now);
+    }
+    // Rewrites the replayed rooms and drops the journal, on disk before anything is served.
+    this.#write();
+    this.#store.syncNow();
+    this.#durable = this.#committed;
     for (const room of this.lobby.rooms.values()) this.#arm(room);
     if (records.length > 0) this.#log.info({ rooms: records.length, store: this.#store.location }, `Restored ${records.length} room${records.length === 1 ? '' : 's'}`);
+  }
+
+  /** One journal entry, unless its room's record already holds it (or the room is gone). */
+  #replay(id: number, line: string, applied: ReadonlyMap<string, number>, now: number): void {
+    const [code = '', player = '', value = ''] = line.split(' ');
+    const room = this.lobby.rooms.get(code);
+    if (room === undefined || (applied.get(code) ?? 0) >= id) return;
+    const refusal = this.lobby.roomOf(player) === room ? this.#judge(room, player, Number(value), now) : 'E_NOT_IN_ROOM';
+    // Only guesses that did not win are journaled: anything else means the file is not ours.
+    if (refusal !== undefined || this.#outcome === undefined || this.#outcome === 'win') {
+      throw new RestoreError(`the journal in ${this.#store.location} does not fit room ${code} (entry ${id}: ${line})`);
+    }
+    this.#dirty.add(room);
   }
 
   /** Something in `room` changed this turn: it is written before anything about it is sent. */
@@ -258,14 +350,34 @@ export class Hub {
   /** The end of a turn: write what changed, commit, then let the held messages go. */
   readonly #flush = (): void => {
     if (!this.#open) return;
+    this.#write();
+    this.#sync();
+  };
+
+  #write(): void {
     const now = Date.now();
+    if (this.#journal.length > 0) {
+      this.#lastJournal = this.#store.appendJournal(this.#journal.join('\n'));
+      this.#journal = [];
+      for (const room of this.#journaledNow) this.#journaled.set(room, { id: this.#lastJournal, at: now });
+      this.#journaledNow.clear();
+    }
+    this.#fold(now);
     for (const room of this.#dirty) {
       const live = this.lobby.rooms.get(room.code);
-      if (live === room) this.#store.putRoom(room.code, JSON.stringify(this.lobby.save(room)), now);
+      if (live === room) this.#store.putRoom(room.code, JSON.stringify(this.lobby.save(room)), now, this.#lastJournal);
       // A room closed this turn, unless a new one took its code in the same turn.
       else if (live === undefined) this.#store.deleteRoom(room.code);
+      this.#journaled.delete(room);
     }
+    this.#writeEvents();
     this.#dirty.clear();
+    // Every record holds the journal rows before the oldest entry one still lacks.
+    const held = (this.#journaled.values().next().value?.id ?? this.#lastJournal + 1) - 1;
+    if (held > this.#droppedJournal) {
+      this.#store.dropJournal(held);
+      this.#droppedJournal = held;
+    }
     const counters = JSON.stringify(this.lobby.counters);
     if (counters !== this.#savedCounters) {
       this.#store.setMeta('counters', counters);
@@ -284,8 +396,44 @@ export class Hub {
     this.stats.commitNanos += Number(process.hrtime.bigint() - started);
     this.#committed++;
     this.#open = false;
-    this.#sync();
-  };
+  }
+
+  /** Rooms journaled for a while get their records rewritten this turn, a few at a time. */
+  #fold(now: number): void {
+    let n = 0;
+    for (const [room, since] of this.#journaled) {
+      if (since.at > now - this.#foldAfterMs || n++ >= FOLD_PER_TURN) return;
+      this.#dirty.add(room);
+    }
+  }
+
+  /**
+   * Writes the pending events that no journal entry would make again after this turn: those of
+   * players with such an event, and those made by guesses in rooms rewritten this turn.
+   */
+  #writeEvents(): void {
+    if (this.#mustWrite.size === 0 && this.#dirty.size === 0) return;
+    for (const [player, pending] of this.#pending) {
+      if (!this.#mustWrite.has(player) && (pending.room === undefined || !this.#dirty.has(pending.room))) continue;
+      this.#pending.delete(player);
+      this.#store.appendEvents(player, pending.last, pending.texts.join('\n'));
+      // Once the events pass a multiple of PRUNE_EVERY beyond the window, the oldest go.
+      if (pending.last > MAX_MISSED && Math.floor((pending.first - 1) / PRUNE_EVERY) !== Math.floor(pending.last / PRUNE_EVERY)) {
+        this.#store.pruneEvents(player, pending.last - MAX_MISSED);
+      }
+    }
+    this.#mustWrite.clear();
+  }
+
+  /** The texts of the events after `seq` kept for a player (for `resume`), oldest first. */
+  eventsAfter(player: PlayerId, seq: number): string[] {
+    const texts: string[] = [];
+    for (const body of this.#store.eventsAfter(player, seq)) {
+      for (const text of body.split('\n')) if (seqOf(text) > seq) texts.push(text);
+    }
+    for (const text of this.#pending.get(player)?.texts ?? []) if (seqOf(text) > seq) texts.push(text);
+    return texts;
+  }
 
   /**
    * Puts every commit so far on disk, unless a sync is running: its end starts the next, which
@@ -375,15 +523,26 @@ export class Hub {
       this.#lastText = encodeServerMessage(event).slice(0, -1);
     }
     const text = `${this.#lastText},"seq":${seq}}`;
-    if (!this.#frozen) {
-      this.#begin();
-      this.#store.appendEvent(to, seq, text);
-      if (seq % PRUNE_EVERY === 0 && seq > MAX_MISSED) this.#store.pruneEvents(to, seq - MAX_MISSED);
-    }
+    if (!this.#frozen) this.#keep(to, seq, text, event);
     if (live) this.#peers.get(to)?.sendText(text);
   };
 
+  #keep(to: PlayerId, seq: number, text: string, event: RoomEvent): void {
+    this.#begin();
+    const room = this.#guessing;
+    if (room !== undefined && event.type === 'result') this.#outcome = event.outcome;
+    let pending = this.#pending.get(to);
+    if (pending === undefined) this.#pending.set(to, (pending = { texts: [], first: seq, last: seq, room }));
+    pending.texts.push(text);
+    pending.last = seq;
+    // Made by something the journal does not redo, or by guesses in two rooms: written this turn.
+    if (room === undefined || (pending.room !== undefined && pending.room !== room)) this.#mustWrite.add(to);
+    pending.room ??= room;
+  }
+
   readonly #forget = (id: PlayerId): void => {
+    this.#pending.delete(id);
+    this.#mustWrite.delete(id);
     if (this.#frozen) return;
     this.#begin();
     this.#store.forgetPlayer(id);
@@ -393,6 +552,11 @@ export class Hub {
 function deliver(out: TextOut, text: string | null): void {
   if (text === null) out.end();
   else out.send(text);
+}
+
+/** The number a kept event carries: its text ends `,"seq":N}`. */
+function seqOf(text: string): number {
+  return Number(text.slice(text.lastIndexOf(':') + 1, -1));
 }
 
 function parseCounters(text: string | undefined): { players: number; bots: number } {

@@ -9,22 +9,34 @@ export class MemoryStore implements Store {
   readonly #rooms = new Map<string, StoredRoom>();
   readonly #events = new Map<string, { seq: number; body: string }[]>();
   readonly #meta = new Map<string, string>();
+  readonly #journal: { id: number; body: string }[] = [];
+  #lastJournal = 0;
 
   load(): StoredWorld {
-    return { rooms: [...this.#rooms.values()], meta: new Map(this.#meta) };
+    return { rooms: [...this.#rooms.values()], meta: new Map(this.#meta), journal: [...this.#journal], lastJournal: this.#lastJournal };
   }
 
   begin(): void {}
 
-  putRoom(code: string, record: string, savedAt: number): void {
-    this.#rooms.set(code, { code, record, savedAt });
+  putRoom(code: string, record: string, savedAt: number, applied: number): void {
+    this.#rooms.set(code, { code, record, savedAt, applied });
   }
 
   deleteRoom(code: string): void {
     this.#rooms.delete(code);
   }
 
-  appendEvent(player: string, seq: number, body: string): void {
+  appendJournal(body: string): number {
+    this.#journal.push({ id: ++this.#lastJournal, body });
+    return this.#lastJournal;
+  }
+
+  dropJournal(id: number): void {
+    const keep = this.#journal.findIndex((row) => row.id > id);
+    this.#journal.splice(0, keep === -1 ? this.#journal.length : keep);
+  }
+
+  appendEvents(player: string, seq: number, body: string): void {
     let events = this.#events.get(player);
     if (events === undefined) this.#events.set(player, (events = []));
     events.push({ seq, body });

@@ -4,6 +4,10 @@
  * shared store for several servers later). Every call between `begin` and `commit` belongs to one
  * transaction: the hub opens one per event-loop turn that changed something, and replies only
  * once `sync` has reported the commit on disk (acknowledged means durable).
+ *
+ * A room is kept as its whole record plus the journal: the guesses made in it since that record
+ * was written, replayed through the rules at start. A guess adds a few bytes to its turn's one
+ * journal row instead of rewriting its room; records are brought up to date now and then.
  */
 export interface Store {
   /** Where the games are kept, as printed at start; ':memory:' when nothing outlives the process. */
@@ -12,14 +16,24 @@ export interface Store {
   load(): StoredWorld;
   /** Opens the turn's transaction; a no-op when one is open. */
   begin(): void;
-  /** The room's whole record (JSON text), replacing what was kept for its code. */
-  putRoom(code: string, record: string, savedAt: number): void;
+  /**
+   * The room's whole record (JSON text), replacing what was kept for its code; it holds every
+   * journal entry up to `applied`.
+   */
+  putRoom(code: string, record: string, savedAt: number, applied: number): void;
   deleteRoom(code: string): void;
-  /** One event sent (or to be sent) to a player: `body` is the exact text of the message. */
-  appendEvent(player: string, seq: number, body: string): void;
-  /** The player's kept events with a sequence number above `seq`, oldest first. */
+  /** One turn's journal entries; returns the row's id, larger than any before it. */
+  appendJournal(body: string): number;
+  /** Drops the journal rows up to `id` (every room holds them now). */
+  dropJournal(id: number): void;
+  /**
+   * Events sent (or to be sent) to a player: `body` is the exact text of each message, one per
+   * line, in order; `seq` is the last one's number.
+   */
+  appendEvents(player: string, seq: number, body: string): void;
+  /** The bodies of the player's kept rows holding an event numbered above `seq`, oldest first. */
   eventsAfter(player: string, seq: number): string[];
-  /** Drops the player's events numbered `seq` or below (they are past the replay window). */
+  /** Drops the player's rows whose events are all numbered `seq` or below (past the replay window). */
   pruneEvents(player: string, seq: number): void;
   /** Drops every event of a player who is gone for good. */
   forgetPlayer(player: string): void;
@@ -48,9 +62,15 @@ export interface StoredRoom {
   readonly record: string;
   /** Date.now() when the record was written: deadlines are restored relative to it. */
   readonly savedAt: number;
+  /** The last journal row the record holds: later rows' entries for this room are replayed. */
+  readonly applied: number;
 }
 
 export interface StoredWorld {
   readonly rooms: readonly StoredRoom[];
   readonly meta: ReadonlyMap<string, string>;
+  /** The journal, oldest first. */
+  readonly journal: readonly { readonly id: number; readonly body: string }[];
+  /** The largest journal id ever given (0 for none): new rows get larger ones. */
+  readonly lastJournal: number;
 }

@@ -17,6 +17,8 @@ export interface DatabaseInfo {
   /** Events kept for `resume` to replay, and the players they are for. */
   readonly events: number;
   readonly eventPlayers: number;
+  /** Guesses kept in the journal, not yet in their room's record. */
+  readonly journal: number;
 }
 
 /** What `guess db info` prints; reads only, so it works while a server has the file. */
@@ -32,8 +34,10 @@ export function describeDatabase(path: string): DatabaseInfo {
       walBytes: existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0,
       rooms: count('select count(*) from rooms', 'rooms'),
       ...(tables.has('rooms') ? countMembers(db) : { players: 0, bots: 0, spectators: 0 }),
-      events: count('select count(*) from events', 'events'),
+      // A row may hold several events, one per line.
+      events: count("select coalesce(sum(length(body) - length(replace(body, char(10), '')) + 1), 0) from events", 'events'),
       eventPlayers: count('select count(distinct player) from events', 'events'),
+      journal: count("select coalesce(sum(length(body) - length(replace(body, char(10), '')) + 1), 0) from journal", 'journal'),
     };
   } finally {
     db.close();

@@ -9,6 +9,11 @@ export const MIGRATIONS: readonly string[] = [
   `create table meta (key text primary key, value text not null);
    create table rooms (code text primary key, record text not null, saved_at integer not null);`,
   `create table events (player text not null, seq integer not null, body text not null, primary key (player, seq)) without rowid;`,
+  // A row of events may hold several (one per line), keyed by the last one's number; a room row
+  // says which journal entries it already holds; the journal is one row per turn, its ids never
+  // reused (autoincrement) so that a room's `applied` keeps meaning the same entries.
+  `alter table rooms add column applied integer not null default 0;
+   create table journal (id integer primary key autoincrement, body text not null);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -21,9 +21,11 @@ class SqliteStore implements Store {
   readonly #close: () => void;
   readonly #begin: Statement;
   readonly #commit: Statement;
-  readonly #putRoom: Statement<[string, string, number]>;
+  readonly #putRoom: Statement<[string, string, number, number]>;
   readonly #deleteRoom: Statement<[string]>;
-  readonly #appendEvent: Statement<[string, number, string]>;
+  readonly #appendJournal: Statement<[string]>;
+  readonly #dropJournal: Statement<[number]>;
+  readonly #appendEvents: Statement<[string, number, string]>;
   readonly #eventsAfter: Statement<[string, number], string>;
   readonly #pruneEvents: Statement<[string, number]>;
   readonly #forgetPlayer: Statement<[string]>;
@@ -37,9 +39,13 @@ class SqliteStore implements Store {
     this.#close = close;
     this.#begin = db.prepare('begin');
     this.#commit = db.prepare('commit');
-    this.#putRoom = db.prepare('insert into rooms (code, record, saved_at) values (?, ?, ?) on conflict (code) do update set record = excluded.record, saved_at = excluded.saved_at');
+    this.#putRoom = db.prepare(
+      'insert into rooms (code, record, saved_at, applied) values (?, ?, ?, ?) on conflict (code) do update set record = excluded.record, saved_at = excluded.saved_at, applied = excluded.applied',
+    );
     this.#deleteRoom = db.prepare('delete from rooms where code = ?');
-    this.#appendEvent = db.prepare('insert into events (player, seq, body) values (?, ?, ?)');
+    this.#appendJournal = db.prepare('insert into journal (body) values (?)');
+    this.#dropJournal = db.prepare('delete from journal where id <= ?');
+    this.#appendEvents = db.prepare('insert into events (player, seq, body) values (?, ?, ?)');
     this.#eventsAfter = db.prepare<[string, number], string>('select body from events where player = ? and seq > ? order by seq').pluck();
     this.#pruneEvents = db.prepare('delete from events where player = ? and seq <= ?');
     this.#forgetPlayer = db.prepare('delete from events where player = ?');
@@ -48,11 +54,16 @@ class SqliteStore implements Store {
   }
 
   load(): StoredWorld {
-    const rooms = this.#db.prepare<[], { code: string; record: string; saved_at: number }>('select code, record, saved_at from rooms order by code').all();
-    const meta = this.#db.prepare<[], [string, string]>('select key, value from meta').raw().all();
+    const db = this.#db;
+    const rooms = db.prepare<[], { code: string; record: string; saved_at: number; applied: number }>('select code, record, saved_at, applied from rooms order by code').all();
+    const meta = db.prepare<[], [string, string]>('select key, value from meta').raw().all();
+    const journal = db.prepare<[], { id: number; body: string }>('select id, body from journal order by id').all();
+    const last = db.prepare<[], number>("select seq from sqlite_sequence where name = 'journal'").pluck().get();
     return {
-      rooms: rooms.map((row): StoredRoom => ({ code: row.code, record: row.record, savedAt: row.saved_at })),
+      rooms: rooms.map((row): StoredRoom => ({ code: row.code, record: row.record, savedAt: row.saved_at, applied: row.applied })),
       meta: new Map(meta),
+      journal,
+      lastJournal: last ?? 0,
     };
   }
 
@@ -60,16 +71,24 @@ class SqliteStore implements Store {
     if (!this.#db.inTransaction) this.#begin.run();
   }
 
-  putRoom(code: string, record: string, savedAt: number): void {
-    this.#putRoom.run(code, record, savedAt);
+  putRoom(code: string, record: string, savedAt: number, applied: number): void {
+    this.#putRoom.run(code, record, savedAt, applied);
   }
 
   deleteRoom(code: string): void {
     this.#deleteRoom.run(code);
   }
 
-  appendEvent(player: string, seq: number, body: string): void {
-    this.#appendEvent.run(player, seq, body);
+  appendJournal(body: string): number {
+    return Number(this.#appendJournal.run(body).lastInsertRowid);
+  }
+
+  dropJournal(id: number): void {
+    this.#dropJournal.run(id);
+  }
+
+  appendEvents(player: string, seq: number, body: string): void {
+    this.#appendEvents.run(player, seq, body);
   }
 
   eventsAfter(player: string, seq: number): string[] {

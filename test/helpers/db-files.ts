@@ -34,6 +34,17 @@ export function writeVersion1File(path: string, rooms: readonly { code: string; 
   db.close();
 }
 
+/** The schema as the version-2 server wrote it: version 1 and one event per row, no journal. */
+export function writeVersion2File(path: string, rooms: readonly { code: string; record: string; savedAt: number }[], events: readonly [string, number, string][]): void {
+  writeVersion1File(path, rooms);
+  const db = openDatabase(path);
+  db.exec(`create table events (player text not null, seq integer not null, body text not null, primary key (player, seq)) without rowid;
+           pragma user_version = 2;`);
+  const insert = db.prepare('insert into events (player, seq, body) values (?, ?, ?)');
+  for (const event of events) insert.run(...event);
+  db.close();
+}
+
 /** A valid SQLite file whose schema version is from the future. */
 export function writeNewerFile(path: string, version: number): void {
   const db = openDatabase(path);
