@@ -17,9 +17,14 @@ class SlowDiskStore extends MemoryStore {
     this.events.emit('sync');
   }
 
-  /** The disk has caught up: every sync asked for so far ends. */
-  finish(): void {
-    for (const done of this.#waiting.splice(0)) done(undefined);
+  /** The disk has caught up: every sync asked for so far ends, or only the one at `index` (0: the oldest running). */
+  finish(index?: number): void {
+    const ending = index === undefined ? this.#waiting.splice(0) : this.#waiting.splice(index, 1);
+    for (const done of ending) done(undefined);
+  }
+
+  running(): number {
+    return this.#waiting.length;
   }
 }
 
@@ -55,7 +60,7 @@ describe('replies wait for the disk', () => {
     assert.deepEqual(types().slice(4), ['result']);
   });
 
-  it('goes on serving while a sync runs, and the next sync covers every commit made meanwhile', async () => {
+  it('goes on serving while a sync runs: the next commit has a sync of its own, and the one that ends first lets out what it covers', async () => {
     const { store, peer, types } = setup();
     peer.receive('{"type":"hello","v":1,"name":"Ada"}');
     peer.receive('{"type":"create","mode":"solo","min":1,"max":100}');
@@ -64,16 +69,33 @@ describe('replies wait for the disk', () => {
     peer.receive('{"type":"guess","value":50}');
     await once(store.events, 'sync');
     peer.receive('{"type":"guess","value":25}');
-    let syncs = 0;
-    store.events.on('sync', () => syncs++);
-    // The turn ends (the hub's setImmediate was queued first): the second guess is committed.
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(syncs, 0, 'no second sync while one runs');
+    // The turn ends (the hub's setImmediate was queued first): the second guess is committed and
+    // its sync starts while the first one runs.
+    await once(store.events, 'sync');
+    assert.equal(store.running(), 2);
     assert.deepEqual(types(), ['welcome', 'room', 'round_start']);
+    store.finish(1);
+    assert.deepEqual(types(), ['welcome', 'room', 'round_start', 'result', 'result'], 'the later sync covers both guesses, in order');
+    store.finish(0);
+    assert.deepEqual(types(), ['welcome', 'room', 'round_start', 'result', 'result'], 'the earlier one, ending last, lets out nothing twice');
+  });
+
+  it('runs at most three syncs at once; the fourth commit waits for one to end', async () => {
+    const { store, peer, types } = setup();
+    peer.receive('{"type":"hello","v":1,"name":"Ada"}');
+    peer.receive('{"type":"create","mode":"solo","min":1,"max":1000000}');
+    await once(store.events, 'sync');
     store.finish();
-    assert.deepEqual(types(), ['welcome', 'room', 'round_start', 'result'], 'the first sync covers the first guess only');
-    assert.equal(syncs, 1, 'its end starts the next');
+    for (const value of [1, 2, 3, 4]) {
+      peer.receive(`{"type":"guess","value":${value}}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(store.running(), 3);
+    store.finish(0);
+    assert.equal(types().filter((type) => type === 'result').length, 1, 'the first sync covers the first guess');
+    assert.equal(store.running(), 3, 'its end starts one for the fourth');
     store.finish();
-    assert.deepEqual(types(), ['welcome', 'room', 'round_start', 'result', 'result']);
+    store.finish();
+    assert.equal(types().filter((type) => type === 'result').length, 4);
   });
 });

@@ -32,6 +32,10 @@ const PRUNE_EVERY = 256;
 // and no turn stalls on thousands of records at once.
 const FOLD_PER_TURN = 256;
 
+// Node's thread pool has four threads, and a sync holds one while it runs: one is left for the
+// rest (DNS lookups, crypto, file reads).
+const MAX_SYNCS = 3;
+
 /** Events of a player not yet written to the store, in order. */
 interface Pending {
   texts: string[];
@@ -117,7 +121,9 @@ export class Hub {
   /** Commits made, and how many of them are known to be on disk. */
   #committed = 0;
   #durable = 0;
-  #syncing = false;
+  /** Syncs running, and the last commit the latest of them covers. */
+  #syncing = 0;
+  #syncTarget = 0;
   /**
    * Held messages, in order, three entries each: a connection's output, the text (null: end the
    * connection), and the number of the commit that must be on disk first.
@@ -273,7 +279,7 @@ export class Hub {
     if (this.#frozen) return;
     this.#flush();
     this.#store.syncNow();
-    this.#durable = this.#committed;
+    this.#durable = this.#syncTarget = this.#committed;
     this.#frozen = true;
     this.#release();
   }
@@ -315,7 +321,7 @@ export class Hub {
     // Rewrites the replayed rooms and drops the journal, on disk before anything is served.
     this.#write();
     this.#store.syncNow();
-    this.#durable = this.#committed;
+    this.#durable = this.#syncTarget = this.#committed;
     for (const room of this.lobby.rooms.values()) this.#arm(room);
     if (records.length > 0) this.#log.info({ rooms: records.length, store: this.#store.location }, `Restored ${records.length} room${records.length === 1 ? '' : 's'}`);
   }
@@ -436,16 +442,18 @@ export class Hub {
   }
 
   /**
-   * Puts every commit so far on disk, unless a sync is running: its end starts the next, which
-   * covers every commit made meanwhile. (Two at once measured no better on this disk.)
+   * Puts every commit so far on disk. Syncs overlap, up to MAX_SYNCS at once: this disk runs
+   * them side by side in about the time of one, so a commit waits for one sync, not for the end
+   * of a running one and then its own. Each covers every commit made before it started, whichever
+   * ends first.
    */
   #sync(): void {
-    if (this.#syncing || this.#durable === this.#committed) return;
-    const target = this.#committed;
+    if (this.#syncing >= MAX_SYNCS || this.#syncTarget === this.#committed) return;
+    const target = (this.#syncTarget = this.#committed);
     const started = process.hrtime.bigint();
-    this.#syncing = true;
+    this.#syncing++;
     this.#store.sync((error) => {
-      this.#syncing = false;
+      this.#syncing--;
       // Stopping: freeze() has synced and released everything itself.
       if (this.#frozen) return;
       if (error !== undefined) {
@@ -454,11 +462,14 @@ export class Hub {
       }
       this.stats.syncs++;
       this.stats.syncNanos += Number(process.hrtime.bigint() - started);
-      this.#durable = target;
-      this.#release();
+      if (target > this.#durable) {
+        this.#durable = target;
+        this.#release();
+      }
       this.#sync();
     });
   }
+
 
   /** Hands over the held messages whose commit is on disk, in order. */
   #release(): void {
