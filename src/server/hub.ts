@@ -293,8 +293,8 @@ export class Hub {
 
   /**
    * Brings back the rooms the store kept (a restart): every member may resume its seat. The
-   * journal's guesses are made again on the records that lack them, and those records rewritten,
-   * so the journal starts empty.
+   * journal's guesses are made again on the records that lack them; those records are rewritten
+   * within foldAfterMs, as if the guesses had just been made.
    */
   #restore(): void {
     const world = this.#store.load();
@@ -318,7 +318,7 @@ export class Hub {
     for (const { id, body } of world.journal) {
       for (const line of body.split('\n')) this.#replay(id, line, applied, now);
     }
-    // Rewrites the replayed rooms and drops the journal, on disk before anything is served.
+    // Drops the journal rows every record holds, on disk before anything is served.
     this.#write();
     this.#store.syncNow();
     this.#durable = this.#syncTarget = this.#committed;
@@ -336,7 +336,9 @@ export class Hub {
     if (refusal !== undefined || this.#outcome === undefined || this.#outcome === 'win') {
       throw new RestoreError(`the journal in ${this.#store.location} does not fit room ${code} (entry ${id}: ${line})`);
     }
-    this.#dirty.add(room);
+    // Rewritten later, as any room with journaled guesses: a start with many rooms is not slowed
+    // down by rewriting them all (the journal keeps what they lack until then).
+    if (!this.#journaled.has(room)) this.#journaled.set(room, { id, at: now });
   }
 
   /** Something in `room` changed this turn: it is written before anything about it is sent. */
