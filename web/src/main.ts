@@ -4,6 +4,8 @@ import { Link } from './socket.js';
 import { initialState, type AppState } from './state.js';
 import { GameView, joiningView, landingView, type Actions } from './views.js';
 import { Session } from './session.js';
+import { WireLog } from '../../src/protocol/wire-log.js';
+import { WirePanel } from './wire-panel.js';
 
 const app = byId('app', HTMLElement);
 const status = byId('status', HTMLElement);
@@ -43,10 +45,19 @@ function draw(): void {
 }
 
 const session = new Session(() => state, setState);
+const wire = new WireLog(() => performance.timeOrigin + performance.now());
 const link = Link.forThisPage({
-  onOpen: () => session.connected(link),
-  onMessage: (message) => session.receive(message),
+  onOpen: () => {
+    wire.record('opened');
+    session.connected(link);
+  },
+  onMessage: (message) => {
+    wire.record('received', message);
+    session.receive(message);
+  },
   onState: (linkState, detail) => setState({ ...state, link: linkState, linkDetail: detail }),
+  onSent: (text) => wire.record('sent', text),
+  onClosed: () => wire.record('closed'),
 });
 session.attach(link);
 
@@ -124,5 +135,7 @@ function rememberName(name: string): void {
 }
 
 
+// After main, so that it stays while the screens inside main are redrawn.
+app.after(new WirePanel(wire, copyText).element);
 draw();
 link.connect();

@@ -12,6 +12,10 @@ export interface LinkEvents {
   /** One text frame, as it came: the session decodes it. A binary frame comes as undefined. */
   onMessage(text: string | undefined): void;
   onState(state: LinkState, detail: string): void;
+  /** The text of each frame sent, as it went. */
+  onSent?(text: string): void;
+  /** The connection closed, whatever comes next. */
+  onClosed?(): void;
 }
 
 export class Link {
@@ -58,6 +62,7 @@ export class Link {
     socket.addEventListener('close', () => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
+      this.#events.onClosed?.();
       if (this.#stopped) {
         this.#events.onState('reconnecting', 'Disconnected');
         return;
@@ -104,7 +109,9 @@ export class Link {
   /** A string is a message already written as JSON text. */
   send(message: object | string): boolean {
     if (this.#socket?.readyState !== WebSocket.OPEN) return false;
-    this.#socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    this.#socket.send(text);
+    this.#events.onSent?.(text);
     return true;
   }
 
