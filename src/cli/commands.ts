@@ -70,6 +70,7 @@ export const COMMANDS = {
       'log-level': { type: 'string', value: 'L', help: 'fatal, error, warn, info (default), debug or silent' },
       'log-format': { type: 'string', value: 'F', help: 'pretty (default on a terminal) or json' },
       trace: { type: 'boolean', help: 'print every message on the wire as a sequence diagram' },
+      'teacher-key': { type: 'string', value: 'K', help: 'the key of the teacher\u2019s link to /class, every room at a glance (default: a new random one, printed at start)' },
     },
     positionals: 0,
   },

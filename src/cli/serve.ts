@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { DEFAULT_RANGE } from '../core/game.js';
 import type { Logger } from 'pino';
@@ -14,10 +15,12 @@ export async function serve(args: ParsedArgs): Promise<number> {
   const seed = intFlag(values, 'seed');
   const log = createLogger(stringFlag(values, 'log-level'), stringFlag(values, 'log-format'), process.stdout);
   const trace = values.trace === true ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
+  const teacherKey = teacherKeyFlag(values);
   const options: ServerOptions = {
     random: chooseRandom(seed),
     log,
     trace,
+    teacherKey,
     range: rangeFlags(values, DEFAULT_RANGE),
     ...definedOnly({
       host: stringFlag(values, 'host'),
@@ -63,6 +66,8 @@ export async function serve(args: ParsedArgs): Promise<number> {
   const local = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
   process.stdout.write(`Open in a browser:  http://${bracketed(local)}:${address.port}/\n`);
   process.stdout.write(`Play from another terminal:  npx guess join ${bracketed(local)}:${address.port}   (or: nc ${local} ${address.port})\n`);
+  // Printed, never logged: whoever reads the logs is not always the teacher.
+  process.stdout.write(`Teacher's view (keep this link to yourself):  http://${bracketed(local)}:${address.port}/class?key=${teacherKey}\n`);
   if (wildcard) {
     const lan = lanAddresses();
     process.stdout.write(
@@ -109,6 +114,14 @@ function drainOnSignal(server: GameServer, log: Logger): Promise<number> {
     process.on('uncaughtException', onUncaught);
     process.on('unhandledRejection', onUncaught);
   });
+}
+
+/** `--teacher-key`, or a new random key: 144 bits, URL-safe, so the link needs no escaping. */
+function teacherKeyFlag(values: ParsedArgs['values']): string {
+  const given = stringFlag(values, 'teacher-key');
+  if (given === undefined) return randomBytes(18).toString('base64url');
+  if (!/^[A-Za-z0-9_-]{8,128}$/.test(given)) throw new UsageError('--teacher-key must be 8 to 128 letters, digits, "-" or "_"');
+  return given;
 }
 
 /** The resolved config, or the first bad flag as a usage error. */

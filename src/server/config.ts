@@ -73,6 +73,8 @@ export interface ServerConfig {
   readonly log: Log;
   /** Receives one `--trace` line per message on the wire; off when undefined. */
   readonly trace: ((line: string) => void) | undefined;
+  /** Opens `/class`, the teacher's view of every room, to whoever has it; undefined keeps `/class` shut. */
+  readonly teacherKey: string | undefined;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -134,6 +136,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     foldAfterMs: options.foldAfterMs ?? DEFAULTS.foldAfterMs,
     log: options.log,
     trace: options.trace,
+    teacherKey: options.teacherKey,
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new TypeError(`port must be an integer from 0 to 65535, got ${String(config.port)}`);

@@ -94,7 +94,8 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
     settle(socket);
     const refusal = upgradeRefusal(req, config.allowedOrigins);
     if (refusal !== undefined) {
-      config.log.info({ origin: req.headers.origin, url: req.url }, `WebSocket refused: ${refusal.reason}`);
+      // Without the query: it may hold the teacher's key (/class?key=…).
+      config.log.info({ origin: req.headers.origin, url: (req.url ?? '/').split('?')[0] }, `WebSocket refused: ${refusal.reason}`);
       const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
       socket.end(
         `HTTP/1.1 ${refusal.status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n${headers}` +

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roomCodeInLink } from '../core/room-code.js';
+import { classPage, keyMatches, type ClassView } from './class-view.js';
 import { chooseEncoding, type Asset } from './web-assets.js';
 
 /** The path browsers open the game's WebSocket on. */
@@ -23,6 +24,8 @@ export interface Routes {
   readonly assets: ReadonlyMap<string, Asset>;
   /** What `/healthz` reports besides `"status": "ok"`. */
   readonly health: () => Readonly<Record<string, number | string>>;
+  /** `/class`, when the server has a teacher's key. */
+  readonly classView?: ClassView | undefined;
 }
 
 /** Answers one HTTP request (everything but the WebSocket upgrade). */
@@ -40,6 +43,10 @@ export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerR
     res.end(JSON.stringify({ status: 'ok', ...routes.health() }));
     return;
   }
+  if (path === '/class') {
+    answerClass(routes, req, res);
+    return;
+  }
   if (path === WEBSOCKET_PATH) {
     res.setHeader('Upgrade', 'websocket');
     text(res, 426, 'This address is the game\u2019s WebSocket: open the page instead.\n');
@@ -54,6 +61,20 @@ export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerR
     return;
   }
   sendAsset(req, res, asset);
+}
+
+/** The teacher's view, or a refusal that says nothing of the rooms. */
+function answerClass(routes: Routes, req: IncomingMessage, res: ServerResponse): void {
+  const view = routes.classView;
+  const given = new URL(req.url ?? '/', 'http://host').searchParams.get('key');
+  if (view === undefined || !keyMatches(view.key, given)) {
+    text(res, 403, given === null ? 'The class view needs the teacher\u2019s link that `guess serve` printed.\n' : 'This is not the teacher\u2019s key: use the link that `guess serve` printed.\n');
+    return;
+  }
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  const style = [...routes.assets.keys()].find((name) => name.startsWith('/assets/style-') && name.endsWith('.css'));
+  res.end(classPage(view.rooms(), style, new Date()));
 }
 
 function sendAsset(req: IncomingMessage, res: ServerResponse, asset: Asset): void {

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { ANNOUNCE, binarySearch, browserAndServer, noBrowser, openPlayer, roomOfTwo, waitForText } from './helpers/browser.js';
+import { runGuess } from './helpers/process.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+
+const LINK = /^.*(http:\/\/127\.0\.0\.1:(\d+)\/class\?key=([A-Za-z0-9_-]+)).*$/m;
+
+function teacherLink(server: RunningServer): { link: string; key: string } {
+  const match = LINK.exec(server.output());
+  assert.ok(match, `guess serve prints the teacher's link: ${server.output()}`);
+  assert.equal(Number(match[2]), server.port);
+  return { link: match[1] ?? '', key: match[3] ?? '' };
+}
+
+describe('the class view', { skip: noBrowser }, () => {
+  const fixture = browserAndServer();
+
+  it('is refused without the key or with a wrong one, saying nothing of the rooms, and shows every live room with it', async () => {
+    const { key } = teacherLink(fixture.server);
+    assert.ok(key.length >= 20, 'a random key long enough not to be guessed');
+    const ada = await openPlayer(fixture.browser, `${fixture.base}/`);
+    const bob = await openPlayer(fixture.browser, `${fixture.base}/`);
+    const cy = await openPlayer(fixture.browser, `${fixture.base}/`);
+    // A six-figure secret: nothing else on the class view (counts, times, the range) could match it by chance.
+    await ada.page.getByLabel('Secret number').selectOption('1-1000000');
+    const race = await roomOfTwo({ page: ada.page, name: 'Ada' }, { page: bob.page, name: 'Bob' }, 'race');
+    await cy.page.getByLabel('Your name').fill('Cy');
+    await cy.page.getByRole('button', { name: 'Create pick room' }).click();
+    const pick = await waitForText(cy.page, '[data-testid="room-code"]', /^[A-Z0-9]{4,}$/);
+
+    for (const query of ['', '?key=', '?key=nope', `?key=${key.slice(0, -1)}`, `?key=${key}x`, `?KEY=${key}`]) {
+      const response = await fetch(`${fixture.base}/class${query}`);
+      const body = await response.text();
+      assert.equal(response.status, 403, `/class${query} is refused`);
+      for (const secret of [race, pick, 'Ada', 'Bob', 'Cy']) assert.equal(body.includes(secret), false, `/class${query} says nothing of ${secret}`);
+    }
+
+    const response = await fetch(`${fixture.base}/class?key=${key}`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const body = await response.text();
+    for (const shown of [race, pick, 'Ada', 'Bob', 'Cy']) assert.ok(body.includes(shown), `the class view shows ${shown}`);
+
+    // In a browser: both rooms, and a guess appears without anyone touching the projector.
+    const teacher = await openPlayer(fixture.browser, `${fixture.base}/class?key=${key}`, { width: 1280, height: 800 });
+    const raceRoom = `[data-room="${race}"]`;
+    await waitForText(teacher.page, raceRoom, /Race room.*Waiting to start/s);
+    await waitForText(teacher.page, `[data-room="${pick}"]`, /Pick room.*Cy/s);
+    await ada.page.getByRole('button', { name: 'Start round' }).click();
+    await waitForText(teacher.page, raceRoom, /Round 1: guessing/);
+    await bob.page.getByLabel('Your guess').fill('50');
+    await bob.page.getByLabel('Your guess').press('Enter');
+    const row = await waitForText(teacher.page, `${raceRoom} tr:has(td.name:text-is("Bob"))`, /^Bob1/);
+    assert.equal(row, 'Bob1');
+    const during = `${await (await fetch(`${fixture.base}/class?key=${key}`)).text()}${(await teacher.page.textContent('body')) ?? ''}`;
+    await binarySearch(ada.page, { min: 1, max: 1_000_000 });
+    const secret = /The secret was (\d+)\./.exec(await waitForText(ada.page, ANNOUNCE, /The secret was \d+\./))?.[1] ?? '';
+    assert.match(secret, /^\d{5,}$/);
+    assert.equal(during.includes(secret), false, 'no secret on the class view while the round is played');
+    await waitForText(teacher.page, raceRoom, /Round 1 over.*Ada.*found it/s);
+    assert.deepEqual([...ada.errors, ...bob.errors, ...cy.errors, ...teacher.errors], []);
+    await Promise.all([ada, bob, cy, teacher].map((p) => p.page.context().close()));
+  });
+
+  it('never writes the key to the log at info level, even for a WebSocket asked on /class', async () => {
+    const { key } = teacherLink(fixture.server);
+    const socket = new WebSocket(`ws://127.0.0.1:${fixture.server.port}/class?key=${key}`);
+    const [error] = (await once(socket, 'error')) as [Error];
+    assert.match(error.message, /404/);
+    await fixture.server.waitFor(/WebSocket refused/);
+    await fetch(`${fixture.base}/class?key=${key}`);
+    await fetch(`${fixture.base}/class?key=${key}-wrong`);
+    assert.equal(fixture.server.output().split(key).length - 1, 1, 'the key is printed once, in the teacher\u2019s link');
+  });
+
+  it('takes the key from --teacher-key, and refuses one too short to keep anyone out', async () => {
+    const server = await startServer(['--teacher-key', 'physics-2b_room12', '--log-level', 'debug']);
+    try {
+      const { key, link } = teacherLink(server);
+      assert.equal(key, 'physics-2b_room12');
+      assert.equal((await fetch(link)).status, 200);
+      assert.equal((await fetch(link.replace('room12', 'room13'))).status, 403);
+      const socket = new WebSocket(link.replace('http:', 'ws:'));
+      await once(socket, 'error');
+      await server.waitFor(/WebSocket refused/);
+      assert.equal(server.output().split(key).length - 1, 1, 'not in the log at debug level either');
+    } finally {
+      await server.stop();
+    }
+    const refused = await runGuess(['serve', '--port', '0', '--teacher-key', 'short']);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr, 'guess: --teacher-key must be 8 to 128 letters, digits, "-" or "_"\n');
+  });
+});
