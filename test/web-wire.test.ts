@@ -94,7 +94,7 @@ describe('the messages, drawn in the page', { skip: noBrowser }, () => {
     const diagramText = (await page.locator(PANEL).textContent()) ?? '';
     await page.getByRole('button', { name: 'List view' }).click();
     const listItems = page.locator(`${PANEL} ol.wire-list > li`);
-    assert.match((await listItems.nth(1).textContent()) ?? '', /^Sent \+\d+ ms \{"type":"hello"/);
+    assert.match((await listItems.nth(1).textContent()) ?? '', /^Sent \+(\d+ ms|\d+\.\d s) \{"type":"hello"/);
     assert.deepEqual(await drawn(page), shown, 'the list view holds the same messages');
     const listText = (await page.locator(PANEL).textContent()) ?? '';
     await page.getByRole('button', { name: 'Copy as Mermaid' }).click();

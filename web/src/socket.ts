@@ -103,6 +103,7 @@ export class Link {
     const socket = this.#socket;
     this.#socket = undefined;
     socket?.close();
+    if (socket !== undefined) this.#events.onClosed?.();
     this.#events.onState('reconnecting', 'Disconnected');
   }
 
