@@ -12,6 +12,12 @@ export interface Row extends LoadResult {
     readonly p50Baseline?: number;
     /** Guesses/s against our plain dialect at the same connection count (JSON and WebSocket rows). */
     readonly plain?: number;
+    /** Guesses/s against bare `ws` at the same connection count (WebSocket rows). */
+    readonly bareWs?: number;
+    /** RTT p50 against bare `ws`'s. */
+    readonly p50BareWs?: number;
+    /** Server CPU time per guess against bare `ws`'s. */
+    readonly cpuPerGuessBareWs?: number;
     /** Guesses/s against the same cell driven by one generator process (two-process rows). */
     readonly oneGenerator?: number;
   };
@@ -40,6 +46,7 @@ export function aggregate(runs: ReadonlyMap<string, readonly LoadResult[]>): Row
   };
   const rate = (r: LoadResult): number => r.guessesPerSecond;
   const p50 = (r: LoadResult): number => r.p50;
+  const cpuPerGuess = (r: LoadResult): number => r.cpu / r.guessesPerSecond;
 
   return [...runs.entries()].map(([key, reps]) => {
     const chosen = medianRep(reps);
@@ -50,6 +57,13 @@ export function aggregate(runs: ReadonlyMap<string, readonly LoadResult[]>): Row
             ...defined('baseline', pairedMedian(reps, cellKey('baseline', 'plain', conns, 1), rate)),
             ...(dialect === 'plain' ? defined('p50Baseline', pairedMedian(reps, cellKey('baseline', 'plain', conns, 1), p50)) : {}),
             ...(dialect === 'plain' ? {} : defined('plain', pairedMedian(reps, cellKey('ours', 'plain', conns, processes), rate))),
+            ...(dialect === 'ws'
+              ? {
+                  ...defined('bareWs', pairedMedian(reps, cellKey('bare-ws', 'ws', conns, processes), rate)),
+                  ...defined('p50BareWs', pairedMedian(reps, cellKey('bare-ws', 'ws', conns, processes), p50)),
+                  ...defined('cpuPerGuessBareWs', pairedMedian(reps, cellKey('bare-ws', 'ws', conns, processes), cpuPerGuess)),
+                }
+              : {}),
           }
         : processes > 1
           ? defined('oneGenerator', pairedMedian(reps, cellKey(server, dialect, conns, 1), rate))

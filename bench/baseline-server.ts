@@ -7,18 +7,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
-import { parseArgs } from 'node:util';
+import { announce, yardstickArgs } from './yardstick.js';
 
-const { values } = parseArgs({
-  options: {
-    host: { type: 'string', default: '127.0.0.1' },
-    port: { type: 'string', default: '0' },
-    min: { type: 'string', default: '1' },
-    max: { type: 'string', default: '100' },
-  },
-});
-const min = Number(values.min);
-const max = Number(values.max);
+const { host, port, min, max } = yardstickArgs();
 
 const server = createServer({ noDelay: true }, (socket) => {
   let secret = randomInt(min, max + 1);
@@ -51,10 +42,4 @@ const server = createServer({ noDelay: true }, (socket) => {
   socket.on('error', () => {});
 });
 
-server.listen({ host: values.host, port: Number(values.port), backlog: 4096 }, () => {
-  const address = server.address();
-  if (address !== null && typeof address === 'object') {
-    process.stdout.write(`Listening on ${address.address}:${address.port}\n`);
-  }
-});
-process.on('SIGTERM', () => process.exit(0));
+announce(server, host, port);

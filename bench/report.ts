@@ -101,11 +101,13 @@ export function verdicts(results: Results): Verdict[] {
   if (others.length > 0) out.push({ target: 'JSON dialect, other counts: × plain guesses/s', measured: list(others), result: 'reported' });
 
   const ws = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'ws');
+  const wsMissing = results.unavailable.some((u) => u.dialect === 'ws') ? 'WebSocket not available yet' : 'not measured';
   out.push({
     target: 'WebSocket: reported',
-    measured: ws.length > 0 ? ws.map((r) => `${r.conns.toLocaleString('en-US')}: ${rate(r.guessesPerSecond)}/s`).join(', ') : results.unavailable.some((u) => u.dialect === 'ws') ? 'WebSocket not available yet' : 'not measured',
+    measured: ws.length > 0 ? ws.map((r) => `${r.conns.toLocaleString('en-US')}: ${rate(r.guessesPerSecond)}/s`).join(', ') : wsMissing,
     result: ws.length > 0 ? 'reported' : 'n/a',
   });
+  out.push(...wsVerdicts(load, wsMissing));
 
   for (const start of results.startup.filter((s) => s.label.startsWith('guess'))) {
     out.push({
@@ -117,6 +119,42 @@ export function verdicts(results: Results): Verdict[] {
 
   const errors = results.loads.reduce((n, r) => n + r.errors, 0) + results.idle.reduce((n, r) => n + r.errors, 0);
   out.push({ target: 'no errors anywhere in the run', measured: `${errors} errors`, result: errors === 0 ? 'PASS' : 'FAIL' });
+  return out;
+}
+
+/** WebSocket against bare `ws`, each ratio paired within a repetition like plain against bare `node:net`. */
+function wsVerdicts(load: (server: string, dialect: DialectName, conns: number) => Row | undefined, missing: string): Verdict[] {
+  const out: Verdict[] = [];
+  const check = (target: string, ratio: number | undefined, ours: string, bare: string, pass: (ratio: number) => boolean): void => {
+    out.push({
+      target,
+      measured: ratio === undefined ? missing : `${ratio.toFixed(2)} × (medians ${ours} vs ${bare})`,
+      result: ratio === undefined ? 'n/a' : pass(ratio) ? 'PASS' : 'FAIL',
+    });
+  };
+  for (const conns of [100, 1000]) {
+    const ours = load('ours', 'ws', conns);
+    const bare = load('bare-ws', 'ws', conns);
+    const n = conns.toLocaleString('en-US');
+    check(`WebSocket, ${n} conns: ≥ 0.9 × bare ws guesses/s`, ours?.vs.bareWs, rate(ours?.guessesPerSecond), rate(bare?.guessesPerSecond), (r) => r >= 0.9);
+    check(`WebSocket, ${n} conns: server CPU per guess ≤ 1.15 × bare ws`, ours?.vs.cpuPerGuessBareWs, `${us(cpuPerGuess(ours))} µs`, `${us(cpuPerGuess(bare))} µs`, (r) => r <= 1.15);
+  }
+  const ours1 = load('ours', 'ws', 1);
+  const bare1 = load('bare-ws', 'ws', 1);
+  check('WebSocket, 1 conn: p50 round trip ≤ 1.3 × bare ws', ours1?.vs.p50BareWs, `${us(ours1?.p50)} µs`, `${us(bare1?.p50)} µs`, (r) => r <= 1.3);
+
+  const big = load('ours', 'ws', 10_000);
+  out.push({
+    target: 'WebSocket, 10,000 conns: all connect in < 3 s and are served, 0 errors',
+    measured:
+      big === undefined
+        ? missing
+        : `${big.connect.connected}/${big.conns} connected in ${(big.connect.ms / 1000).toFixed(2)} s, ${big.served} served, ${big.errors} errors`,
+    result:
+      big === undefined ? 'n/a' : big.connect.connected === big.conns && big.connect.ms < 3000 && big.served === big.conns && big.errors === 0 ? 'PASS' : 'FAIL',
+  });
+  // The idle measurement opens bare TCP connections that never send a byte: no WebSocket handshake.
+  out.push({ target: 'WebSocket: RSS per idle connection reported', measured: 'not measured (idle RSS is measured on TCP connections only)', result: 'n/a' });
   return out;
 }
 
@@ -132,16 +170,18 @@ export function markdown(results: Results): string {
       'each ratio is the median of ratios paired within a repetition, errors are summed over all.',
     'Our server runs as `guess serve --db FILE --log-level warn --seat-hold-ms 1000`, FILE in a temporary directory ' +
       '(at info it logs two lines per connection; every JSON bot opens a solo room, and rooms outlive dropped players for the seat hold). ' +
+      '`ours / bare`: against bare `ws` (bare-ws) for WebSocket rows, against the bare `node:net` baseline for the others. ' +
       'Server and generators share the machine\'s cores; loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine).',
     '',
-    '| dialect | conns | server | gen procs | guesses/s | ours / baseline | RTT p50 | p99 | p99.9 | server CPU | CPU per guess | server RSS | served | errors |',
+    '| dialect | conns | server | gen procs | guesses/s | ours / bare | RTT p50 | p99 | p99.9 | server CPU | CPU per guess | server RSS | served | errors |',
     '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const r of results.loads) {
-    const ratio = r.vs.baseline === undefined ? '' : r.vs.baseline.toFixed(2);
+    const bare = r.dialect === 'ws' ? r.vs.bareWs : r.vs.baseline;
+    const ratio = bare === undefined ? '' : bare.toFixed(2);
     lines.push(
       `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${r.server} | ${r.processes} | ${rate(r.guessesPerSecond)} | ${ratio} | ` +
-        `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${us((r.cpu / 100 / r.guessesPerSecond) * 1e6)} µs | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
+        `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${us(cpuPerGuess(r))} µs | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
     );
   }
   for (const { dialect } of results.unavailable) lines.push(`| ${dialect} | – | ours | – | not available yet | | | | | | | | | |`);
@@ -165,6 +205,24 @@ export function markdown(results: Results): string {
       lines.push(
         `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${rate(store.commitsPerSecond)} | ${perCommit} | ${us(store.meanCommitUs)} µs | ${(store.commitShare * 100).toFixed(0)} % | ` +
           `${rate(store.syncsPerSecond)} | ${us(store.meanSyncUs)} µs |`,
+      );
+    }
+  }
+
+  const wsRows = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'ws' && r.vs.bareWs !== undefined);
+  if (wsRows.length > 0) {
+    lines.push(
+      '',
+      'WebSocket against bare `ws` (the same solo game on `ws` alone, the same frames of about the same sizes), each ratio the median of ratios paired within a repetition:',
+      '',
+      '| conns | ours guesses/s | bare ws | ours / bare ws | RTT p50 ours / bare ws | CPU per guess: ours | bare ws | ours / bare ws |',
+      '|--:|--:|--:|--:|--:|--:|--:|--:|',
+    );
+    for (const r of wsRows) {
+      const bare = results.loads.find((b) => b.server === 'bare-ws' && b.dialect === 'ws' && b.conns === r.conns && b.processes === r.processes);
+      lines.push(
+        `| ${r.conns.toLocaleString('en-US')} | ${rate(r.guessesPerSecond)} | ${rate(bare?.guessesPerSecond)} | ${ratioText(r.vs.bareWs)} | ${ratioText(r.vs.p50BareWs)} | ` +
+          `${us(cpuPerGuess(r))} µs | ${us(cpuPerGuess(bare))} µs | ${ratioText(r.vs.cpuPerGuessBareWs)} |`,
       );
     }
   }
@@ -212,6 +270,15 @@ function generatorComparison(results: Results): string[] {
     );
   }
   return rows;
+}
+
+/** Server CPU time per guess, in microseconds. */
+function cpuPerGuess(r: Row | undefined): number | undefined {
+  return r === undefined ? undefined : (r.cpu / 100 / r.guessesPerSecond) * 1e6;
+}
+
+function ratioText(value: number | undefined): string {
+  return value === undefined ? '–' : value.toFixed(2);
 }
 
 function rate(value: number | undefined): string {

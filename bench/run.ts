@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: our server and the bare baseline as separate processes, driven by the same
- * binary-search bots, in one run; prints a markdown table with the targets and writes it to
- * docs/BENCHMARKS.md. Exit status: 0 all good, 1 errors (any reply inconsistent with binary
+ * `npm run bench`: our server and the bare baselines (`node:net` for plain, `ws` for WebSocket) as
+ * separate processes, driven by the same binary-search bots, in one run; prints a markdown table
+ * with the targets and writes it to docs/BENCHMARKS.md. Exit status: 0 all good, 1 errors (any reply inconsistent with binary
  * search, any failed connection), 2 bad usage, 3 a target failed.
  *
  *   npm run bench                      the full matrix (a few minutes)
@@ -17,7 +17,7 @@ import { aggregate, cellKey } from './aggregate.js';
 import { measureIdle, measureLoad, probe, type IdleResult, type LoadPlan, type LoadResult } from './measure.js';
 import { fileLimits } from './proc.js';
 import { markdown, verdicts, type Results } from './report.js';
-import { killServers, ROOT, startBaseline, startOurs, type ServerProcess } from './servers.js';
+import { killServers, ROOT, startBareWs, startBaseline, startOurs, type ServerProcess } from './servers.js';
 import { measureStartup } from './startup.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -173,10 +173,12 @@ async function main(): Promise<number> {
     log(`bench: our server does not play ${dialect} yet (${reason}): reported as not available`);
   }
   const dialects = options.dialects.filter((d) => !unavailable.some((u) => u.dialect === d));
+  const bareWs = dialects.includes('ws') ? await startBareWs({ range: options.range }) : undefined;
   // A fresh process runs its hot path unoptimised for a while: neither server is timed before it
   // has played a while in every dialect. Errors here count like any other.
   let warmupErrors = 0;
   const warmups: Array<[ServerProcess, DialectName]> = [[baseline, 'plain'], ...dialects.map((d): [ServerProcess, DialectName] => [ours, d])];
+  if (bareWs !== undefined) warmups.push([bareWs, 'ws']);
   for (const [server, dialect] of warmups) {
     const warm = await measureLoad(server, { dialect, conns: 100, processes: 1, range: options.range, warmupMs: 0, windowMs: 1000 });
     warmupErrors += warm.errors;
@@ -200,7 +202,10 @@ async function main(): Promise<number> {
           cells.push({ server: ours, plan: plan('plain', 1) });
           if (options.generatorCheck && (n === 100 || n === 1000)) cells.push({ server: baseline, plan: plan('plain', 2) });
         }
-        for (const dialect of dialects.filter((d) => d !== 'plain')) cells.push({ server: ours, plan: plan(dialect, 1) });
+        for (const dialect of dialects.filter((d) => d !== 'plain')) {
+          if (dialect === 'ws' && bareWs !== undefined) cells.push({ server: bareWs, plan: plan('ws', 1) });
+          cells.push({ server: ours, plan: plan(dialect, 1) });
+        }
         for (const { server, plan: p } of cells) {
           const result = await measureLoad(server, p);
           const key = cellKey(server.name, p.dialect, p.conns, p.processes);
@@ -218,6 +223,7 @@ async function main(): Promise<number> {
   } finally {
     await ours.stop();
     await baseline.stop();
+    await bareWs?.stop();
   }
 
   const idle: IdleResult[] = [];

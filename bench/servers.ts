@@ -12,8 +12,10 @@ import type { Range } from '../src/core/game.js';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const GUESS_BIN = fileURLToPath(new URL('../../bin/guess.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
+const BARE_WS = fileURLToPath(new URL('./bare-ws-server.js', import.meta.url));
 
-export type ServerName = 'ours' | 'baseline';
+/** Ours, the bare `node:net` baseline (plain dialect), and the bare `ws` one (WebSocket dialect). */
+export type ServerName = 'ours' | 'baseline' | 'bare-ws';
 
 export interface ServerProcess {
   readonly name: ServerName;
@@ -72,6 +74,11 @@ export async function startOurs(options: ServerOptions): Promise<ServerProcess> 
 export function startBaseline(options: ServerOptions): Promise<ServerProcess> {
   const { min, max } = options.range;
   return startProcess('baseline', [BASELINE, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined);
+}
+
+export function startBareWs(options: ServerOptions): Promise<ServerProcess> {
+  const { min, max } = options.range;
+  return startProcess('bare-ws', [BARE_WS, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined);
 }
 
 /** Each running server, and what to remove once it has exited. */

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { BinarySearchBot, type Verdict } from '../bench/bot.js';
 import { DIALECTS } from '../bench/json-dialects.js';
 import { Load } from '../bench/load.js';
+import { playsWithoutError } from './helpers/bench-load.js';
 import { startServer } from './helpers/server.js';
 
 describe('the load generator\u2019s binary-search checker', () => {
@@ -101,26 +102,9 @@ describe('the load generator against real sockets', () => {
 
   it('plays our server without an error', async () => {
     const server = await startServer(['--min', '1', '--max', '16', '--log-level', 'warn']);
-    let enough = (): void => {};
-    const played = new Promise<void>((resolve) => (enough = resolve));
-    let wins = 0;
-    const load = new Load(
-      { host: '127.0.0.1', port: server.port, dialect: 'plain', conns: 3, range: { min: 1, max: 16 } },
-      {
-        reply: (text) => {
-          if (text === 'Exactly! You win!' && ++wins === 30) enough();
-        },
-        error: (message) => assert.fail(message),
-      },
-    );
     try {
-      await load.connect();
-      load.start();
-      await played;
-      assert.equal(load.stats().errors, 0);
-      assert.equal(load.stats().served, 3);
+      await playsWithoutError(server.port, 'plain', (reply) => reply === 'Exactly! You win!');
     } finally {
-      load.close();
       await server.stop();
     }
   });
