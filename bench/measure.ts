@@ -118,6 +118,8 @@ function storeFigures(before: Health & { at: number }, after: Health & { at: num
 
 export interface IdleResult {
   readonly server: ServerName;
+  /** plain: bare TCP connections; ws: WebSocket players, each holding a solo round. */
+  readonly dialect: DialectName;
   readonly conns: number;
   readonly connected: number;
   readonly rssBefore: number;
@@ -128,10 +130,11 @@ export interface IdleResult {
 }
 
 /**
- * RSS per idle connection: a fresh server's RSS, then `conns` connections that never send a byte,
- * then its RSS again once the server holds them all and its memory has settled.
+ * RSS per idle connection: a fresh server's RSS, then `conns` connections that never send a byte
+ * (plain), or WebSocket bots that set up a solo game and then stay silent, as an open page does
+ * (ws); then its RSS again once the server holds them all and its memory has settled.
  */
-export async function measureIdle(server: ServerProcess, conns: number, processes: number): Promise<IdleResult> {
+export async function measureIdle(server: ServerProcess, conns: number, processes: number, dialect: DialectName = 'plain'): Promise<IdleResult> {
   await settle(server.pid);
   const rssBefore = rssBytes(server.pid);
   const fdsBefore = openFds(server.pid);
@@ -140,7 +143,7 @@ export async function measureIdle(server: ServerProcess, conns: number, processe
     const connect = await generators.connect({
       host: '127.0.0.1',
       port: server.port,
-      dialect: 'plain',
+      dialect,
       conns,
       range: { min: 1, max: 2 },
     });
@@ -150,6 +153,7 @@ export async function measureIdle(server: ServerProcess, conns: number, processe
     const stats = await generators.stop();
     return {
       server: server.name,
+      dialect,
       conns,
       connected: connect.connected,
       rssBefore,

@@ -231,12 +231,14 @@ async function main(): Promise<number> {
     const processes = processesFor(IDLE_CONNS, 1);
     if (processes === undefined) log(`bench: skipping idle RSS: ${IDLE_CONNS} connections need a higher open-file limit (hard ${hard})`);
     else {
-      for (const start of [startBaseline, startOurs]) {
+      const idlers: Array<[typeof startOurs, DialectName]> = [[startBaseline, 'plain'], [startOurs, 'plain']];
+      if (dialects.includes('ws')) idlers.push([startBareWs, 'ws'], [startOurs, 'ws']);
+      for (const [start, dialect] of idlers) {
         const server = await start({ range: options.range, flags: OUR_FLAGS });
         try {
-          const result = await measureIdle(server, IDLE_CONNS, processes);
+          const result = await measureIdle(server, IDLE_CONNS, processes, dialect);
           idle.push(result);
-          log(`idle ${server.name}: ${result.connected} connected, ${(result.bytesPerConn / 1024).toFixed(2)} KiB each, ${result.errors} errors`);
+          log(`idle ${server.name} ${dialect}: ${result.connected} connected, ${(result.bytesPerConn / 1024).toFixed(2)} KiB each, ${result.errors} errors`);
           for (const sample of result.errorSamples) log(`   error: ${sample}`);
         } finally {
           await server.stop();

@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { aggregate, cellKey, type Row } from '../bench/aggregate.js';
 import type { DialectName } from '../bench/dialects.js';
-import type { LoadResult } from '../bench/measure.js';
+import { measureIdle, type IdleResult, type LoadResult } from '../bench/measure.js';
 import { markdown, verdicts, type Results } from '../bench/report.js';
-import { startBareWs, type ServerName } from '../bench/servers.js';
+import { readHealth, startBareWs, startOurs, type ServerName } from '../bench/servers.js';
 import { playsWithoutError } from './helpers/bench-load.js';
 
 interface Figures {
@@ -47,12 +47,16 @@ function runs(...cells: ReadonlyArray<readonly LoadResult[]>): Map<string, LoadR
   return map;
 }
 
-function results(loads: readonly Row[]): Results {
+function idle(server: ServerName, dialect: DialectName, bytesPerConn: number): IdleResult {
+  return { server, dialect, conns: 10_000, connected: 10_000, rssBefore: 0, rssAfter: bytesPerConn * 10_000, bytesPerConn, errors: 0, errorSamples: [] };
+}
+
+function results(loads: readonly Row[], idleResults: readonly IdleResult[] = []): Results {
   return {
     machine: { cpu: 'test', cores: 2, ramGiB: 1, node: 'v20', kernel: '6', date: '2026-01-01T00:00:00Z', loadAverage: [0, 0, 0] },
     settings: { range: { min: 1, max: 1_000_000 }, warmupMs: 1, windowMs: 1, reps: 3, repsAt10k: 1, command: 'npm run bench' },
     loads,
-    idle: [],
+    idle: idleResults,
     startup: [],
     unavailable: [],
   };
@@ -111,7 +115,7 @@ describe('the benchmark report, WebSocket against bare ws', () => {
     assert.equal(verdict(res, 'WebSocket, 10,000 conns: all connect in < 3 s and are served, 0 errors').result, 'PASS');
     assert.deepEqual(verdict(res, 'WebSocket: RSS per idle connection reported'), {
       target: 'WebSocket: RSS per idle connection reported',
-      measured: 'not measured (idle RSS is measured on TCP connections only)',
+      measured: 'not measured',
       result: 'n/a',
     });
 
@@ -131,6 +135,21 @@ describe('the benchmark report, WebSocket against bare ws', () => {
       [verdict(slow, 'WebSocket, 100 conns: ≥ 0.9 × bare ws guesses/s'), verdict(slow, 'WebSocket, 100 conns: server CPU per guess ≤ 1.15 × bare ws')].map((v) => [v.measured, v.result]),
       [['not measured', 'n/a'], ['not measured', 'n/a']],
     );
+  });
+
+  it('reports RSS per idle WebSocket beside bare ws, and keeps the plain idle target to plain connections', () => {
+    const res = results([], [idle('ours', 'ws', 9 * 1024), idle('bare-ws', 'ws', 3 * 1024), idle('ours', 'plain', 4 * 1024)]);
+    assert.deepEqual(verdict(res, 'WebSocket: RSS per idle connection reported'), {
+      target: 'WebSocket: RSS per idle connection reported',
+      measured: '9.00 KiB (10,000 idle, each in a solo round); bare ws 3.00 KiB',
+      result: 'reported',
+    });
+    assert.deepEqual(verdict(res, 'idle connections: ≤ 5 KiB RSS each'), {
+      target: 'idle connections: ≤ 5 KiB RSS each',
+      measured: '4.00 KiB (10,000 idle)',
+      result: 'PASS',
+    });
+    assert.match(markdown(res), /^\| ours \| ws \| 10,000 \| 0\.0 MiB \| 87\.9 MiB \| 9\.00 KiB \|$/m);
   });
 
   it('keeps the plain targets against bare node:net beside the WebSocket ones', () => {
@@ -205,6 +224,21 @@ describe('the bare ws server', () => {
     } finally {
       ws.terminate();
       await server.stop();
+    }
+  });
+
+  it('holds idle WebSocket players for the idle RSS measurement, on bare ws and on ours', async () => {
+    for (const start of [startBareWs, startOurs]) {
+      const server = await start({ range: { min: 1, max: 1_000_000 }, flags: ['--seat-hold-ms', '1000'] });
+      try {
+        const before = server.name === 'ours' ? await readHealth(server.port) : undefined;
+        const result = await measureIdle(server, 20, 1, 'ws');
+        assert.deepEqual([result.server, result.dialect, result.connected, result.errors, result.errorSamples], [server.name, 'ws', 20, 0, []]);
+        // The bots' solo rooms are committed before their round_start; silent TCP connections commit nothing.
+        if (before !== undefined) assert.ok((await readHealth(server.port)).commits > before.commits);
+      } finally {
+        await server.stop();
+      }
     }
   });
 });
