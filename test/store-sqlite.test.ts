@@ -29,34 +29,34 @@ function tables(path: string): string[] {
 }
 
 // sqlite_sequence holds the journal's last id (autoincrement).
-const TABLES = ['events', 'journal', 'meta', 'rooms', 'sqlite_sequence'];
+const TABLES = ['events', 'journal', 'meta', 'rooms', 'round_players', 'rounds', 'sqlite_sequence'];
 
 describe('the SQLite store', { timeout: 30_000 }, () => {
   const dir = tempDir();
   after(() => dir.remove());
 
   describe('schema', () => {
-    it('creates version 3 in a new file, in WAL mode', () => {
+    it('creates the latest version in a new file, in WAL mode', () => {
       const path = dir.file('new.db');
       openSqliteStore(path).close();
-      assert.equal(SCHEMA_VERSION, 3);
-      assert.equal(fileVersion(path), 3);
+      assert.equal(SCHEMA_VERSION, 4);
+      assert.equal(fileVersion(path), SCHEMA_VERSION);
       assert.deepEqual(tables(path), TABLES);
       const db = openDatabase(path, { readonly: true });
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       db.close();
     });
 
-    it('migrates an empty file to version 3', () => {
+    it('migrates an empty file to the latest version', () => {
       const path = dir.file('empty.db');
       writeBytes(path, '');
       const store = openSqliteStore(path);
       assert.deepEqual(store.load().rooms, []);
       store.close();
-      assert.equal(fileVersion(path), 3);
+      assert.equal(fileVersion(path), SCHEMA_VERSION);
     });
 
-    it('migrates a version-1 file to version 3, keeping its rooms and meta', () => {
+    it('migrates a version-1 file to the latest version, keeping its rooms and meta', () => {
       const path = dir.file('v1.db');
       writeVersion1File(path, [{ code: 'ABCD', record: '{"kept":true}', savedAt: 1234 }]);
       const store = openSqliteStore(path);
@@ -67,11 +67,11 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       store.appendEvents('p1', 1, 'hello');
       store.commit();
       store.close();
-      assert.equal(fileVersion(path), 3);
+      assert.equal(fileVersion(path), SCHEMA_VERSION);
       assert.deepEqual(tables(path), TABLES);
     });
 
-    it('migrates a version-2 file to version 3, keeping its rooms, meta and events; journal ids go on from 1', () => {
+    it('migrates a version-2 file to the latest version, keeping its rooms, meta and events; journal ids go on from 1', () => {
       const path = dir.file('v2.db');
       writeVersion2File(path, [{ code: 'EFGH', record: '{"v":2}', savedAt: 77 }], [['p1', 1, 'one'], ['p1', 2, 'two']]);
       const store = openSqliteStore(path);
@@ -84,7 +84,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       assert.equal(store.appendJournal('EFGH p1 5'), 1);
       store.commit();
       store.close();
-      assert.equal(fileVersion(path), 3);
+      assert.equal(fileVersion(path), SCHEMA_VERSION);
     });
 
     it('runs the migrations in one transaction: one that fails leaves the file at its version', () => {

@@ -1,3 +1,4 @@
+import { MIN_ROUNDS } from '../core/leaderboard.js';
 import { DEFAULTS } from '../server/config.js';
 
 /**
@@ -37,6 +38,12 @@ const LIMIT_FLAGS = {
   'max-ws-payload-bytes': { type: 'string', value: 'N', help: 'largest WebSocket message, in bytes (default: --max-line-bytes)' },
   'max-rooms': { type: 'string', value: 'N', help: `rooms open at once at most (default ${DEFAULTS.maxRooms})` },
   'shutdown-timeout-ms': { type: 'string', value: 'MS', help: `on SIGINT/SIGTERM, how long a goodbye may take to flush before its peer is cut off (default ${DEFAULTS.shutdownTimeoutMs})` },
+} as const satisfies Record<string, Flag>;
+
+/** Which file a command that only reads a server's file opens. */
+const DB_FILE_FLAGS = {
+  db: { type: 'string', value: 'PATH', help: 'the games\u2019 file (default: the one `guess serve` uses on --port, 65432 unless given)' },
+  port: { type: 'string', value: 'P', help: 'the port of the server whose default file to use (default 65432)' },
 } as const satisfies Record<string, Flag>;
 
 const NAME_FLAG = { type: 'string', value: 'N', help: 'the name others in the room see (default: your login name)' } as const satisfies Flag;
@@ -111,15 +118,28 @@ export const COMMANDS = {
   db: {
     summary: 'look into or back up the file a server keeps its games in',
     usage: 'guess db info [--db PATH | --port P]   or   guess db backup FILE [--db PATH | --port P]',
-    flags: {
-      db: { type: 'string', value: 'PATH', help: 'the games\u2019 file (default: the one `guess serve` uses on --port, 65432 unless given)' },
-      port: { type: 'string', value: 'P', help: 'the port of the server whose default file to use (default 65432)' },
-    },
+    flags: DB_FILE_FLAGS,
     positionals: 2,
     details:
       'info prints the file, its schema version, its size, and how many rooms and players it keeps. ' +
       'backup copies it to FILE with SQLite\u2019s online backup, safe while the server runs. ' +
       'Both only read the file, so they work while a server has it open.',
+  },
+  stats: {
+    summary: 'the leaderboard and statistics of the games a server kept',
+    usage: 'guess stats [--db PATH | --port P] [--mode M] [--period P] [--min-rounds N] [--json]',
+    flags: {
+      ...DB_FILE_FLAGS,
+      mode: { type: 'string', value: 'M', help: 'race, pick, solo or all (default all)' },
+      period: { type: 'string', value: 'P', help: 'today, 7d or all (default all)' },
+      'min-rounds': { type: 'string', value: 'N', help: `rounds found to be ranked by efficiency (default ${MIN_ROUNDS})` },
+      json: { type: 'boolean', help: 'print JSON instead of tables' },
+    },
+    positionals: 0,
+    details:
+      'Players are their names, compared regardless of case: an honour system, nobody proves who they are. ' +
+      'Efficiency is attempts per round divided by what binary search needs at most for the range (7 for 1..100): lower is better. ' +
+      'It only reads the file, so it works while a server has it open.',
   },
   help: {
     summary: 'describe every command, or one: guess help COMMAND',

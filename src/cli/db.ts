@@ -31,7 +31,8 @@ export async function db(args: ParsedArgs): Promise<number> {
   throw new UsageError(action === undefined ? 'guess db needs info or backup (see: guess help db)' : `unknown db command '${action}': info or backup (see: guess help db)`);
 }
 
-function sourcePath(values: ParsedArgs['values']): string {
+/** The file named by --db, or the default one of the server on --port. */
+export function sourcePath(values: ParsedArgs['values']): string {
   const flag = values.db;
   const port = portFlag(values);
   if (typeof flag === 'string') {

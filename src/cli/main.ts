@@ -10,6 +10,7 @@ const RUNNERS: Readonly<Record<Exclude<CommandName, 'help'>, () => Promise<Runne
   join: async () => (await import('./join.js')).join,
   host: async () => (await import('./host.js')).host,
   db: async () => (await import('./db.js')).db,
+  stats: async () => (await import('./stats.js')).stats,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -8,6 +8,7 @@ import type { BotKind, Mode, PlayerId, PlayerRef, Role, RoomEvent, RoomMessage }
 import type { LobbyRoomRecord, RestoreClock } from './room-record.js';
 import { Room } from './room.js';
 import type { RoomRefusal, RoomRules } from './room-rules.js';
+import type { RoomRoundResult, RoundResult } from './results.js';
 
 export type LobbyRefusal = RoomRefusal | 'E_IN_ROOM' | 'E_NOT_IN_ROOM' | 'E_UNKNOWN_ROOM' | 'E_BAD_RANGE';
 
@@ -24,6 +25,8 @@ export interface LobbyDeps {
   readonly send: (to: PlayerId, event: RoomEvent, seq: number, live: boolean) => void;
   /** The player is gone for good: whatever is kept for it can go. */
   readonly forget?: (id: PlayerId) => void;
+  /** Every round that ends in any room, to keep (players who gave no name are named ''). */
+  readonly record?: ((result: RoundResult) => void) | undefined;
 }
 
 /** Events kept for a player to replay on `resume`; past this, the oldest go (the `room` snapshot on resume still tells the truth). */
@@ -147,6 +150,7 @@ export class Lobby {
       hash: this.#deps.hash,
       rules: options.botDelayMs === undefined ? this.#deps.rules : { ...this.#deps.rules, botDelayMs: options.botDelayMs },
       deliver: this.#deliver,
+      record: this.#record,
     }, { rounds: options.rounds, firstTo: options.firstTo });
     this.#rooms.set(code, room);
     player.room = room;
@@ -245,7 +249,7 @@ export class Lobby {
     const rules = this.#deps.rules;
     for (const { record, savedAt } of records) {
       const clock: RestoreClock = { savedAt, now, holdMs: Math.max(holdMs, rules.seatHoldMs) };
-      const room = Room.restore(record.room, { random: this.#deps.random, hash: this.#deps.hash, rules, deliver: this.#deliver }, clock);
+      const room = Room.restore(record.room, { random: this.#deps.random, hash: this.#deps.hash, rules, deliver: this.#deliver, record: this.#record }, clock);
       this.#rooms.set(room.code, room);
       for (const m of record.members) {
         const player: Player = { id: m.id, name: m.name, token: m.token, room, connected: false, seq: m.seq, sent: m.sent };
@@ -273,6 +277,19 @@ export class Lobby {
     this.#tokens.delete(player.token);
     this.#deps.forget?.(player.id);
   }
+
+  readonly #record = (result: RoomRoundResult): void => {
+    const record = this.#deps.record;
+    if (record === undefined) return;
+    // A player who gave no name is `Player 1` in its room, which is nobody's name on a leaderboard.
+    const named = (id: PlayerId, name: string): string => (this.#players.get(id)?.name === '' ? '' : name);
+    const winner = result.match?.winner;
+    record({
+      ...result,
+      players: result.players.map(({ id, ...p }) => ({ ...p, name: p.bot === null ? named(id, p.name) : p.name })),
+      match: result.match === null ? null : { winner: winner == null ? null : { name: winner.bot ? winner.name : named(winner.id, winner.name), bot: winner.bot } },
+    });
+  };
 
   readonly #deliver = (to: PlayerId, event: RoomEvent): void => {
     const player = this.#players.get(to);

@@ -37,6 +37,8 @@ export interface RoomRecord {
   readonly matchResult: { readonly winner: PlayerRef | null; readonly tied: readonly PlayerRef[] } | null;
   /** How the last round ended, until the next one starts. */
   readonly lastRound: LastRound | null;
+  /** When the current (or last) round's guessing began; absent from records written before results were kept. */
+  readonly startedAt?: number | null | undefined;
 }
 
 export interface SeatRecord {
@@ -49,6 +51,8 @@ export interface SeatRecord {
   readonly attempts: number;
   readonly found: boolean;
   readonly foundOrder: number;
+  /** Absent from records written before results were kept. */
+  readonly foundAt?: number | undefined;
   readonly history: readonly HistoryEntry[];
   readonly wins: number;
   readonly rounds: number;

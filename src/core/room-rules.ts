@@ -1,6 +1,7 @@
 import type { Hash } from './commitment.js';
 import type { RandomInt } from './random.js';
 import type { PlayerId, RoomEvent } from './room-events.js';
+import type { RoomRoundResult } from './results.js';
 
 /** Every way a room can refuse a request; each is a code of the wire's error registry. */
 export type RoomRefusal =
@@ -41,4 +42,6 @@ export interface RoomDeps {
   /** Hands one event to one member; the same object may go to several members. */
   readonly deliver: (to: PlayerId, event: RoomEvent) => void;
   readonly rules: RoomRules;
+  /** Hears of every round that ends, to keep it; the room itself keeps nothing past its life. */
+  readonly record?: ((result: RoomRoundResult) => void) | undefined;
 }

@@ -2,6 +2,7 @@ import { BOT_NAMES, Bot } from './bot.js';
 import type { RestoreClock, RoomRecord } from './room-record.js';
 import { commit, newSalt } from './commitment.js';
 import { nameInRoom } from './room-names.js';
+import type { RoomRoundResult } from './results.js';
 import type { RoomDeps, RoomRefusal } from './room-rules.js';
 import { HISTORY_LIMIT, newSeat, seatView, type Seat, type Spectator } from './seat.js';
 import { SENTENCES, compare, type Range } from './game.js';
@@ -76,6 +77,8 @@ export class Room {
   #matchResult: Pick<MatchEndMessage, 'winner' | 'tied'> | undefined;
   /** How the last round ended, until the next one starts. */
   #lastRound: LastRound | undefined;
+  /** When this round's guessing began, for the time each player took to find it. */
+  #startedAt: number | undefined;
 
   constructor(code: string, mode: Mode, range: Range, maxPlayers: number, deps: RoomDeps, match: MatchRules = {}) {
     this.code = code;
@@ -302,6 +305,7 @@ export class Room {
       matchOver: this.#matchOver,
       matchResult: this.#matchResult === undefined ? null : { winner: this.#matchResult.winner, tied: [...this.#matchResult.tied] },
       lastRound: this.#lastRound ?? null,
+      startedAt: this.#startedAt ?? null,
     };
   }
 
@@ -338,6 +342,8 @@ export class Room {
     room.#matchOver = record.matchOver;
     room.#matchResult = record.matchResult ?? undefined;
     room.#lastRound = record.lastRound ?? undefined;
+    // The clock's own value, as `foundAt` is: a round that spans a restart counts the time it was down.
+    room.#startedAt = record.startedAt ?? undefined;
     return room;
   }
 
@@ -427,6 +433,7 @@ export class Room {
       seat.attempts = 0;
       seat.found = false;
       seat.foundOrder = 0;
+      seat.foundAt = undefined;
       seat.history = [];
       seat.bot?.reset(this.range);
     }
@@ -438,6 +445,7 @@ export class Room {
     this.#secret = { value, salt, commitment: commit(this.#deps.hash, value, salt) };
     this.#pickDeadline = undefined;
     this.#state = 'playing';
+    this.#startedAt = now;
     const pickedBy = this.#picker;
     this.#picker = picker;
     this.#guessers = new Set([...this.#seats.keys()].filter((id) => id !== pickedBy));
@@ -476,6 +484,7 @@ export class Room {
     if (outcome !== 'win') return;
     seat.found = true;
     seat.foundOrder = ++this.#foundCount;
+    seat.foundAt = now;
     if (this.mode !== 'pick') this.#endRound('found', seat, now);
     else this.#endIfAllFound(now);
   }
@@ -514,11 +523,13 @@ export class Room {
     this.#state = 'ended';
     this.#pickDeadline = undefined;
     this.#botAt = undefined;
+    const guessers: Seat[] = [];
     for (const id of this.#guessers) {
       const seat = this.#seats.get(id);
       if (seat === undefined) continue;
       seat.rounds++;
       seat.guesses += seat.attempts;
+      guessers.push(seat);
     }
     if (winner !== undefined) winner.wins++;
     this.#lastRound = {
@@ -532,7 +543,8 @@ export class Room {
     this.#broadcast({ type: 'round_end', ...this.#lastRound, standings: this.#standings() });
     this.#guessers = new Set();
     this.#matchPlayed++;
-    this.#endMatchIfOver(winner);
+    const matchEnded = this.#endMatchIfOver(winner);
+    this.#record(reason, secret.value, guessers, winner, matchEnded, now);
     if (this.mode === 'solo' && this.#seats.size > 0) this.#startRound(now);
   }
 
@@ -541,7 +553,7 @@ export class Room {
    * in the most rounds (a latecomer's few rounds are no fair comparison). Race: the first to
    * `firstTo` wins.
    */
-  #endMatchIfOver(roundWinner: Seat | undefined): void {
+  #endMatchIfOver(roundWinner: Seat | undefined): boolean {
     let leaders: Seat[];
     if (this.mode === 'pick' && this.#matchLength !== undefined && this.#matchPlayed >= this.#matchLength) {
       const seats = [...this.#seats.values()];
@@ -551,7 +563,7 @@ export class Room {
       leaders = full.filter((s) => s.guesses === fewest);
     } else if (this.mode === 'race' && this.#match.firstTo !== undefined && roundWinner !== undefined && roundWinner.wins >= this.#match.firstTo) {
       leaders = [roundWinner];
-    } else return;
+    } else return false;
     this.#matchOver = true;
     const named = (s: Seat): Named => ({ id: s.id, name: s.name });
     this.#matchResult = {
@@ -559,6 +571,38 @@ export class Room {
       tied: leaders.length > 1 ? leaders.map(named) : [],
     };
     this.#broadcast({ type: 'match_end', rounds: this.#matchPlayed, ...this.#matchResult, standings: this.#standings() });
+    return true;
+  }
+
+  /** Hands the finished round to whoever keeps results: who guessed in it, and how each did. */
+  #record(reason: RoundEndReason, secret: number, guessers: readonly Seat[], winner: Seat | undefined, matchEnded: boolean, now: number): void {
+    const record = this.#deps.record;
+    if (record === undefined) return;
+    const matchWinner = matchEnded ? (this.#matchResult?.winner ?? null) : null;
+    const started = this.#startedAt ?? now;
+    const players = guessers.map(
+      (s): RoomRoundResult['players'][number] => ({
+        name: s.name,
+        bot: s.bot?.kind ?? null,
+        attempts: s.attempts,
+        ms: s.found ? Math.max(0, (s.foundAt ?? now) - started) : null,
+        found: s.found,
+        won: s === winner,
+        id: s.id,
+      }),
+    );
+    record({
+      endedAt: now,
+      room: this.code,
+      mode: this.mode,
+      dialect: 'json',
+      round: this.#round,
+      range: { min: this.range.min, max: this.range.max },
+      secret,
+      reason,
+      match: matchEnded ? { winner: matchWinner === null ? null : { name: matchWinner.name, bot: this.#seats.get(matchWinner.id)?.bot !== undefined, id: matchWinner.id } } : null,
+      players,
+    });
   }
 
   /**

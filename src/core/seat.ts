@@ -16,6 +16,8 @@ export interface Seat {
   found: boolean;
   /** 1 for the first to find this round's secret, 2 for the next... */
   foundOrder: number;
+  /** When this round's secret was found (the clock's value), for the results kept. */
+  foundAt?: number | undefined;
   history: HistoryEntry[];
   wins: number;
   rounds: number;

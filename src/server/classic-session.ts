@@ -1,8 +1,10 @@
 import { SoloGame } from '../core/game.js';
 import { parseGuess } from '../core/guess.js';
+import type { RoundResult } from '../core/results.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { NOT_INTEGER_BARE, classicReply } from '../protocol/plain.js';
 import type { ServerConfig } from './config.js';
+import { SoloResults } from './solo-results.js';
 import { refuseExcess, type CloseReason, type Session, type Wire } from './wire.js';
 
 /**
@@ -13,6 +15,7 @@ import { refuseExcess, type CloseReason, type Session, type Wire } from './wire.
 export class ClassicSession implements Session {
   readonly #wire: Wire;
   readonly #game: SoloGame;
+  readonly #results: SoloResults;
   readonly #config: ServerConfig;
   readonly #guard: (work: () => void) => void;
   #parts: Buffer[] = [];
@@ -21,7 +24,8 @@ export class ClassicSession implements Session {
   #closed = false;
 
   /** `guard` runs the silence timer's work under the connection's guard, as its reads are. */
-  constructor(wire: Wire, config: ServerConfig, guard: (work: () => void) => void) {
+  constructor(wire: Wire, config: ServerConfig, guard: (work: () => void) => void, record: (result: RoundResult) => void) {
+    this.#results = new SoloResults('classic', record);
     this.#wire = wire;
     this.#config = config;
     this.#guard = guard;
@@ -62,7 +66,7 @@ export class ClassicSession implements Session {
       return;
     }
     this.#wire.guesses++;
-    this.#wire.send(classicReply(this.#game.guess(guess.value)));
+    this.#wire.send(classicReply(this.#results.guess(this.#game, guess.value)));
   };
 
   fail(error: ProtocolError, close: CloseReason | undefined): void {

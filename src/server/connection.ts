@@ -297,9 +297,9 @@ export class Connection {
 function createSession(dialect: Exclude<Dialect, 'http'>, wire: Wire, config: ServerConfig, hub: Hub, guard: (work: () => void) => void): Session {
   switch (dialect) {
     case 'plain':
-      return new PlainSession(wire, config);
+      return new PlainSession(wire, config, hub.record);
     case 'classic':
-      return new ClassicSession(wire, config, guard);
+      return new ClassicSession(wire, config, guard, hub.record);
     case 'json':
       return new JsonSession(wire, config, hub);
   }

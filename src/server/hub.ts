@@ -3,6 +3,7 @@ import { Lobby, MAX_MISSED, type CreateOptions, type LobbyRefusal } from '../cor
 import type { PlayerId, PlayerRef, RoomEvent, RoomMessage } from '../core/room-events.js';
 import type { LobbyRoomRecord } from '../core/room-record.js';
 import type { Room } from '../core/room.js';
+import type { RoundResult } from '../core/results.js';
 import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { Log, ServerConfig } from './config.js';
 import { contain } from './guard.js';
@@ -144,6 +145,7 @@ export class Hub {
       range: config.range,
       send: this.#send,
       forget: this.#forget,
+      record: this.record,
     });
     this.#restore();
   }
@@ -552,6 +554,16 @@ export class Hub {
     if (room === undefined || (pending.room !== undefined && pending.room !== room)) this.#mustWrite.add(to);
     pending.room ??= room;
   }
+
+  /**
+   * Keeps a finished round (a room's, or a plain or classic connection's game) in this turn's
+   * transaction: one write per round, never one per guess, committed with the rest of the turn.
+   */
+  readonly record = (result: RoundResult): void => {
+    if (this.#frozen) return;
+    this.#begin();
+    this.#store.appendResult(result);
+  };
 
   readonly #forget = (id: PlayerId): void => {
     this.#pending.delete(id);

@@ -1,3 +1,5 @@
+import { matches, rankLeaderboard, tallyResults, type Leaderboard, type LeaderboardQuery, type ResultFilter } from '../core/leaderboard.js';
+import type { RoundResult } from '../core/results.js';
 import type { Store, StoredRoom, StoredWorld } from './store.js';
 
 /**
@@ -11,6 +13,7 @@ export class MemoryStore implements Store {
   readonly #meta = new Map<string, string>();
   readonly #journal: { id: number; body: string }[] = [];
   #lastJournal = 0;
+  readonly #results: RoundResult[] = [];
 
   load(): StoredWorld {
     return { rooms: [...this.#rooms.values()], meta: new Map(this.#meta), journal: [...this.#journal], lastJournal: this.#lastJournal };
@@ -64,6 +67,18 @@ export class MemoryStore implements Store {
 
   setMeta(key: string, value: string): void {
     this.#meta.set(key, value);
+  }
+
+  appendResult(result: RoundResult): void {
+    this.#results.push(result);
+  }
+
+  leaderboard(query: LeaderboardQuery, since: number | undefined): Leaderboard {
+    return rankLeaderboard(tallyResults(this.#results, { mode: query.mode, since }), query);
+  }
+
+  results(filter: ResultFilter): RoundResult[] {
+    return this.#results.filter((r) => matches(r, filter));
   }
 
   commit(): void {}

@@ -1,19 +1,23 @@
 import { SoloGame } from '../core/game.js';
 import { parseGuess } from '../core/guess.js';
+import type { RoundResult } from '../core/results.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { LineDecoder } from '../protocol/line-decoder.js';
 import { isRangeQuery, NOT_INTEGER_LINE, plainErrorLine, plainReply, rangeLine } from '../protocol/plain.js';
 import type { ServerConfig } from './config.js';
+import { SoloResults } from './solo-results.js';
 import { refuseExcess, type CloseReason, type Session, type Wire } from './wire.js';
 
 /** `42\n` in, `Too small!\n` out: playable with `nc`. */
 export class PlainSession implements Session {
   readonly #wire: Wire;
   readonly #game: SoloGame;
+  readonly #results: SoloResults;
   readonly #decoder: LineDecoder;
   readonly #rate: number;
 
-  constructor(wire: Wire, config: ServerConfig) {
+  constructor(wire: Wire, config: ServerConfig, record: (result: RoundResult) => void) {
+    this.#results = new SoloResults('plain', record);
     this.#wire = wire;
     this.#game = new SoloGame(config.range, config.random);
     this.#decoder = new LineDecoder(config.maxLineBytes);
@@ -38,7 +42,7 @@ export class PlainSession implements Session {
       return;
     }
     this.#wire.guesses++;
-    this.#wire.send(plainReply(this.#game.guess(guess.value)));
+    this.#wire.send(plainReply(this.#results.guess(this.#game, guess.value)));
   };
 
   fail(error: ProtocolError, close: CloseReason | undefined): void {

@@ -1,3 +1,6 @@
+import type { Leaderboard, LeaderboardQuery, ResultFilter } from '../core/leaderboard.js';
+import type { RoundResult } from '../core/results.js';
+
 /**
  * What the server keeps outside its process, so that a restart (or a crash) loses nothing that
  * was acknowledged. The server owns this seam; adapters live in src/store/ (SQLite here, a
@@ -40,6 +43,12 @@ export interface Store {
   /** Drops the events of every player not listed: at start, what belongs to no kept room. */
   retainEvents(players: readonly string[]): void;
   setMeta(key: string, value: string): void;
+  /** A finished round, kept for the leaderboard and the statistics (in the turn's transaction, as the rest). */
+  appendResult(result: RoundResult): void;
+  /** The leaderboard over the rounds kept that ended at `since` or later (undefined: all of them). */
+  leaderboard(query: LeaderboardQuery, since: number | undefined): Leaderboard;
+  /** The rounds kept, oldest first. */
+  results(filter: ResultFilter): RoundResult[];
   /**
    * Ends the turn's transaction: its writes survive the process from now on (a crash, SIGKILL),
    * and a power loss once `sync` has said so. Throws if it cannot (the caller must not acknowledge).

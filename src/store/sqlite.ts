@@ -1,7 +1,10 @@
 import { fdatasync, fdatasyncSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Store, StoredRoom, StoredWorld } from '../server/store.js';
+import type { Leaderboard, LeaderboardQuery, ResultFilter } from '../core/leaderboard.js';
+import type { RoundResult } from '../core/results.js';
 import { openForWriting } from './open.js';
+import { ResultTables } from './results.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
 
@@ -31,6 +34,7 @@ class SqliteStore implements Store {
   readonly #forgetPlayer: Statement<[string]>;
   readonly #retainEvents: Statement<[string]>;
   readonly #setMeta: Statement<[string, string]>;
+  readonly #results: ResultTables;
 
   constructor(location: string, db: Database, wal: number | undefined, close: () => void) {
     this.location = location;
@@ -50,6 +54,7 @@ class SqliteStore implements Store {
     this.#pruneEvents = db.prepare('delete from events where player = ? and seq <= ?');
     this.#forgetPlayer = db.prepare('delete from events where player = ?');
     this.#retainEvents = db.prepare('delete from events where player not in (select value from json_each(?))');
+    this.#results = new ResultTables(db);
     this.#setMeta = db.prepare('insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value');
   }
 
@@ -109,6 +114,18 @@ class SqliteStore implements Store {
 
   setMeta(key: string, value: string): void {
     this.#setMeta.run(key, value);
+  }
+
+  appendResult(result: RoundResult): void {
+    this.#results.append(result);
+  }
+
+  leaderboard(query: LeaderboardQuery, since: number | undefined): Leaderboard {
+    return this.#results.leaderboard(query, since);
+  }
+
+  results(filter: ResultFilter): RoundResult[] {
+    return this.#results.results(filter);
   }
 
   commit(): void {

@@ -3,6 +3,7 @@ import { Lobby } from '../../src/core/lobby.js';
 import { seededRandom } from '../../src/core/random.js';
 import type { PlayerId, RoomEvent } from '../../src/core/room-events.js';
 import { DEFAULT_RULES, type RoomRules } from '../../src/core/room-rules.js';
+import type { RoundResult } from '../../src/core/results.js';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -12,6 +13,8 @@ export class LobbyHarness {
   readonly sent = new Map<PlayerId, RoomEvent[]>();
   /** Every event addressed to each player, connected or not, with its number: what a server keeps for `resume`. */
   readonly kept = new Map<PlayerId, { seq: number; event: RoomEvent }[]>();
+  /** Every round that ended, as handed over to be kept. */
+  readonly results: RoundResult[] = [];
   now = 1_000_000;
 
   constructor(seed = 42, rules: Partial<RoomRules> = {}) {
@@ -26,6 +29,7 @@ export class LobbyHarness {
         kept.push({ seq, event });
         if (live) this.inbox(to).push(event);
       },
+      record: (result) => this.results.push(result),
     });
   }
 
