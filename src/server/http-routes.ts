@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roomCodeInLink } from '../core/room-code.js';
 import { classPage, keyMatches, type ClassView } from './class-view.js';
+import { RESULT_PATHS, serveResults, type ResultsSource } from './results-routes.js';
 import { chooseEncoding, type Asset } from './web-assets.js';
 
 /** The path browsers open the game's WebSocket on. */
@@ -26,6 +27,8 @@ export interface Routes {
   readonly health: () => Readonly<Record<string, number | string>>;
   /** `/class`, when the server has a teacher's key. */
   readonly classView?: ClassView | undefined;
+  /** The finished rounds kept: the leaderboard and the results. */
+  readonly results?: ResultsSource | undefined;
 }
 
 /** Answers one HTTP request (everything but the WebSocket upgrade). */
@@ -50,6 +53,10 @@ export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerR
   if (path === WEBSOCKET_PATH) {
     res.setHeader('Upgrade', 'websocket');
     text(res, 426, 'This address is the game\u2019s WebSocket: open the page instead.\n');
+    return;
+  }
+  if (routes.results !== undefined && RESULT_PATHS.has(path)) {
+    serveResults(routes.results, { style: assetNamed(routes.assets, '/assets/style-'), favicon: faviconOf(routes.assets) }, req, res, path);
     return;
   }
   // A room link (`/r/CODE`) is the page too: it reads the code itself.
@@ -109,6 +116,10 @@ function pathOf(url: string | undefined): string {
 
 // The page links its icon by hashed name; browsers that ask for /favicon.ico anyway get the same.
 function faviconOf(assets: ReadonlyMap<string, Asset>): string | undefined {
-  for (const name of assets.keys()) if (name.startsWith('/assets/favicon-')) return name;
+  return assetNamed(assets, '/assets/favicon-');
+}
+
+function assetNamed(assets: ReadonlyMap<string, Asset>, prefix: string): string | undefined {
+  for (const name of assets.keys()) if (name.startsWith(prefix) && !name.endsWith('.map')) return name;
   return undefined;
 }

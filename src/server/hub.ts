@@ -9,6 +9,7 @@ import type { Log, ServerConfig } from './config.js';
 import { contain } from './guard.js';
 import type { TextOut } from './json-peer.js';
 import { MemoryStore } from './memory-store.js';
+import type { ResultsSource } from './results-routes.js';
 import type { Store } from './store.js';
 
 /** What the hub needs of a connected JSON peer. */
@@ -86,6 +87,8 @@ export class Hub {
    * the syncs that put them on disk and their time, during which replies wait but play goes on.
    */
   readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0 };
+  /** The finished rounds kept, for the leaderboard and results routes. */
+  readonly results: ResultsSource;
   readonly #store: Store;
   readonly #peers = new Map<PlayerId, HubPeer>();
   readonly #alarms = new Map<Room, Alarm>();
@@ -138,6 +141,7 @@ export class Hub {
     this.#retryAfterMs = config.retryAfterMs;
     this.#foldAfterMs = config.foldAfterMs;
     this.#store = config.store ?? new MemoryStore();
+    this.results = this.#store;
     this.lobby = new Lobby({
       random: config.random,
       hash: sha256Hex,

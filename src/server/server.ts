@@ -49,7 +49,7 @@ export function createGameServer(options: ServerOptions): GameServer {
     syncMs: Math.round(hub.stats.syncNanos / 1e3) / 1e3,
   });
   const classView = config.teacherKey === undefined ? undefined : { key: config.teacherKey, rooms: () => hub.lobby.rooms.values() };
-  const http = createHttpFront(config, { assets, health, classView }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
+  const http = createHttpFront(config, { assets, health, classView, results: hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
   // 10,000 connections a sweep is a loop over plain fields, and the hot path sets no timers.

@@ -77,7 +77,13 @@ export function landingView(state: AppState, actions: Actions): HTMLElement {
       h('p', { class: 'hint' }, 'For a solo game or a new room.'),
       range.element,
     ),
+    h('p', { class: 'to-leaderboard' }, leaderboardLink()),
   );
+}
+
+/** In a tab of its own, so that a game under way goes on. */
+function leaderboardLink(): HTMLElement {
+  return h('a', { href: '/leaderboard', target: '_blank', rel: 'noopener', 'data-testid': 'leaderboard-link' }, 'Leaderboard: who won');
 }
 
 /** Someone opened a room link: show the code and ask only for a name. */
@@ -226,6 +232,7 @@ export class GameView {
       h('p', { class: 'attempts' }, `Attempts: `, h('strong', { 'data-testid': 'attempts' }, state.attempts)),
       start === undefined ? null : button(start, this.#actions.rematch, { class: 'primary' }),
       room.next === undefined ? null : button('Next round', this.#actions.nextRound, { class: 'primary' }),
+      room.phase === 'over' ? leaderboardLink() : null,
     );
   }
 

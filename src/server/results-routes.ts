@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MIN_ROUNDS, parseModeFilter, parsePeriod, periodStart, type LeaderboardQuery } from '../core/leaderboard.js';
+import { leaderboardPage, type PageAssets } from './leaderboard-page.js';
+import { resultsCsv } from './results-csv.js';
+import type { Store } from './store.js';
+
+/** What the result routes read: the store's side of it. */
+export type ResultsSource = Pick<Store, 'leaderboard' | 'results'>;
+
+export const RESULT_PATHS: ReadonlySet<string> = new Set(['/leaderboard', '/api/leaderboard', '/api/results.csv']);
+
+/** `/leaderboard` (HTML), `/api/leaderboard` (JSON) and `/api/results.csv`, each for `?mode=…&period=…`. */
+export function serveResults(source: ResultsSource, assets: PageAssets, req: IncomingMessage, res: ServerResponse, path: string): void {
+  res.setHeader('Cache-Control', 'no-store');
+  const query = parseQuery(new URL(req.url ?? '/', 'http://host').searchParams);
+  if (typeof query === 'string') {
+    res.statusCode = 400;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end(`${query}\n`);
+    return;
+  }
+  const since = periodStart(query.period, Date.now());
+  if (path === '/api/results.csv') {
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
+    res.setHeader('Content-Disposition', 'attachment; filename="results.csv"');
+    res.end(resultsCsv(source.results({ mode: query.mode, since })));
+    return;
+  }
+  const board = source.leaderboard(query, since);
+  if (path === '/api/leaderboard') {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(board));
+    return;
+  }
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.end(leaderboardPage(board, assets));
+}
+
+/** The query's mode, period and minimum rounds, or what is wrong with it in one sentence. */
+function parseQuery(params: URLSearchParams): LeaderboardQuery | string {
+  const mode = parseModeFilter(params.get('mode') ?? undefined);
+  if (mode === undefined) return 'mode must be race, pick, solo or all';
+  const period = parsePeriod(params.get('period') ?? undefined);
+  if (period === undefined) return 'period must be today, 7d or all';
+  const min = params.get('min');
+  const minRounds = min === null ? MIN_ROUNDS : Number(min);
+  if (!/^[0-9]+$/.test(min ?? '1') || !Number.isSafeInteger(minRounds) || minRounds < 1) return 'min must be a whole number of rounds, 1 or more';
+  return { mode, period, minRounds };
+}
