@@ -192,5 +192,11 @@ describe('every finished round is kept in the server\u2019s file', { timeout: 60
     assert.match(result.stdout, /Pick matches won\n +\(nobody yet\)\n/);
     // One round found is fewer than the 5 efficiency needs by default.
     assert.match(result.stdout, /Efficiency: .*\(5\+ rounds found\)\n +\(nobody yet\)\n/);
+    // Then the histogram: the race round Bob found, binary search's bound marked on its bar.
+    assert.match(result.stdout, /\nAttempts per round found, 1\.\.100: people #, bots \*\n/);
+    assert.match(result.stdout, /\n +7 \| .*\u2190 binary search needs at most this\n/);
+    const bars = [...result.stdout.matchAll(/^ +(\d+\+?) \| (#*)/gm)];
+    assert.equal(bars.filter(([, , marks]) => marks !== '').length, 1, 'one round found in race mode');
+    assert.match(result.stdout, /Per player: .*\n.*\n +Bob +1 +1 /);
   });
 });

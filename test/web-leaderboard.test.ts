@@ -100,6 +100,13 @@ describe('who won, over HTTP and in the page', { timeout: 60_000 }, () => {
         assert.deepEqual(names, ['<b>Bo</b>', '=1+2', 'Ada']);
         assert.equal(await page.locator('b').count(), 0, 'a name is text, never markup');
         assert.match((await page.locator('main').textContent()) ?? '', /an honour system/);
+        // The histogram: a picture with a sentence, and its table; the three race rounds each found once, by people.
+        const figure = page.locator('figure.histogram');
+        assert.match((await figure.locator('figcaption').textContent()) ?? '', /1\.\.100 \(binary search needs at most 7\)/);
+        assert.match((await figure.locator('svg[role="img"]').getAttribute('aria-label')) ?? '', /of 3 rounds found by people and 0 of 0 by bots took at most 7 attempts/);
+        const counts = await figure.locator('table tbody td:nth-of-type(1)').allTextContents();
+        assert.equal(counts.reduce((sum, count) => sum + Number(count), 0), 3);
+        assert.deepEqual((await page.getByTestId('per-player').locator('tbody th').allTextContents()).sort(), [...NAMES].sort());
         assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no sideways scrolling');
         // The filters are links, so they work without a script.
         await page.getByRole('link', { name: '7 days' }).click();

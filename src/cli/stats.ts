@@ -1,4 +1,5 @@
 import { parseModeFilter, parsePeriod, MIN_ROUNDS, type Leaderboard, type Sections } from '../core/leaderboard.js';
+import { barLabel, shownBars, statistics, type Histogram, type Statistics } from '../core/statistics.js';
 import { readStats } from '../store/stats.js';
 import { intFlag, UsageError, type ParsedArgs } from './args.js';
 import { sourcePath } from './db.js';
@@ -15,8 +16,9 @@ export function stats(args: ParsedArgs): Promise<number> {
   if (period === undefined) throw new UsageError(`--period must be today, 7d or all, got '${String(values.period)}'`);
   const minRounds = intFlag(values, 'min-rounds') ?? MIN_ROUNDS;
   if (minRounds < 1) throw new UsageError(`--min-rounds must be 1 or more, got ${minRounds}`);
-  const { leaderboard } = readStats(sourcePath(values), { mode, period, minRounds }, Date.now());
-  process.stdout.write(values.json === true ? `${JSON.stringify(leaderboard, null, 2)}\n` : formatLeaderboard(leaderboard));
+  const { leaderboard, results } = readStats(sourcePath(values), { mode, period, minRounds }, Date.now());
+  const stats = statistics(results);
+  process.stdout.write(values.json === true ? `${JSON.stringify({ ...leaderboard, statistics: stats }, null, 2)}\n` : `${formatLeaderboard(leaderboard)}\n${formatStatistics(stats)}`);
   return Promise.resolve(0);
 }
 
@@ -56,4 +58,29 @@ function table(indent: string, head: readonly string[], rows: readonly (readonly
   const line = (row: readonly string[]): string =>
     `${indent}  ${row.map((cell, i) => (i === 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`.trimEnd();
   return [...cells.map(line), ''];
+}
+
+const BAR_WIDTH = 30;
+
+/** The histograms and the players' lines, for a terminal: the bound is marked on its bar. */
+export function formatStatistics(stats: Statistics): string {
+  if (stats.histograms.length === 0) return 'Attempts per round: no round found yet.\n';
+  const lines = stats.histograms.flatMap((h) => histogramLines(h));
+  lines.push('Per player: rounds found, how many within the bound, attempts per round');
+  lines.push(
+    ...table('', ['', 'Name', 'Found', 'Within', 'Attempts'], stats.players.map((p) => [p.bot ? 'bot' : '', p.name, p.found, p.withinBound, p.meanAttempts.toFixed(1)])),
+  );
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+function histogramLines(h: Histogram): string[] {
+  const most = Math.max(1, ...h.people, ...h.bots);
+  const bar = (count: number, mark: string): string => (count === 0 ? '' : `${mark.repeat(Math.max(1, Math.round((count / most) * BAR_WIDTH)))} ${count}`);
+  const label = Math.max(...h.people.map((_, i) => barLabel(h, i).length));
+  const rows = h.people.map((people, i) => {
+    const bots = h.bots[i] ?? 0;
+    const mark = i + 1 === h.bound ? '  \u2190 binary search needs at most this' : '';
+    return `  ${barLabel(h, i).padStart(label)} | ${bar(people, '#').padEnd(BAR_WIDTH + 6)}${bar(bots, '*')}${mark}`.trimEnd();
+  });
+  return [`Attempts per round found, ${h.ranges.join(', ')}: people #, bots *`, ...rows.slice(0, shownBars(h)), ''];
 }

@@ -1,3 +1,6 @@
+import type { Statistics } from '../core/statistics.js';
+import { escapeHtml } from './html.js';
+import { statisticsSection } from './stats-chart.js';
 import { MODE_FILTERS, PERIODS, type Leaderboard, type ModeFilter, type Period, type Sections } from '../core/leaderboard.js';
 
 const MODE_NAMES: Readonly<Record<ModeFilter, string>> = { all: 'Every mode', race: 'Race', pick: 'Pick', solo: 'Solo' };
@@ -13,7 +16,7 @@ export interface PageAssets {
  * `/leaderboard`, rendered here: it works without JavaScript, and every name in it is escaped
  * (the page's security policy would not run a script that slipped in, but the markup must hold).
  */
-export function leaderboardPage(board: Leaderboard, assets: PageAssets): string {
+export function leaderboardPage(board: Leaderboard, stats: Statistics, assets: PageAssets): string {
   const link = (mode: ModeFilter, period: Period): string => `/leaderboard?mode=${mode}&amp;period=${period}`;
   const choices = <T extends string>(all: readonly T[], current: T, names: Readonly<Record<T, string>>, href: (value: T) => string, label: string): string =>
     `<nav class="filters" aria-label="${label}">${all
@@ -40,6 +43,7 @@ Efficiency is attempts per round divided by what binary search needs at most for
 for players who found the secret in ${board.minRounds} rounds or more.</p>
 ${sections(board.players, 'People')}
 ${sections(board.bots, 'Bots')}
+${statisticsSection(stats)}
 <p><a href="/">Play</a> · <a href="/api/results.csv">Every result (CSV)</a> · <a href="/api/leaderboard?mode=${board.mode}&amp;period=${board.period}">JSON</a></p>
 </main>
 </body>
@@ -63,8 +67,4 @@ function table(caption: string, numbers: readonly string[], rows: readonly (read
     .map(([rank, name, a, b]) => `<tr><td>${rank}</td><th scope="row">${escapeHtml(name)}</th><td>${a}</td><td>${b}</td></tr>`)
     .join('\n');
   return `<table class="board">\n<caption>${caption}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MIN_ROUNDS, parseModeFilter, parsePeriod, periodStart, type LeaderboardQuery } from '../core/leaderboard.js';
+import { statistics } from '../core/statistics.js';
 import { leaderboardPage, type PageAssets } from './leaderboard-page.js';
 import { resultsCsv } from './results-csv.js';
 import type { Store } from './store.js';
@@ -33,7 +34,7 @@ export function serveResults(source: ResultsSource, assets: PageAssets, req: Inc
     return;
   }
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end(leaderboardPage(board, assets));
+  res.end(leaderboardPage(board, statistics(source.results({ mode: query.mode, since })), assets));
 }
 
 /** The query's mode, period and minimum rounds, or what is wrong with it in one sentence. */
