@@ -73,6 +73,7 @@ export const COMMANDS = {
       'retry-after-ms': { type: 'string', value: 'MS', help: `how long the shutdown message tells clients to wait before they come back, about a restart (default ${DEFAULTS.retryAfterMs})` },
       'seat-hold-ms': { type: 'string', value: 'MS', help: 'how long a dropped player\u2019s seat waits for it to resume (default 60000)' },
       'pick-timeout-ms': { type: 'string', value: 'MS', help: 'how long a picker has to pick before the server draws (default 60000)' },
+      'keep-results-days': { type: 'string', value: 'N', help: 'delete finished rounds older than N days, at start and every hour (default: keep them)' },
       'bot-delay-ms': { type: 'string', value: 'MS', help: 'time between a bot\u2019s guesses (default 700)' },
       'log-level': { type: 'string', value: 'L', help: 'fatal, error, warn, info (default), debug or silent' },
       'log-format': { type: 'string', value: 'F', help: 'pretty (default on a terminal) or json' },
@@ -134,6 +135,7 @@ export const COMMANDS = {
       period: { type: 'string', value: 'P', help: 'today, 7d or all (default all)' },
       'min-rounds': { type: 'string', value: 'N', help: `rounds found to be ranked by efficiency (default ${MIN_ROUNDS})` },
       json: { type: 'boolean', help: 'print JSON instead of tables' },
+      forget: { type: 'string', value: 'NAME', help: 'delete every round of the player NAME (any case) instead; the server must be stopped' },
     },
     positionals: 0,
     details:

@@ -33,6 +33,7 @@ export async function serve(args: ParsedArgs): Promise<number> {
       }),
       allowedOrigins: stringFlag(values, 'allow-origin')?.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
       retryAfterMs: intFlag(values, 'retry-after-ms'),
+      keepResultsDays: intFlag(values, 'keep-results-days'),
       ...limitFlags(values),
     }),
   };
@@ -153,7 +154,7 @@ function limitFlags(values: ParsedArgs['values']): Partial<ServerConfig> {
 
 /** Config names in a message, as the flags a user types: `maxConnections` → `--max-connections`. */
 function asFlags(message: string): string {
-  return message.replace(/\b(max[A-Z]\w*|\w+TimeoutMs|retryAfterMs)\b/g, (name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  return message.replace(/\b(max[A-Z]\w*|\w+TimeoutMs|retryAfterMs|keepResultsDays)\b/g, (name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 }
 
 function stringFlag(values: ParsedArgs['values'], flag: string): string | undefined {

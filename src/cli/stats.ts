@@ -1,6 +1,6 @@
 import { parseModeFilter, parsePeriod, MIN_ROUNDS, type Leaderboard, type Sections } from '../core/leaderboard.js';
 import { barLabel, shownBars, statistics, type Histogram, type Statistics } from '../core/statistics.js';
-import { readStats } from '../store/stats.js';
+import { forgetPlayer, readStats } from '../store/stats.js';
 import { intFlag, UsageError, type ParsedArgs } from './args.js';
 import { sourcePath } from './db.js';
 
@@ -10,6 +10,13 @@ const PERIOD_NAMES = { all: 'all time', '7d': 'the last 7 days', today: 'today' 
 /** `guess stats`: the leaderboard of the games a server kept, read from its file (even while it runs). */
 export function stats(args: ParsedArgs): Promise<number> {
   const { values } = args;
+  if (typeof values.forget === 'string') {
+    const name = values.forget.trim();
+    if (name === '') throw new UsageError('--forget needs the name of the player to forget');
+    const rounds = forgetPlayer(sourcePath(values), name);
+    process.stdout.write(`Forgot ${name}: removed from ${rounds} ${rounds === 1 ? 'round' : 'rounds'}\n`);
+    return Promise.resolve(0);
+  }
   const mode = parseModeFilter(stringFlag(values.mode));
   if (mode === undefined) throw new UsageError(`--mode must be race, pick, solo or all, got '${String(values.mode)}'`);
   const period = parsePeriod(stringFlag(values.period));

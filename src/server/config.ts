@@ -66,6 +66,8 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   /** What the `shutdown` goodbye tells clients to wait before they reconnect: about what a restart takes. Seats are held at least this long. */
   readonly retryAfterMs: number;
+  /** Finished rounds older than this many days are deleted (at start, then every hour); undefined keeps them forever. */
+  readonly keepResultsDays: number | undefined;
   /** Where rooms, seats and events are kept; in memory (a restart forgets them) when undefined. */
   readonly store: Store | undefined;
   /** How long a room's guesses may be kept only in the store's journal before its record is rewritten. */
@@ -132,6 +134,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     maxRooms: options.maxRooms ?? DEFAULTS.maxRooms,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs,
     retryAfterMs: options.retryAfterMs ?? DEFAULTS.retryAfterMs,
+    keepResultsDays: options.keepResultsDays,
     store: options.store,
     foldAfterMs: options.foldAfterMs ?? DEFAULTS.foldAfterMs,
     log: options.log,
@@ -162,6 +165,9 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
     }
+  }
+  if (config.keepResultsDays !== undefined && (!Number.isSafeInteger(config.keepResultsDays) || config.keepResultsDays < 1)) {
+    throw new TypeError(`keepResultsDays must be a positive integer, got ${String(config.keepResultsDays)}`);
   }
   if (config.maxWsPayloadBytes < config.maxLineBytes) {
     throw new TypeError(

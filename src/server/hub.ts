@@ -569,6 +569,13 @@ export class Hub {
     this.#store.appendResult(result);
   };
 
+  /** Retention: deletes the rounds that ended before `before`, with this turn's commit. */
+  pruneResults(before: number): void {
+    if (this.#frozen) return;
+    this.#begin();
+    this.#store.pruneResults(before);
+  }
+
   readonly #forget = (id: PlayerId): void => {
     this.#pending.delete(id);
     this.#mustWrite.delete(id);

@@ -81,6 +81,11 @@ export class MemoryStore implements Store {
     return this.#results.filter((r) => matches(r, filter));
   }
 
+  pruneResults(before: number): void {
+    const kept = this.#results.filter((r) => r.endedAt >= before);
+    this.#results.splice(0, this.#results.length, ...kept);
+  }
+
   commit(): void {}
 
   sync(done: (error: Error | undefined) => void): void {

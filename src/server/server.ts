@@ -27,6 +27,9 @@ export interface GameServer {
   close(): Promise<void>;
 }
 
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
 /** Refusals waiting for the peer's first bytes at most; past it, more are closed without a word. */
 const MAX_PENDING_REFUSALS = 1024;
 
@@ -59,6 +62,13 @@ export function createGameServer(options: ServerOptions): GameServer {
     for (const connection of connections) connection.check(now);
   }, sweepMs);
   sweep.unref();
+  const keepMs = config.keepResultsDays === undefined ? undefined : config.keepResultsDays * DAY_MS;
+  const prune = (): void => {
+    if (keepMs !== undefined) hub.pruneResults(Date.now() - keepMs);
+  };
+  prune();
+  const pruning = keepMs === undefined ? undefined : setInterval(prune, HOUR_MS);
+  pruning?.unref();
 
   const turnAway = (socket: Socket, error: ProtocolError): void => {
     config.log.warn({ peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, code: error.code }, 'Connection refused');
@@ -107,6 +117,7 @@ export function createGameServer(options: ServerOptions): GameServer {
     new Promise((resolve) => {
       stopping = true;
       clearInterval(sweep);
+      clearInterval(pruning);
       for (const socket of refused) socket.destroy();
       if (listener === undefined || !listener.listening) resolve();
       else listener.close(() => resolve());

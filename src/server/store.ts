@@ -49,6 +49,8 @@ export interface Store {
   leaderboard(query: LeaderboardQuery, since: number | undefined): Leaderboard;
   /** The rounds kept, oldest first. */
   results(filter: ResultFilter): RoundResult[];
+  /** Deletes the rounds that ended before `before` (retention). */
+  pruneResults(before: number): void;
   /**
    * Ends the turn's transaction: its writes survive the process from now on (a crash, SIGKILL),
    * and a power loss once `sync` has said so. Throws if it cannot (the caller must not acknowledge).

@@ -44,6 +44,8 @@ export class ResultTables {
   #matchWins: Statement<Params, { name: string; bot: number; wins: number; last: number }> | undefined;
   #rounds: Statement<Params, RoundRow> | undefined;
   #players: Statement<Params, PlayerRow> | undefined;
+  #prunePlayers: Statement<[number]> | undefined;
+  #pruneRounds: Statement<[number]> | undefined;
 
   constructor(db: Database) {
     this.#db = db;
@@ -102,6 +104,25 @@ export class ResultTables {
       tallies.set(key, { ...tally, name: m.last >= tally.last ? m.name : tally.name, matchWins: m.wins });
     }
     return rankLeaderboard([...tallies.values()], query);
+  }
+
+  /** Deletes the rounds that ended before `before`, with their players' rows. */
+  prune(before: number): void {
+    this.#prunePlayers ??= this.#db.prepare('delete from round_players where round_id in (select id from rounds where ended_at < ?)');
+    this.#pruneRounds ??= this.#db.prepare('delete from rounds where ended_at < ?');
+    this.#prunePlayers.run(before);
+    this.#pruneRounds.run(before);
+  }
+
+  /**
+   * Deletes every row of the person `name` (regardless of case); a match they won is left with
+   * no winner's name, as a player who gave none. Returns the rounds they played.
+   */
+  forget(name: string): number {
+    const key = playerKey(name);
+    const played = this.#db.prepare("delete from round_players where name_key = ? and bot is null").run(key).changes;
+    this.#db.prepare("update rounds set match_winner = '', match_winner_key = '' where match_winner_key = ? and match_winner_bot = 0").run(key);
+    return played;
   }
 
   /** The rounds kept, oldest first, each with its players. */

@@ -128,6 +128,10 @@ class SqliteStore implements Store {
     return this.#results.results(filter);
   }
 
+  pruneResults(before: number): void {
+    this.#results.prune(before);
+  }
+
   commit(): void {
     if (this.#db.inTransaction) this.#commit.run();
   }

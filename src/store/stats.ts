@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { periodStart, rankLeaderboard, type Leaderboard, type LeaderboardQuery, type ResultFilter } from '../core/leaderboard.js';
 import type { RoundResult } from '../core/results.js';
-import { openForReading } from './open.js';
+import { openForReading, openForWriting } from './open.js';
 import { ResultTables } from './results.js';
 
 /**
@@ -25,4 +25,18 @@ export function readStats(path: string, query: LeaderboardQuery, now: number): {
 
 function hasResults(db: Database): boolean {
   return db.prepare("select count(*) from sqlite_schema where type = 'table' and name in ('rounds', 'round_players')").pluck().get() === 2;
+}
+
+/**
+ * `guess stats --forget NAME`: deletes the person's rows, in one transaction. It writes, so it
+ * takes the file as a server does: refused while a server has it.
+ */
+export function forgetPlayer(path: string, name: string): number {
+  const { db, close } = openForWriting(path);
+  try {
+    const tables = new ResultTables(db);
+    return db.transaction(() => tables.forget(name)).immediate();
+  } finally {
+    close();
+  }
 }
