@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { periodStart, type LeaderboardQuery } from '../src/core/leaderboard.js';
 import type { PlayerResult, RoundResult } from '../src/core/results.js';
-import { MemoryStore } from '../src/server/memory-store.js';
+import { MEMORY_RESULTS, MemoryStore } from '../src/server/memory-store.js';
 import type { Store } from '../src/server/store.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 
@@ -180,5 +180,13 @@ describe('the leaderboard', () => {
       ),
       { seed: 13, numRuns: 150 },
     );
+  });
+
+  it('a store in memory keeps the latest rounds only, so a server that keeps nothing does not grow', () => {
+    const store = new MemoryStore();
+    for (let i = 0; i <= MEMORY_RESULTS; i++) store.appendResult(round('solo', [person('Ada', 7, true)], { endedAt: i }));
+    const kept = store.results({ mode: 'all', since: undefined });
+    assert.equal(kept.length, MEMORY_RESULTS);
+    assert.equal(kept[0]?.endedAt, 1);
   });
 });

@@ -29,7 +29,7 @@ function tables(path: string): string[] {
 }
 
 // sqlite_sequence holds the journal's last id (autoincrement).
-const TABLES = ['events', 'journal', 'meta', 'rooms', 'round_players', 'rounds', 'sqlite_sequence'];
+const TABLES = ['events', 'journal', 'meta', 'results', 'rooms', 'sqlite_sequence'];
 
 describe('the SQLite store', { timeout: 30_000 }, () => {
   const dir = tempDir();
@@ -85,6 +85,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       store.commit();
       store.close();
       assert.equal(fileVersion(path), SCHEMA_VERSION);
+      assert.deepEqual(tables(path), TABLES);
     });
 
     it('runs the migrations in one transaction: one that fails leaves the file at its version', () => {

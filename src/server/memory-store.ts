@@ -2,6 +2,9 @@ import { matches, rankLeaderboard, tallyResults, type Leaderboard, type Leaderbo
 import type { RoundResult } from '../core/results.js';
 import type { Store, StoredRoom, StoredWorld } from './store.js';
 
+/** Rounds a store in memory keeps at most, the latest. */
+export const MEMORY_RESULTS = 10_000;
+
 /**
  * The store of a server that keeps nothing past its process (tests, embedding): the same
  * contract as a file, held in memory, so `resume` replays the same way whatever is configured.
@@ -70,6 +73,8 @@ export class MemoryStore implements Store {
   }
 
   appendResult(result: RoundResult): void {
+    // A server that keeps nothing may still run for months: its memory holds the latest rounds only.
+    if (this.#results.length >= MEMORY_RESULTS) this.#results.splice(0, this.#results.length - MEMORY_RESULTS + 1);
     this.#results.push(result);
   }
 

@@ -1,10 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { rankLeaderboard, type Leaderboard, type LeaderboardQuery, type ResultFilter, type Tally } from '../core/leaderboard.js';
-import { boundOf, playerKey, type Dialect, type RoundResult } from '../core/results.js';
+import { boundOf, playerKey, type Dialect, type PlayerResult, type RoundResult } from '../core/results.js';
 import type { BotKind, Mode, RoundEndReason } from '../core/room-events.js';
 
-interface RoundRow {
-  id: number;
+/** One row of `results`: a player's round, the round's own columns repeated (null player columns: a round nobody guessed in). */
+interface ResultRow {
+  round_id: number;
   ended_at: number;
   room: string | null;
   mode: Mode;
@@ -17,48 +18,69 @@ interface RoundRow {
   match_end: number;
   match_winner: string | null;
   match_winner_bot: number | null;
-}
-
-interface PlayerRow {
-  round_id: number;
-  name: string;
+  name: string | null;
   bot: BotKind | null;
-  attempts: number;
+  attempts: number | null;
   ms: number | null;
-  found: number;
-  won: number;
+  found: number | null;
+  won: number | null;
 }
 
 type Params = [{ since: number; mode: string }];
+type Row = [
+  roundId: number,
+  endedAt: number,
+  room: string | null,
+  mode: string,
+  dialect: string,
+  round: number,
+  min: number,
+  max: number,
+  bound: number,
+  secret: number,
+  reason: string,
+  matchEnd: number,
+  matchWinner: string | null,
+  matchWinnerKey: string | null,
+  matchWinnerBot: number | null,
+  name: string | null,
+  nameKey: string | null,
+  bot: string | null,
+  attempts: number | null,
+  ms: number | null,
+  found: number | null,
+  won: number | null,
+];
+
+const WHERE = `where ended_at >= @since and (@mode = 'all' or mode = @mode)`;
 
 /**
- * Reads and writes the results tables of one database: the server's (inside its turn's
- * transaction) or a file opened read-only by `guess stats`. Statements are prepared once, on
- * first use, since the store keeps every statement it makes for the life of the process.
+ * Reads and writes the results table of one database: the server's (inside its turn's
+ * transaction) or a file opened by `guess stats`. One row per player per round, as the CSV has
+ * them: a plain game found is one insert, the cheapest a kept result can be. Statements are
+ * prepared once, on first use, since the store keeps every statement it makes for the life of
+ * the process.
  */
 export class ResultTables {
   readonly #db: Database;
-  #insertRound: Statement | undefined;
-  #insertPlayer: Statement | undefined;
+  #insert: Statement<Row> | undefined;
+  #lastRound: number | undefined;
   #tallies: Statement<Params, Omit<Tally, 'bot'> & { bot: number; last: number }> | undefined;
   #matchWins: Statement<Params, { name: string; bot: number; wins: number; last: number }> | undefined;
-  #rounds: Statement<Params, RoundRow> | undefined;
-  #players: Statement<Params, PlayerRow> | undefined;
-  #prunePlayers: Statement<[number]> | undefined;
-  #pruneRounds: Statement<[number]> | undefined;
+  #rows: Statement<Params, ResultRow> | undefined;
+  #prune: Statement<[number]> | undefined;
 
   constructor(db: Database) {
     this.#db = db;
   }
 
   append(result: RoundResult): void {
-    this.#insertRound ??= this.#db.prepare(
-      `insert into rounds (ended_at, room, mode, dialect, round, min, max, bound, secret, reason, match_end, match_winner, match_winner_key, match_winner_bot)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#insertPlayer ??= this.#db.prepare('insert into round_players (round_id, name, name_key, bot, attempts, ms, found, won) values (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.#insert ??= this.#db.prepare<Row>('insert into results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.#lastRound ??= this.#db.prepare<[], number>('select coalesce(max(round_id), 0) from results').pluck().get() ?? 0;
+    const id = ++this.#lastRound;
     const winner = result.match?.winner ?? null;
-    const { lastInsertRowid } = this.#insertRound.run(
+    const row = (p: PlayerResult | undefined): Row => [
+      id,
       result.endedAt,
       result.room,
       result.mode,
@@ -73,25 +95,31 @@ export class ResultTables {
       winner?.name ?? null,
       winner === null ? null : playerKey(winner.name),
       winner === null ? null : Number(winner.bot),
-    );
-    for (const p of result.players) {
-      this.#insertPlayer.run(lastInsertRowid, p.name, playerKey(p.name), p.bot, p.attempts, p.ms, Number(p.found), Number(p.won));
-    }
+      p?.name ?? null,
+      p === undefined ? null : playerKey(p.name),
+      p?.bot ?? null,
+      p?.attempts ?? null,
+      p?.ms ?? null,
+      p === undefined ? null : Number(p.found),
+      p === undefined ? null : Number(p.won),
+    ];
+    if (result.players.length === 0) this.#insert.run(...row(undefined));
+    for (const p of result.players) this.#insert.run(...row(p));
   }
 
   leaderboard(query: LeaderboardQuery, since: number | undefined): Leaderboard {
     // A name's spelling is the one of its latest round: SQLite takes a bare column from the row max() picked.
     this.#tallies ??= this.#db.prepare<Params, Omit<Tally, 'bot'> & { bot: number; last: number }>(
-      `select p.name as name, max(r.ended_at) as last, p.bot is not null as bot, count(*) as rounds, sum(p.found) as found,
-              sum(p.won and r.mode = 'race') as raceWins, 0 as matchWins,
-              coalesce(sum(case when p.found then cast(p.attempts as real) / r.bound end), 0) as boundSum
-         from round_players p join rounds r on r.id = p.round_id
-        where r.ended_at >= @since and (@mode = 'all' or r.mode = @mode) and p.name != ''
-        group by p.name_key, p.bot is not null`,
+      `select name, max(ended_at) as last, bot is not null as bot, count(*) as rounds, sum(found) as found,
+              sum(won and mode = 'race') as raceWins, 0 as matchWins,
+              coalesce(sum(case when found then cast(attempts as real) / bound end), 0) as boundSum
+         from results ${WHERE} and name != ''
+        group by name_key, bot is not null`,
     );
     this.#matchWins ??= this.#db.prepare<Params, { name: string; bot: number; wins: number; last: number }>(
       `select match_winner as name, max(ended_at) as last, match_winner_bot as bot, count(*) as wins
-         from rounds where ended_at >= @since and (@mode = 'all' or mode = @mode) and mode = 'pick' and match_winner != ''
+         from (select distinct round_id, ended_at, match_winner, match_winner_key, match_winner_bot
+                 from results ${WHERE} and mode = 'pick' and match_winner != '')
         group by match_winner_key, match_winner_bot`,
     );
     const params: Params = [{ since: since ?? Number.MIN_SAFE_INTEGER, mode: query.mode }];
@@ -106,12 +134,10 @@ export class ResultTables {
     return rankLeaderboard([...tallies.values()], query);
   }
 
-  /** Deletes the rounds that ended before `before`, with their players' rows. */
+  /** Deletes the rounds that ended before `before`. */
   prune(before: number): void {
-    this.#prunePlayers ??= this.#db.prepare('delete from round_players where round_id in (select id from rounds where ended_at < ?)');
-    this.#pruneRounds ??= this.#db.prepare('delete from rounds where ended_at < ?');
-    this.#prunePlayers.run(before);
-    this.#pruneRounds.run(before);
+    this.#prune ??= this.#db.prepare('delete from results where ended_at < ?');
+    this.#prune.run(before);
   }
 
   /**
@@ -120,38 +146,36 @@ export class ResultTables {
    */
   forget(name: string): number {
     const key = playerKey(name);
-    const played = this.#db.prepare("delete from round_players where name_key = ? and bot is null").run(key).changes;
-    this.#db.prepare("update rounds set match_winner = '', match_winner_key = '' where match_winner_key = ? and match_winner_bot = 0").run(key);
+    const played = this.#db.prepare('delete from results where name_key = ? and bot is null').run(key).changes;
+    this.#db.prepare("update results set match_winner = '', match_winner_key = '' where match_winner_key = ? and match_winner_bot = 0").run(key);
     return played;
   }
 
   /** The rounds kept, oldest first, each with its players. */
   results(filter: ResultFilter): RoundResult[] {
-    const where = `where ended_at >= @since and (@mode = 'all' or mode = @mode)`;
-    this.#rounds ??= this.#db.prepare<Params, RoundRow>(`select * from rounds ${where} order by ended_at, id`);
-    this.#players ??= this.#db.prepare<Params, PlayerRow>(
-      `select p.* from round_players p where p.round_id in (select id from rounds ${where}) order by p.round_id, p.rowid`,
-    );
-    const params: Params = [{ since: filter.since ?? Number.MIN_SAFE_INTEGER, mode: filter.mode }];
-    const byRound = new Map<number, PlayerRow[]>();
-    for (const p of this.#players.all(...params)) {
-      let list = byRound.get(p.round_id);
-      if (list === undefined) byRound.set(p.round_id, (list = []));
-      list.push(p);
+    this.#rows ??= this.#db.prepare<Params, ResultRow>(`select * from results ${WHERE} order by ended_at, round_id, rowid`);
+    const rounds: RoundResult[] = [];
+    let id: number | undefined;
+    let players: PlayerResult[] = [];
+    for (const r of this.#rows.iterate({ since: filter.since ?? Number.MIN_SAFE_INTEGER, mode: filter.mode })) {
+      if (r.round_id !== id) {
+        id = r.round_id;
+        players = [];
+        rounds.push({
+          endedAt: r.ended_at,
+          room: r.room,
+          mode: r.mode,
+          dialect: r.dialect,
+          round: r.round,
+          range: { min: r.min, max: r.max },
+          secret: r.secret,
+          reason: r.reason,
+          match: r.match_end === 0 ? null : { winner: r.match_winner === null ? null : { name: r.match_winner, bot: r.match_winner_bot === 1 } },
+          players,
+        });
+      }
+      if (r.name !== null) players.push({ name: r.name, bot: r.bot, attempts: r.attempts ?? 0, ms: r.ms, found: r.found === 1, won: r.won === 1 });
     }
-    return this.#rounds.all(...params).map(
-      (r): RoundResult => ({
-        endedAt: r.ended_at,
-        room: r.room,
-        mode: r.mode,
-        dialect: r.dialect,
-        round: r.round,
-        range: { min: r.min, max: r.max },
-        secret: r.secret,
-        reason: r.reason,
-        match: r.match_end === 0 ? null : { winner: r.match_winner === null ? null : { name: r.match_winner, bot: r.match_winner_bot === 1 } },
-        players: (byRound.get(r.id) ?? []).map((p) => ({ name: p.name, bot: p.bot, attempts: p.attempts, ms: p.ms, found: p.found === 1, won: p.won === 1 })),
-      }),
-    );
+    return rounds;
   }
 }

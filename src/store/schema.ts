@@ -14,17 +14,14 @@ export const MIGRATIONS: readonly string[] = [
   // reused (autoincrement) so that a room's `applied` keeps meaning the same entries.
   `alter table rooms add column applied integer not null default 0;
    create table journal (id integer primary key autoincrement, body text not null);`,
-  // Finished rounds, for the leaderboard and the statistics: the rounds, and a row per player of each.
-  `create table rounds (
-     id integer primary key, ended_at integer not null, room text, mode text not null, dialect text not null,
+  // Finished rounds, for the leaderboard and the statistics: one row per player per round, the round's own
+  // columns repeated (a round nobody guessed in is one row without a player), so a plain game found is one insert.
+  `create table results (
+     round_id integer not null, ended_at integer not null, room text, mode text not null, dialect text not null,
      round integer not null, min integer not null, max integer not null, bound integer not null, secret integer not null,
-     reason text not null, match_end integer not null, match_winner text, match_winner_key text, match_winner_bot integer);
-   create index rounds_ended_at on rounds (ended_at);
-   create table round_players (
-     round_id integer not null, name text not null, name_key text not null, bot text,
-     attempts integer not null, ms integer, found integer not null, won integer not null);
-   create index round_players_round on round_players (round_id);
-   create index round_players_name on round_players (name_key);`,
+     reason text not null, match_end integer not null, match_winner text, match_winner_key text, match_winner_bot integer,
+     name text, name_key text, bot text, attempts integer, ms integer, found integer, won integer);
+   create index results_ended_at on results (ended_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

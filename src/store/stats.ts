@@ -24,7 +24,7 @@ export function readStats(path: string, query: LeaderboardQuery, now: number): {
 }
 
 function hasResults(db: Database): boolean {
-  return db.prepare("select count(*) from sqlite_schema where type = 'table' and name in ('rounds', 'round_players')").pluck().get() === 2;
+  return db.prepare("select count(*) from sqlite_schema where type = 'table' and name = 'results'").pluck().get() === 1;
 }
 
 /**
