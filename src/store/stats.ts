@@ -34,8 +34,16 @@ function hasResults(db: Database): boolean {
 export function forgetPlayer(path: string, name: string): number {
   const { db, close } = openForWriting(path);
   try {
-    const tables = new ResultTables(db);
-    return db.transaction(() => tables.forget(name)).immediate();
+    // exec, not db.transaction(): its statements would be left to the garbage collector (see handles.ts).
+    db.exec('begin immediate');
+    try {
+      const rounds = new ResultTables(db).forget(name);
+      db.exec('commit');
+      return rounds;
+    } catch (error) {
+      db.exec('rollback');
+      throw error;
+    }
   } finally {
     close();
   }
