@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Leaderboard } from '../src/core/leaderboard.js';
 import type { PlayerResult, RoundResult } from '../src/core/results.js';
+import { seededRandom } from '../src/core/random.js';
+import { MemoryStore } from '../src/server/memory-store.js';
+import { createGameServer } from '../src/server/server.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { readStats } from '../src/store/stats.js';
 import { parseCsv } from './helpers/csv.js';
@@ -9,7 +12,8 @@ import { tempDir } from './helpers/db-files.js';
 import { runGuess } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
 
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 
 const p = (name: string, won: boolean): PlayerResult => ({ name, bot: null, attempts: 5, ms: 1000, found: won, won });
 
@@ -89,5 +93,27 @@ describe('results hygiene: retention and forgetting a player', { timeout: 30_000
     const bad = await runGuess(['serve', '--db', path, '--keep-results-days', '0']);
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, 'guess: --keep-results-days must be a positive integer, got 0\n');
+  });
+});
+
+describe('--keep-results-days, while the server runs', () => {
+  it('deletes each hour what has grown older than N days', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: Date.UTC(2026, 5, 1) });
+    const store = new MemoryStore();
+    const start = Date.now();
+    store.appendResult(round(start - 6 * DAY - 12 * HOUR, 'solo', [p('Ada', true)]));
+    store.appendResult(round(start - 1 * DAY, 'solo', [p('Bob', true)]));
+    const log = { info() {}, warn() {}, debug() {}, error() {} };
+    const server = createGameServer({ random: seededRandom(1), log, host: '127.0.0.1', port: 0, store, keepResultsDays: 7 });
+    try {
+      const kept = (): string[] => store.results({ mode: 'all', since: undefined }).map((r) => r.players[0]?.name ?? '');
+      assert.deepEqual(kept(), ['Ada', 'Bob']);
+      t.mock.timers.tick(11 * HOUR);
+      assert.deepEqual(kept(), ['Ada', 'Bob'], 'six days and 23 hours old');
+      t.mock.timers.tick(2 * HOUR);
+      assert.deepEqual(kept(), ['Bob']);
+    } finally {
+      await server.close();
+    }
   });
 });
