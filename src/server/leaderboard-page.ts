@@ -62,9 +62,9 @@ ${table('Efficiency', ['Rounds found', 'Attempts ÷ bound'], s.efficiency.map((l
 
 function table(caption: string, numbers: readonly string[], rows: readonly (readonly [number, string, number, number | string])[]): string {
   if (rows.length === 0) return `<h4>${caption}</h4>\n<p class="empty">Nobody yet.</p>`;
-  const head = ['#', 'Name', ...numbers].map((h) => `<th scope="col">${h}</th>`).join('');
+  const head = ['#', 'Name', ...numbers].map((h) => `<th scope="col"${h === 'Name' ? ' class="name"' : ''}>${h}</th>`).join('');
   const body = rows
-    .map(([rank, name, a, b]) => `<tr><td>${rank}</td><th scope="row">${escapeHtml(name)}</th><td>${a}</td><td>${b}</td></tr>`)
+    .map(([rank, name, a, b]) => `<tr><td>${rank}</td><th scope="row" class="name">${escapeHtml(name)}</th><td>${a}</td><td>${b}</td></tr>`)
     .join('\n');
   return `<table class="board">\n<caption>${caption}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }

@@ -4,8 +4,8 @@ import { escapeHtml } from './html.js';
 const WIDTH = 600;
 const HEIGHT = 220;
 const LEFT = 8;
-const BOTTOM = 24;
-const TOP = 20;
+const BOTTOM = 32;
+const TOP = 36;
 
 /**
  * The statistics, drawn here as SVG (no script, nothing to load): per range's bound, the rounds
@@ -16,7 +16,7 @@ export function statisticsSection(stats: Statistics): string {
   if (stats.histograms.length === 0) return '<section aria-labelledby="stats-h"><h3 id="stats-h">Attempts per round</h3><p class="empty">No round found yet.</p></section>';
   const charts = stats.histograms.map((h, i) => figure(h, `hist-${i}`)).join('\n');
   const rows = stats.players
-    .map((p) => `<tr><th scope="row">${escapeHtml(p.name)}${p.bot ? ' <span class="tag">(bot)</span>' : ''}</th><td>${p.found}</td><td>${p.withinBound}</td><td>${p.meanAttempts.toFixed(1)}</td></tr>`)
+    .map((p) => `<tr><th scope="row" class="name">${escapeHtml(p.name)}${p.bot ? ' <span class="tag">(bot)</span>' : ''}</th><td>${p.found}</td><td>${p.withinBound}</td><td>${p.meanAttempts.toFixed(1)}</td></tr>`)
     .join('\n');
   return `<section aria-labelledby="stats-h">
 <h3 id="stats-h">Attempts per round</h3>
@@ -24,7 +24,7 @@ export function statisticsSection(stats: Statistics): string {
 ${charts}
 <table class="board" data-testid="per-player">
 <caption>Per player</caption>
-<thead><tr><th scope="col">Name</th><th scope="col">Rounds found</th><th scope="col">Within the bound</th><th scope="col">Attempts per round</th></tr></thead>
+<thead><tr><th scope="col" class="name">Name</th><th scope="col">Found</th><th scope="col">Within bound</th><th scope="col">Attempts per round</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
