@@ -107,6 +107,8 @@ describe('who won, over HTTP and in the page', { timeout: 60_000 }, () => {
         const counts = await figure.locator('table tbody td:nth-of-type(1)').allTextContents();
         assert.equal(counts.reduce((sum, count) => sum + Number(count), 0), 3);
         assert.deepEqual((await page.getByTestId('per-player').locator('tbody th').allTextContents()).sort(), [...NAMES].sort());
+        // Each found its one round within the bound: a full bar, said in words too.
+        assert.deepEqual(await page.getByTestId('per-player').locator('tbody td.share').allTextContents(), ['1 100%', '1 100%', '1 100%']);
         assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'no sideways scrolling');
         // The filters are links, so they work without a script.
         await page.getByRole('link', { name: '7 days' }).click();

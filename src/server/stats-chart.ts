@@ -16,7 +16,7 @@ export function statisticsSection(stats: Statistics): string {
   if (stats.histograms.length === 0) return '<section aria-labelledby="stats-h"><h3 id="stats-h">Attempts per round</h3><p class="empty">No round found yet.</p></section>';
   const charts = stats.histograms.map((h, i) => figure(h, `hist-${i}`)).join('\n');
   const rows = stats.players
-    .map((p) => `<tr><th scope="row" class="name">${escapeHtml(p.name)}${p.bot ? ' <span class="tag">(bot)</span>' : ''}</th><td>${p.found}</td><td>${p.withinBound}</td><td>${p.meanAttempts.toFixed(1)}</td></tr>`)
+    .map((p) => `<tr><th scope="row" class="name">${escapeHtml(p.name)}${p.bot ? ' <span class="tag">(bot)</span>' : ''}</th><td>${p.found}</td><td class="share">${p.withinBound}<br>${shareBar(p.withinBound / p.found)}</td><td>${p.meanAttempts.toFixed(1)}</td></tr>`)
     .join('\n');
   return `<section aria-labelledby="stats-h">
 <h3 id="stats-h">Attempts per round</h3>
@@ -24,7 +24,7 @@ export function statisticsSection(stats: Statistics): string {
 ${charts}
 <table class="board" data-testid="per-player">
 <caption>Per player</caption>
-<thead><tr><th scope="col" class="name">Name</th><th scope="col">Found</th><th scope="col">Within bound</th><th scope="col">Attempts per round</th></tr></thead>
+<thead><tr><th scope="col" class="name">Name</th><th scope="col">Found</th><th scope="col">Within the bound</th><th scope="col">Per round</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -70,6 +70,12 @@ ${rows}
 </table>
 </div>
 </figure>`;
+}
+
+/** A player's share of rounds within the bound, as a bar with its percentage: the players compared at a glance. */
+function shareBar(share: number): string {
+  const percent = Math.round(share * 100);
+  return `<svg class="share-bar" viewBox="0 0 100 12" aria-hidden="true"><rect class="track" x="0" y="2" width="100" height="8"/><rect class="people" x="0" y="2" width="${percent}" height="8"/></svg> ${percent}%`;
 }
 
 function fmt(n: number): string {
