@@ -8,7 +8,9 @@ import { startServer, type RunningServer } from './helpers/server.js';
 
 const LINK = /^.*(http:\/\/127\.0\.0\.1:(\d+)\/class\?key=([A-Za-z0-9_-]+)).*$/m;
 
-function teacherLink(server: RunningServer): { link: string; key: string } {
+/** The link `guess serve` prints after its listening line: waited for, since it may come a moment later. */
+async function teacherLink(server: RunningServer): Promise<{ link: string; key: string }> {
+  await server.waitFor(LINK);
   const match = LINK.exec(server.output());
   assert.ok(match, `guess serve prints the teacher's link: ${server.output()}`);
   assert.equal(Number(match[2]), server.port);
@@ -19,7 +21,7 @@ describe('the class view', { skip: noBrowser }, () => {
   const fixture = browserAndServer();
 
   it('is refused without the key or with a wrong one, saying nothing of the rooms, and shows every live room with it', async () => {
-    const { key } = teacherLink(fixture.server);
+    const { key } = await teacherLink(fixture.server);
     assert.ok(key.length >= 20, 'a random key long enough not to be guessed');
     const ada = await openPlayer(fixture.browser, `${fixture.base}/`);
     const bob = await openPlayer(fixture.browser, `${fixture.base}/`);
@@ -67,7 +69,7 @@ describe('the class view', { skip: noBrowser }, () => {
   });
 
   it('never writes the key to the log at info level, even for a WebSocket asked on /class', async () => {
-    const { key } = teacherLink(fixture.server);
+    const { key } = await teacherLink(fixture.server);
     const socket = new WebSocket(`ws://127.0.0.1:${fixture.server.port}/class?key=${key}`);
     const [error] = (await once(socket, 'error')) as [Error];
     assert.match(error.message, /404/);
@@ -80,7 +82,7 @@ describe('the class view', { skip: noBrowser }, () => {
   it('takes the key from --teacher-key, and refuses one too short to keep anyone out', async () => {
     const server = await startServer(['--teacher-key', 'physics-2b_room12', '--log-level', 'debug']);
     try {
-      const { key, link } = teacherLink(server);
+      const { key, link } = await teacherLink(server);
       assert.equal(key, 'physics-2b_room12');
       assert.equal((await fetch(link)).status, 200);
       assert.equal((await fetch(link.replace('room12', 'room13'))).status, 403);
