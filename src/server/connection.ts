@@ -66,6 +66,12 @@ export class Connection {
     socket.on('close', Connection.#onClose);
   }
 
+  /** What a spectator would see this connection speak; undefined for plain HTTP and before its first message. */
+  get spoken(): string | undefined {
+    if (this.#dialect === 'http') return this.wire.websocket ? 'WebSocket' : undefined;
+    return this.#dialect;
+  }
+
   static #onData(this: Owned, chunk: Buffer): void {
     const connection = this[OWNER];
     if (connection !== undefined) connection.#receive(chunk);

@@ -203,10 +203,12 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
     unsent--;
     if (unsent < MAX_UNSENT_REPLIES / 2 && ws.isPaused) ws.resume();
   };
+  if (wire !== undefined) wire.websocket = true;
   const session = sessions({
     peer,
     send(text) {
       if (ws.readyState !== ws.OPEN) return;
+      if (wire?.tap !== undefined) wire.tap('to-client', text);
       unsent++;
       ws.send(text, sent);
       if (unsent >= MAX_UNSENT_REPLIES && !ws.isPaused) ws.pause();
@@ -219,10 +221,13 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
   ws.on('message', (data) => {
     // Closing (a fault, a goodbye, a superseded seat): what the page still sends is not read.
     if (ws.readyState !== ws.OPEN) return;
+    if (wire?.tap !== undefined) wire.tap('to-server', Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data);
     const admission = rate.admit(Date.now());
     if (admission !== 'ok') {
       const error = new ProtocolError('E_RATE_LIMITED', `Too many messages: the limit is ${limit} per second; slow down`);
-      ws.send(encodeServerMessage(errorMessage(error.code, error.message)));
+      const text = encodeServerMessage(errorMessage(error.code, error.message));
+      if (wire?.tap !== undefined) wire.tap('to-client', text);
+      ws.send(text);
       if (wire !== undefined) boundOutput(ws, wire, config.maxOutputBytes);
       // 1008: policy violation, the WebSocket's word for a peer that broke the rules.
       if (admission === 'close') ws.close(1008, 'rate limit');

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roomCodeInLink } from '../core/room-code.js';
-import { classPage, keyMatches, type ClassView } from './class-view.js';
+import { classPage, keyMatches, traceTop, type ClassView } from './class-view.js';
 import { RESULT_PATHS, serveResults, type ResultsSource } from './results-routes.js';
 import { chooseEncoding, type Asset } from './web-assets.js';
 
@@ -46,8 +46,8 @@ export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerR
     res.end(JSON.stringify({ status: 'ok', ...routes.health() }));
     return;
   }
-  if (path === '/class') {
-    answerClass(routes, req, res);
+  if (path === '/class' || path === '/class/trace') {
+    answerClass(routes, req, res, path);
     return;
   }
   if (path === WEBSOCKET_PATH) {
@@ -71,17 +71,41 @@ export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerR
 }
 
 /** The teacher's view, or a refusal that says nothing of the rooms. */
-function answerClass(routes: Routes, req: IncomingMessage, res: ServerResponse): void {
+function answerClass(routes: Routes, req: IncomingMessage, res: ServerResponse, path: string): void {
   const view = routes.classView;
-  const given = new URL(req.url ?? '/', 'http://host').searchParams.get('key');
+  const query = new URL(req.url ?? '/', 'http://host').searchParams;
+  const given = query.get('key');
   if (view === undefined || !keyMatches(view.key, given)) {
     text(res, 403, given === null ? 'The class view needs the teacher\u2019s link that `guess serve` printed.\n' : 'This is not the teacher\u2019s key: use the link that `guess serve` printed.\n');
     return;
   }
+  const style = [...routes.assets.keys()].find((name) => name.startsWith('/assets/style-') && name.endsWith('.css'));
+  if (path === '/class/trace') {
+    answerTrace(view, query.get('peer'), req, res, style);
+    return;
+  }
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  const style = [...routes.assets.keys()].find((name) => name.startsWith('/assets/style-') && name.endsWith('.css'));
-  res.end(classPage(view.rooms(), style, new Date()));
+  res.end(classPage(view.rooms(), view.connections(), view.key, style, new Date()));
+}
+
+/** One connection's messages, live: the page stays open and grows by a line per message until the connection closes. */
+function answerTrace(view: ClassView, peer: string | null, req: IncomingMessage, res: ServerResponse, style: string | undefined): void {
+  let watched;
+  for (const connection of view.connections()) if (connection.wire.peer === peer) watched = connection;
+  if (watched === undefined) {
+    text(res, 404, 'That connection has closed (or never was): go back to the class view and pick another.\n');
+    return;
+  }
+  res.statusCode = 200;
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  res.write(traceTop(watched, style, new Date()));
+  if (!view.spectators.watch(watched.wire, res)) res.end(`</ol>\n<p class="trace-end" role="status">Enough pages already follow this connection: close one.</p>\n</main>\n</body>\n</html>\n`);
 }
 
 function sendAsset(req: IncomingMessage, res: ServerResponse, asset: Asset): void {

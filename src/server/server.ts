@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { ProtocolError } from '../protocol/errors.js';
+import type { Watchable } from './class-view.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { Connection } from './connection.js';
 import { isLoopback } from './address.js';
@@ -7,6 +8,7 @@ import { createHttpFront } from './http-front.js';
 import { Hub } from './hub.js';
 import { JsonPeer } from './json-peer.js';
 import { refuse } from './refusal.js';
+import { Spectators } from './spectators.js';
 import { loadWebAssets } from './web-assets.js';
 
 export interface GameServer {
@@ -30,6 +32,13 @@ export interface GameServer {
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
+function* watchable(connections: Iterable<Connection>): Iterable<Watchable> {
+  for (const connection of connections) {
+    const dialect = connection.spoken;
+    if (dialect !== undefined && connection.wire.closing === undefined) yield { wire: connection.wire, dialect };
+  }
+}
+
 /** Refusals waiting for the peer's first bytes at most; past it, more are closed without a word. */
 const MAX_PENDING_REFUSALS = 1024;
 
@@ -51,7 +60,11 @@ export function createGameServer(options: ServerOptions): GameServer {
     syncs: hub.stats.syncs,
     syncMs: Math.round(hub.stats.syncNanos / 1e3) / 1e3,
   });
-  const classView = config.teacherKey === undefined ? undefined : { key: config.teacherKey, rooms: () => hub.lobby.rooms.values() };
+  const spectators = new Spectators();
+  const classView =
+    config.teacherKey === undefined
+      ? undefined
+      : { key: config.teacherKey, rooms: () => hub.lobby.rooms.values(), connections: () => watchable(connections), spectators };
   const http = createHttpFront(config, { assets, health, classView, results: hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
@@ -145,6 +158,7 @@ export function createGameServer(options: ServerOptions): GameServer {
       const listening = stopListening();
       const open = [...connections];
       const closed = Promise.all(open.map((c) => new Promise((r) => (c.wire.socket.closed ? r(undefined) : c.wire.socket.once('close', r)))));
+      spectators.close();
       http.shutdown();
       for (const connection of open) connection.shutdown();
       let deadline: NodeJS.Timeout | undefined;
@@ -161,6 +175,7 @@ export function createGameServer(options: ServerOptions): GameServer {
     },
     async close() {
       const listening = stopListening();
+      spectators.close();
       hub.close();
       for (const connection of connections) connection.wire.drop('shutdown');
       await listening;

@@ -1,11 +1,14 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ProtocolError } from '../protocol/errors.js';
-import { traceLine } from '../protocol/trace.js';
+import { traceLine, type Direction } from '../protocol/trace.js';
 import type { ServerConfig } from './config.js';
 import { RateLimiter, type Admission } from './rate-limit.js';
 
 export type { Admission };
+
+/** Sees every message of one connection as it passes: the class view's spectator (see spectators.ts). */
+export type Tap = (direction: Direction, bytes: Uint8Array | string) => void;
 
 /** Why the server ended a connection, for the operator's log line at disconnect. */
 export type CloseReason =
@@ -44,6 +47,10 @@ export class Wire {
   closing: CloseReason | undefined;
   /** While a read is being answered (see `hold`): the replies so far. */
   #held: string | undefined;
+  /** Set while a teacher watches this connection; otherwise the one field its messages check. */
+  tap: Tap | undefined;
+  /** Upgraded to the game's WebSocket: its frames, not its bytes, are its messages. */
+  websocket = false;
 
   constructor(socket: Socket, config: ServerConfig, rateExempt: boolean) {
     this.socket = socket;
@@ -87,6 +94,7 @@ export class Wire {
   send(text: string): void {
     if (this.closing !== undefined) return;
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', Buffer.from(text)));
+    if (this.tap !== undefined) this.tap('to-client', text);
     if (this.#held === undefined) this.#write(text);
     else this.#held += text;
   }
@@ -115,6 +123,7 @@ export class Wire {
   sendAndClose(text: string, reason: CloseReason): void {
     if (this.closing !== undefined) return;
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-client', Buffer.from(text)));
+    if (this.tap !== undefined) this.tap('to-client', text);
     // What this read was answered with goes first; if that was too much, the peer is dropped.
     if (!this.release()) return;
     this.closing = reason;
@@ -142,6 +151,7 @@ export class Wire {
 
   traceIncoming(bytes: Buffer): void {
     if (this.#trace !== undefined) this.#trace(traceLine(new Date(), this.peer, 'to-server', bytes));
+    if (this.tap !== undefined) this.tap('to-server', bytes);
   }
 }
 
