@@ -8,8 +8,9 @@ import { classicAsk } from './helpers/classic.js';
 import type { RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
 
-function teacherKey(server: RunningServer): string {
-  const match = /\/class\?key=([A-Za-z0-9_-]+)/.exec(server.output());
+async function teacherKey(server: RunningServer): Promise<string> {
+  const link = /\/class\?key=([A-Za-z0-9_-]+)/;
+  const match = link.exec(await server.waitFor(link));
   assert.ok(match, `guess serve prints the teacher's link: ${server.output()}`);
   return match[1] ?? '';
 }
@@ -49,7 +50,7 @@ describe("a spectator's trace, from the class view", { skip: noBrowser }, () => 
   const fixture = browserAndServer(['--seed', '16']);
 
   it("shows a classic client's bytes as they pass, without line endings, and ends when it leaves", async () => {
-    const key = teacherKey(fixture.server);
+    const key = await teacherKey(fixture.server);
     const student = await TcpClient.connect(fixture.server.port);
     const first = await classicAsk(student, '50');
     assert.match(first, /^Too (small|big)!$/, 'the chapter\u2019s bare reply');
@@ -84,7 +85,7 @@ describe("a spectator's trace, from the class view", { skip: noBrowser }, () => 
   });
 
   it("shows a browser player's JSON frames, each as the page sent or received it, with no secret before the player sends it", async () => {
-    const key = teacherKey(fixture.server);
+    const key = await teacherKey(fixture.server);
     const { page, errors } = await openPlayer(fixture.browser, 'about:blank');
     const frames = new Frames();
     frames.watch(page);

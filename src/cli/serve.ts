@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { networkInterfaces } from 'node:os';
 import { DEFAULT_RANGE } from '../core/game.js';
 import type { Logger } from 'pino';
 import { resolveConfig, type ServerConfig, type ServerOptions } from '../server/config.js';
+import { isWildcard, lanAddresses } from '../server/address.js';
 import { createGameServer, type GameServer } from '../server/server.js';
 import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -63,7 +63,7 @@ export async function serve(args: ParsedArgs): Promise<number> {
   const bracketed = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);
   process.stdout.write(`Listening on ${bracketed(address.address)}:${address.port}\n`);
   // Nothing can connect to the wildcard address itself: on this machine, loopback reaches it.
-  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const wildcard = isWildcard(address.address);
   const local = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
   process.stdout.write(`Open in a browser:  http://${bracketed(local)}:${address.port}/\n`);
   process.stdout.write(`Play from another terminal:  npx guess join ${bracketed(local)}:${address.port}   (or: nc ${local} ${address.port})\n`);
@@ -184,9 +184,3 @@ function describeListenError(error: NodeJS.ErrnoException, host: string, port: n
 }
 
 /** This machine's IPv4 addresses on its networks, for the "friends join with" hint. */
-function lanAddresses(): string[] {
-  return Object.values(networkInterfaces())
-    .flat()
-    .filter((entry) => entry !== undefined && entry.family === 'IPv4' && !entry.internal)
-    .map((entry) => entry?.address ?? '');
-}

@@ -1,5 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Room } from '../core/room.js';
+import type { SeatView, Standing } from '../core/room-events.js';
+import { isLoopback } from './address.js';
+import { qrSvg } from './qr-svg.js';
 import { escapeHtml, type Spectators } from './spectators.js';
 import type { Wire } from './wire.js';
 
@@ -14,6 +17,8 @@ export interface ClassView {
   /** Every open connection a spectator may follow: those speaking a game dialect, or upgraded to the WebSocket. */
   readonly connections: () => Iterable<Watchable>;
   readonly spectators: Spectators;
+  /** This machine's network addresses when the server listens on every interface, else none. */
+  readonly lan: () => readonly string[];
 }
 
 export interface Watchable {
@@ -32,7 +37,42 @@ export function keyMatches(key: string, given: string | null): boolean {
 /** How often the page reloads itself, in seconds: live enough to follow a round from the back of a room. */
 export const CLASS_REFRESH_S = 2;
 
-export function classPage(rooms: Iterable<Room>, connections: Iterable<Watchable>, key: string, stylesheet: string | undefined, now: Date): string {
+export interface ClassPage {
+  readonly rooms: Iterable<Room>;
+  readonly connections: Iterable<Watchable>;
+  readonly key: string;
+  readonly join: JoinLink;
+  readonly stylesheet: string | undefined;
+  readonly now: Date;
+}
+
+/** Where the class joins, and whether only this machine can reach it. */
+export interface JoinLink {
+  readonly link: string;
+  readonly onlyHere: boolean;
+}
+
+/**
+ * The game's address as the class should see it: the one the teacher's browser reached (the Host
+ * it sent, `fallback` if none or unreadable), unless that is loopback, which nobody else can
+ * reach; then this machine's first network address, when the server listens on them.
+ */
+export function joinLink(host: string | undefined, fallback: string, lan: readonly string[]): JoinLink {
+  let url: URL;
+  try {
+    url = new URL(`http://${host ?? fallback}/`);
+  } catch {
+    url = new URL(`http://${fallback}/`);
+  }
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  if (hostname !== 'localhost' && !isLoopback(hostname)) return { link: url.href, onlyHere: false };
+  const first = lan[0];
+  if (first === undefined) return { link: url.href, onlyHere: true };
+  url.hostname = first;
+  return { link: url.href, onlyHere: false };
+}
+
+export function classPage({ rooms, connections, key, join, stylesheet, now }: ClassPage): string {
   const list = [...rooms];
   const sections = list.map(roomSection).join('\n');
   const watchable = [...connections];
@@ -47,6 +87,7 @@ ${stylesheet === undefined ? '' : `<link rel="stylesheet" href="${escapeHtml(sty
 </head>
 <body class="class-view">
 <header class="top"><h1>Class view</h1><p class="status">${list.length} live ${list.length === 1 ? 'room' : 'rooms'} · updated ${now.toISOString().slice(11, 19)} UTC</p></header>
+${joinSection(join)}
 <main>
 ${list.length === 0 ? '<p>No room is open yet: the players’ games appear here as they start.</p>' : sections}
 ${watchable.length === 0 ? '' : connectionsSection(watchable, key)}
@@ -56,16 +97,57 @@ ${watchable.length === 0 ? '' : connectionsSection(watchable, key)}
 `;
 }
 
+function joinSection({ link, onlyHere }: JoinLink): string {
+  const url = new URL(link);
+  const host = url.hostname;
+  const port = url.port === '' ? '80' : url.port;
+  return `<aside class="class-join" aria-label="Join the game">
+${qrSvg(link, `QR code to join: ${link}`)}
+<div>
+<p>Join in a browser: <strong class="join-link">${escapeHtml(link)}</strong></p>
+<p>or from a terminal: <code>npx guess join ${escapeHtml(url.host)}</code> (or <code>nc ${escapeHtml(host.replace(/^\[|\]$/g, ''))} ${port}</code>)</p>
+${onlyHere ? '<p class="only-here">Only this computer can reach this address: start <code>guess serve --host 0.0.0.0</code> for the class to join.</p>' : ''}
+</div>
+</aside>`;
+}
+
 function roomSection(room: Room): string {
   const what = room.mode === 'solo' ? 'Solo game' : room.mode === 'race' ? 'Race room' : 'Pick room';
-  const rows = room.players
-    .map((p) => `<tr${p.connected ? '' : ' class="away"'}><td class="name">${escapeHtml(p.name)}${p.bot ? ' (computer)' : ''}${p.connected ? '' : ' (disconnected)'}</td><td>${p.attempts}</td><td>${p.found ? 'found it' : ''}</td></tr>`)
+  // A spectator's view: what every player in the room is shown, standings included, never the secret.
+  const standings = room.snapshot('').standings;
+  const rows = ranked(room.players, standings, room.mode)
+    .map(({ seat: p, standing }) => `<tr${p.connected ? '' : ' class="away"'}><td class="name">${escapeHtml(p.name)}${p.bot ? ' (computer)' : ''}${p.connected ? '' : ' (disconnected)'}</td><td>${p.attempts}</td><td>${p.found ? 'found it' : ''}</td><td class="score">${score(standing, room.mode)}</td></tr>`)
     .join('');
   return `<section class="class-room" data-room="${escapeHtml(room.code)}">
 <h2>${what} <span class="code">${escapeHtml(room.code)}</span></h2>
 <p>${stateWords(room)} · numbers from ${room.range.min} to ${room.range.max}</p>
-<table><thead><tr><th scope="col">Player</th><th scope="col">Guesses this round</th><th scope="col">Found</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th scope="col">Player</th><th scope="col">Guesses this round</th><th scope="col">Found</th><th scope="col">Standing</th></tr></thead><tbody>${rows}</tbody></table>
 </section>`;
+}
+
+/**
+ * Players in the order of the standings: most rounds won first (a race, a solo game), or, in a
+ * pick room, fewest guesses first (its score); those who have not played a round yet last, in
+ * seat order.
+ */
+function ranked(seats: readonly SeatView[], standings: readonly Standing[], mode: Room['mode']): Array<{ seat: SeatView; standing: Standing | undefined }> {
+  const rows = seats.map((seat) => ({ seat, standing: standings.find((s) => s.id === seat.id) }));
+  const played = (s: Standing | undefined): s is Standing => s !== undefined && s.rounds > 0;
+  return rows.sort((a, b) => {
+    if (!played(a.standing) || !played(b.standing)) return Number(played(b.standing)) - Number(played(a.standing)) || a.seat.seat - b.seat.seat;
+    const order = mode === 'pick' ? a.standing.guesses - b.standing.guesses : b.standing.wins - a.standing.wins;
+    return order || a.seat.seat - b.seat.seat;
+  });
+}
+
+function score(standing: Standing | undefined, mode: Room['mode']): string {
+  if (standing === undefined || standing.rounds === 0) return '';
+  const wins = plural(standing.wins, 'win', 'wins');
+  return mode === 'pick' ? `${plural(standing.guesses, 'guess', 'guesses')} in ${plural(standing.rounds, 'round', 'rounds')}` : wins;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Each connection with a link to its trace: the class sees the chapter's client's bytes beside a browser's JSON. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roomCodeInLink } from '../core/room-code.js';
-import { classPage, keyMatches, traceTop, type ClassView } from './class-view.js';
+import { classPage, joinLink, keyMatches, traceTop, type ClassView } from './class-view.js';
 import { RESULT_PATHS, serveResults, type ResultsSource } from './results-routes.js';
 import { chooseEncoding, type Asset } from './web-assets.js';
 
@@ -86,7 +86,10 @@ function answerClass(routes: Routes, req: IncomingMessage, res: ServerResponse, 
   }
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end(classPage(view.rooms(), view.connections(), view.key, style, new Date()));
+  const address = req.socket.localAddress ?? '127.0.0.1';
+  const here = `${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort ?? 0}`;
+  const join = joinLink(req.headers.host, here, view.lan());
+  res.end(classPage({ rooms: view.rooms(), connections: view.connections(), key: view.key, join, stylesheet: style, now: new Date() }));
 }
 
 /** One connection's messages, live: the page stays open and grows by a line per message until the connection closes. */

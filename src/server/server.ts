@@ -3,7 +3,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import type { Watchable } from './class-view.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { Connection } from './connection.js';
-import { isLoopback } from './address.js';
+import { isLoopback, isWildcard, lanAddresses } from './address.js';
 import { createHttpFront } from './http-front.js';
 import { Hub } from './hub.js';
 import { JsonPeer } from './json-peer.js';
@@ -64,7 +64,7 @@ export function createGameServer(options: ServerOptions): GameServer {
   const classView =
     config.teacherKey === undefined
       ? undefined
-      : { key: config.teacherKey, rooms: () => hub.lobby.rooms.values(), connections: () => watchable(connections), spectators };
+      : { key: config.teacherKey, rooms: () => hub.lobby.rooms.values(), connections: () => watchable(connections), spectators, lan: () => (isWildcard(config.host) ? lanAddresses() : []) };
   const http = createHttpFront(config, { assets, health, classView, results: hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
