@@ -63,6 +63,10 @@ describe("a spectator's trace, from the class view", { skip: noBrowser }, () => 
       assert.equal((await response.text()).includes(peer), false);
     }
     assert.equal((await fetch(`${fixture.base}/class/trace?key=${key}&peer=127.0.0.1:1`)).status, 404, 'a connection that is not there');
+    const head = await fetch(`${fixture.base}/class/trace?key=${key}&peer=${peer}`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('cache-control'), 'no-store');
+    assert.match(head.headers.get('content-type') ?? '', /^text\/html/);
 
     const teacher = await openPlayer(fixture.browser, `${fixture.base}/class?key=${key}`, { width: 1280, height: 800 });
     const link = teacher.page.locator(`[data-peer="${peer}"] a`);
