@@ -31,6 +31,8 @@ function ofDialect(path: string, dialect: RoundResult['dialect']): RoundResult[]
  * that has its `round_end` will find the round in the file; a plain or classic reply is not held,
  * so those games are looked for once the server has logged the connection's end, a later turn.
  */
+const TEACHER_KEY = 'results-teacher-key';
+
 describe('every finished round is kept in the server\u2019s file', { timeout: 60_000 }, () => {
   const dir = tempDir();
   const path = dir.file('games.db');
@@ -38,7 +40,7 @@ describe('every finished round is kept in the server\u2019s file', { timeout: 60
   const clients: JsonClient[] = [];
   before(async () => {
     // A bot that never moves in time: the person wins the race, so who won is known.
-    server = await startServer(['--db', path, '--seed', String(SEED), '--bot-delay-ms', '600000']);
+    server = await startServer(['--db', path, '--seed', String(SEED), '--bot-delay-ms', '600000', '--teacher-key', TEACHER_KEY]);
   });
   after(async () => {
     for (const client of clients) client.close();
@@ -169,6 +171,14 @@ describe('every finished round is kept in the server\u2019s file', { timeout: 60
       kept.players.map((p) => p.name),
       ['Dee'],
     );
+  });
+
+  it('the class view shows today\u2019s leaderboard: the race round Bob won', async () => {
+    const page = await (await fetch(`http://127.0.0.1:${server.port}/class?key=${TEACHER_KEY}`)).text();
+    const today = /<section class="class-today"[^>]*>([\s\S]*?)<\/section>\n<\/main>/.exec(page)?.[1] ?? '';
+    assert.match(today, /<h2>Today's leaderboard<\/h2>/);
+    const race = /<caption>Race rounds won<\/caption>[\s\S]*?<\/table>/.exec(today)?.[0] ?? '';
+    assert.match(race, /<tr><td>1<\/td><th scope="row" class="name">Bob<\/th><td>1<\/td><td>1<\/td><\/tr>/, today);
   });
 
   it('`guess stats --json` reads the file while the server runs: every race winner, match winner, and efficiency', async () => {

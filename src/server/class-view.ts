@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Leaderboard } from '../core/leaderboard.js';
 import type { Room } from '../core/room.js';
 import type { SeatView, Standing } from '../core/room-events.js';
 import { isLoopback } from './address.js';
+import { leaderboardSections } from './leaderboard-page.js';
 import { qrSvg } from './qr-svg.js';
 import { escapeHtml, type Spectators } from './spectators.js';
 import type { Wire } from './wire.js';
@@ -19,6 +21,8 @@ export interface ClassView {
   readonly spectators: Spectators;
   /** This machine's network addresses when the server listens on every interface, else none. */
   readonly lan: () => readonly string[];
+  /** Today's leaderboard, every mode, from the finished rounds kept. */
+  readonly today: () => Leaderboard;
 }
 
 export interface Watchable {
@@ -44,6 +48,7 @@ export interface ClassPage {
   readonly join: JoinLink;
   readonly stylesheet: string | undefined;
   readonly now: Date;
+  readonly today: Leaderboard;
 }
 
 /** Where the class joins, and whether only this machine can reach it. */
@@ -72,7 +77,7 @@ export function joinLink(host: string | undefined, fallback: string, lan: readon
   return { link: url.href, onlyHere: false };
 }
 
-export function classPage({ rooms, connections, key, join, stylesheet, now }: ClassPage): string {
+export function classPage({ rooms, connections, key, join, stylesheet, now, today }: ClassPage): string {
   const list = [...rooms];
   const sections = list.map(roomSection).join('\n');
   const watchable = [...connections];
@@ -91,6 +96,11 @@ ${joinSection(join)}
 <main>
 ${list.length === 0 ? '<p>No room is open yet: the players’ games appear here as they start.</p>' : sections}
 ${watchable.length === 0 ? '' : connectionsSection(watchable, key)}
+<section class="class-today" aria-label="Today's leaderboard">
+<h2>Today's leaderboard</h2>
+${leaderboardSections(today)}
+<p><a href="/leaderboard?mode=all&amp;period=today">The whole leaderboard</a></p>
+</section>
 </main>
 </body>
 </html>

@@ -89,7 +89,7 @@ function answerClass(routes: Routes, req: IncomingMessage, res: ServerResponse, 
   const address = req.socket.localAddress ?? '127.0.0.1';
   const here = `${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort ?? 0}`;
   const join = joinLink(req.headers.host, here, view.lan());
-  res.end(classPage({ rooms: view.rooms(), connections: view.connections(), key: view.key, join, stylesheet: style, now: new Date() }));
+  res.end(classPage({ rooms: view.rooms(), connections: view.connections(), key: view.key, join, stylesheet: style, now: new Date(), today: view.today() }));
 }
 
 /** One connection's messages, live: the page stays open and grows by a line per message until the connection closes. */

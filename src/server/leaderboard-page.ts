@@ -41,14 +41,18 @@ ${choices(PERIODS, board.period, PERIOD_NAMES, (period) => link(board.mode, peri
 <p class="note">Players are their names, compared regardless of case: an honour system, nobody proves who they are.
 Efficiency is attempts per round divided by what binary search needs at most for the range (7 for 1..100): lower is better,
 for players who found the secret in ${board.minRounds} rounds or more.</p>
-${sections(board.players, 'People')}
-${sections(board.bots, 'Bots')}
+${leaderboardSections(board)}
 ${statisticsSection(stats)}
 <p><a href="/">Play</a> · <a href="/api/results.csv">Every result (CSV)</a> · <a href="/api/leaderboard?mode=${board.mode}&amp;period=${board.period}">JSON</a></p>
 </main>
 </body>
 </html>
 `;
+}
+
+/** The people's tables, then the bots': on this page, and on the class view for today. */
+export function leaderboardSections(board: Leaderboard): string {
+  return `${sections(board.players, 'People')}\n${sections(board.bots, 'Bots')}`;
 }
 
 function sections(s: Sections, title: string): string {

@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { MIN_ROUNDS, periodStart } from '../core/leaderboard.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { Watchable } from './class-view.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
@@ -64,7 +65,14 @@ export function createGameServer(options: ServerOptions): GameServer {
   const classView =
     config.teacherKey === undefined
       ? undefined
-      : { key: config.teacherKey, rooms: () => hub.lobby.rooms.values(), connections: () => watchable(connections), spectators, lan: () => (isWildcard(config.host) ? lanAddresses() : []) };
+      : {
+          key: config.teacherKey,
+          rooms: () => hub.lobby.rooms.values(),
+          connections: () => watchable(connections),
+          spectators,
+          lan: () => (isWildcard(config.host) ? lanAddresses() : []),
+          today: () => hub.results.leaderboard({ mode: 'all', period: 'today', minRounds: MIN_ROUNDS }, periodStart('today', Date.now())),
+        };
   const http = createHttpFront(config, { assets, health, classView, results: hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
