@@ -38,6 +38,10 @@ const FOLD_PER_TURN = 256;
 // rest (DNS lookups, crypto, file reads).
 const MAX_SYNCS = 3;
 
+// Plain and classic games found are written with the next commit, or after this long: a server
+// busy with them alone commits about once a second for them, not once a turn.
+const SOLO_RESULTS_MS = 1000;
+
 /** Events of a player not yet written to the store, in order. */
 interface Pending {
   texts: string[];
@@ -125,6 +129,9 @@ export class Hub {
   /** Commits made, and how many of them are known to be on disk. */
   #committed = 0;
   #durable = 0;
+  /** Finished plain and classic games not yet written: they go with the next commit. */
+  #soloResults: RoundResult[] = [];
+  #soloTimer: NodeJS.Timeout | undefined;
   /** Syncs running, and the last commit the latest of them covers. */
   #syncing = 0;
   #syncTarget = 0;
@@ -283,6 +290,8 @@ export class Hub {
    */
   freeze(): void {
     if (this.#frozen) return;
+    if (this.#soloResults.length > 0) this.#begin();
+    clearTimeout(this.#soloTimer);
     this.#flush();
     this.#store.syncNow();
     this.#durable = this.#syncTarget = this.#committed;
@@ -370,6 +379,8 @@ export class Hub {
 
   #write(): void {
     const now = Date.now();
+    for (const result of this.#soloResults) this.#store.appendResult(result);
+    this.#soloResults = [];
     if (this.#journal.length > 0) {
       this.#lastJournal = this.#store.appendJournal(this.#journal.join('\n'));
       this.#journal = [];
@@ -565,6 +576,16 @@ export class Hub {
    */
   readonly record = (result: RoundResult): void => {
     if (this.#frozen) return;
+    if (result.dialect === 'plain' || result.dialect === 'classic') {
+      // Such a game acknowledges nothing that a restart could contradict (it holds no seat): it
+      // waits for the next commit, at most SOLO_RESULTS_MS, rather than costing one of its own.
+      this.#soloResults.push(result);
+      this.#soloTimer ??= setTimeout(() => {
+        this.#soloTimer = undefined;
+        if (this.#soloResults.length > 0 && !this.#frozen) this.#begin();
+      }, SOLO_RESULTS_MS).unref();
+      return;
+    }
     this.#begin();
     this.#store.appendResult(result);
   };
