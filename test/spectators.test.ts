@@ -58,7 +58,7 @@ describe('spectators', { timeout: 10_000 }, () => {
       assert.notEqual(pair.wire.tap, undefined);
       pair.wire.send('Too small!');
       await page.chunk();
-      assert.match(page.body(), /<li class="to-client"><code>\d\d:\d\d:\d\d\.\d{3} {2}client 127\.0\.0\.1:\d+ {2}◀──&#34;Too small!&#34;── {2}server<\/code><\/li>/);
+      assert.match(page.body(), /<li class="to-client"><code>\d\d:\d\d:\d\d\.\d{3} {2}client 127\.0\.0\.1:\d+ {2}◀──&quot;Too small!&quot;── {2}server<\/code><\/li>/);
       page.leave();
       await once(page.res, 'close');
       assert.equal(pair.wire.tap, undefined, 'the last page gone, the tap is gone');

@@ -5,7 +5,8 @@ import type { SeatView, Standing } from '../core/room-events.js';
 import { isLoopback } from './address.js';
 import { leaderboardSections } from './leaderboard-page.js';
 import { qrSvg } from './qr-svg.js';
-import { escapeHtml, type Spectators } from './spectators.js';
+import { escapeHtml } from './html.js';
+import type { Spectators } from './spectators.js';
 import type { Wire } from './wire.js';
 
 /**

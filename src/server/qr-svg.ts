@@ -1,5 +1,5 @@
 import qrcode from 'qrcode-generator';
-import { escapeHtml } from './spectators.js';
+import { escapeHtml } from './html.js';
 
 /** Light modules around the code, as scanners expect. */
 const QUIET = 4;

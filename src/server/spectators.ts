@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { traceLine } from '../protocol/trace.js';
+import { escapeHtml } from './html.js';
 import type { Wire } from './wire.js';
 
 /**
@@ -71,6 +72,3 @@ export class Spectators {
   }
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
