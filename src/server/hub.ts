@@ -77,7 +77,7 @@ export const sha256Hex: (text: string) => string =
  * once the store says the commit is on disk: that fsync runs off the event loop, which
  * meanwhile serves the next turns, and one fsync covers every commit made before it.
  *
- * What a turn writes is kept small, since the disk's time to sync grows with it. A guess that
+ * What a turn writes is kept small, since the commit writes it on the event loop. A guess that
  * does not win changes its room in a way the rules redo exactly (no clock, no draw): it is one
  * line of the turn's journal row, and its events wait in memory, for the journal would make them
  * again. Anything else rewrites its room's record, and with it the events waiting for the
