@@ -5,7 +5,8 @@ import BetterSqlite3, { type Database, type Options, type PragmaOptions } from '
  * one of its Database or Statement objects (its destructor calls
  * node::RemoveEnvironmentCleanupHook, which asserts on an environment a GC callback does not
  * have). 13.x would not run on Node 20. So every handle the store makes is kept for the life of
- * the process: a server makes a dozen, once; a test process a few hundred.
+ * the process: a server makes a dozen, once; a test process a few hundred. A statement's
+ * `iterate()` makes such an object per call too: the store reads with `all()` instead.
  */
 const kept: object[] = [];
 

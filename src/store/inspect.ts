@@ -59,7 +59,7 @@ function countMembers(db: Database): { players: number; bots: number; spectators
   let players = 0;
   let bots = 0;
   let spectators = 0;
-  for (const record of db.prepare<[], string>('select record from rooms').pluck().iterate()) {
+  for (const record of db.prepare<[], string>('select record from rooms').pluck().all()) {
     const room = parse(record)?.room;
     const seats: unknown = room?.seats;
     for (const seat of Array.isArray(seats) ? (seats as unknown[]) : []) {

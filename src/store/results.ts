@@ -157,7 +157,7 @@ export class ResultTables {
     const rounds: RoundResult[] = [];
     let id: number | undefined;
     let players: PlayerResult[] = [];
-    for (const r of this.#rows.iterate({ since: filter.since ?? Number.MIN_SAFE_INTEGER, mode: filter.mode })) {
+    for (const r of this.#rows.all({ since: filter.since ?? Number.MIN_SAFE_INTEGER, mode: filter.mode })) {
       if (r.round_id !== id) {
         id = r.round_id;
         players = [];
