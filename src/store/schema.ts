@@ -22,6 +22,14 @@ export const MIGRATIONS: readonly string[] = [
      reason text not null, match_end integer not null, match_winner text, match_winner_key text, match_winner_bot integer,
      name text, name_key text, bot text, attempts integer, ms integer, found integer, won integer);
    create index results_ended_at on results (ended_at);`,
+  // A row of events is a turn's worth for one player, often 2 KB: kept in the table's own B-tree
+  // (rowids, appended at its end) rather than in a key without rowid, where rows that large spill
+  // onto overflow pages and every insert rewrites several pages of the log.
+  `create table events_by_rowid (player text not null, seq integer not null, body text not null);
+   insert into events_by_rowid (player, seq, body) select player, seq, body from events order by player, seq;
+   drop table events;
+   alter table events_by_rowid rename to events;
+   create unique index events_player_seq on events (player, seq);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
