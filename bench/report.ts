@@ -200,8 +200,8 @@ export function markdown(results: Results): string {
   if (stored.length > 0) {
     lines.push(
       '',
-      'The store: every turn of the event loop that changed a room is one commit, on the event loop; the replies of that turn wait until a sync (an fsync of the log, ' +
-        'off the event loop) has put it on disk, and one sync covers every commit before it. ' +
+      'The store, as `guess serve` runs by default (`--fsync second`): every turn of the event loop that changed a room is one commit, on the event loop, and the replies of that turn ' +
+        'wait for it; a sync (an fsync of the log, off the event loop) puts every commit before it on disk, a second after the first one it lacks. ' +
         'Read from `/healthz` at both ends of the window, in the median repetition; a plain game writes nothing.',
       '',
       '| dialect | conns | commits/s | guesses per commit | mean commit | event loop committing | syncs/s | mean sync |',

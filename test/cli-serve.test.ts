@@ -103,4 +103,10 @@ describe('guess serve', { timeout: 30_000 }, () => {
     assert.equal(code, 2);
     assert.match(stderr, /^guess: [^\n]*at least 16, got 8\n$/);
   });
+
+  it('refuses an --fsync it does not know, in one line with status 2, naming the two it does', async () => {
+    const { code, stderr } = await runGuess(['serve', '--port', '0', '--fsync', 'never']);
+    assert.equal(code, 2);
+    assert.equal(stderr, "guess: --fsync must be second or commit, got 'never'\n");
+  });
 });

@@ -35,6 +35,8 @@ function connect(hub: Hub, person: Person): JsonPeer {
       if (message.seq !== undefined) person.seen.set(message.seq, text);
     },
     end: () => {},
+    hold: () => {},
+    release: () => {},
   });
   person.peer = peer;
   return peer;

@@ -58,10 +58,11 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
     return client;
   };
 
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    it(`${signal} mid-race: both players resume the same round, attempts go on, and the reveal opens the commitment made before`, async () => {
-      const path = dir.file(`race-${signal}.db`);
-      const first = await serve(['--db', path]);
+  // With --fsync commit as well: the replies then wait for the disk too, and the same must hold.
+  for (const [signal, fsync] of [['SIGTERM', 'second'], ['SIGKILL', 'second'], ['SIGKILL', 'commit']] as const) {
+    it(`${signal} mid-race (--fsync ${fsync}): both players resume the same round, attempts go on, and the reveal opens the commitment made before`, async () => {
+      const path = dir.file(`race-${signal}-${fsync}.db`);
+      const first = await serve(['--db', path, '--fsync', fsync]);
       const ada = keep(await JsonClient.hello(first.port, 'Ada'));
       const bob = keep(await JsonClient.hello(first.port, 'Bob'));
       const { code } = await ada.ask({ type: 'create', mode: 'race', min: 1, max: 1000 }, 'room');

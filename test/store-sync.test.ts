@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../src/core/random.js';
-import { resolveConfig } from '../src/server/config.js';
+import { resolveConfig, type FsyncPolicy } from '../src/server/config.js';
 import { Hub } from '../src/server/hub.js';
 import { JsonPeer, type TextOut } from '../src/server/json-peer.js';
 import { MemoryStore } from '../src/server/memory-store.js';
@@ -30,16 +30,37 @@ class SlowDiskStore extends MemoryStore {
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
-function setup(): { store: SlowDiskStore; peer: JsonPeer; types: () => string[] } {
+function setup(fsync: FsyncPolicy = 'commit'): { store: SlowDiskStore; peer: JsonPeer; types: () => string[]; writes: () => string[][] } {
   const store = new SlowDiskStore();
-  const hub = new Hub(resolveConfig({ random: seededRandom(7), log: silent, store }));
+  const hub = new Hub(resolveConfig({ random: seededRandom(7), log: silent, store, fsync }));
   const sent: string[] = [];
-  const out: TextOut = { send: (text) => sent.push(text), end: () => sent.push('end') };
+  const out: TextOut = { send: (text) => sent.push(text), end: () => sent.push('end'), hold: () => sent.push('hold'), release: () => sent.push('release') };
   const peer = new JsonPeer(hub, out);
-  return { store, peer, types: () => sent.map((text) => (text === 'end' ? 'end' : (JSON.parse(text) as { type: string }).type)) };
+  const typeOf = (text: string): string => (text === 'end' || text === 'hold' || text === 'release' ? text : (JSON.parse(text) as { type: string }).type);
+  return {
+    store,
+    peer,
+    types: () => sent.filter((text) => text !== 'hold' && text !== 'release').map(typeOf),
+    writes: () => writesOf(sent.map(typeOf)),
+  };
 }
 
-describe('replies wait for the disk', () => {
+/** The connection's writes: what is sent between a hold and its release is one, anything else one each. */
+function writesOf(calls: readonly string[]): string[][] {
+  const writes: string[][] = [];
+  let held: string[] | undefined;
+  for (const call of calls) {
+    if (call === 'hold') held = [];
+    else if (call === 'release') {
+      if (held !== undefined && held.length > 0) writes.push(held);
+      held = undefined;
+    } else if (held !== undefined) held.push(call);
+    else writes.push([call]);
+  }
+  return writes;
+}
+
+describe('replies wait for the disk (fsync commit)', () => {
   it('holds a change\u2019s replies until the store reports its commit on disk, and what follows behind them', async () => {
     const { store, peer, types } = setup();
     peer.receive('{"type":"hello","v":1,"name":"Ada"}');
@@ -98,4 +119,53 @@ describe('replies wait for the disk', () => {
     store.finish();
     assert.equal(types().filter((type) => type === 'result').length, 4);
   });
+});
+
+describe('replies wait for the commit only (fsync second, the default)', () => {
+  it('lets a change\u2019s replies go at its commit, and flushes the log to the disk within a second', async (t) => {
+    // The flush's timer is the server's clock, not the test's: moved by hand, not waited for.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { store, peer, types } = setup('second');
+    peer.receive('{"type":"hello","v":1,"name":"Ada"}');
+    peer.receive('{"type":"create","mode":"solo","min":1,"max":100}');
+    assert.deepEqual(types(), ['welcome'], 'held until the turn commits');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(types(), ['welcome', 'room', 'round_start'], 'committed: said, no sync asked for yet');
+    assert.equal(store.running(), 0);
+    peer.receive('{"type":"guess","value":50}');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(types().slice(3), ['result']);
+    // One flush for both commits, a second after the first of them.
+    t.mock.timers.tick(999);
+    assert.equal(store.running(), 0);
+    t.mock.timers.tick(1);
+    assert.equal(store.running(), 1);
+    store.finish();
+  });
+
+  it('is the default', () => {
+    assert.equal(resolveConfig({ random: seededRandom(1), log: silent }).fsync, 'second');
+  });
+});
+
+describe('the messages a commit lets go', () => {
+  for (const fsync of ['second', 'commit'] as const) {
+    it(`leave each connection in one write: a win's result, round_end and round_start together (fsync ${fsync})`, async () => {
+      const { store, peer, types, writes } = setup(fsync);
+      const settle = async (): Promise<void> => {
+        await new Promise((resolve) => setImmediate(resolve));
+        store.finish();
+      };
+      peer.receive('{"type":"hello","v":1,"name":"Ada"}');
+      peer.receive('{"type":"create","mode":"solo","min":1,"max":2}');
+      await settle();
+      peer.receive('{"type":"guess","value":1}');
+      await settle();
+      if (!types().includes('round_end')) {
+        peer.receive('{"type":"guess","value":2}');
+        await settle();
+      }
+      assert.deepEqual(writes().at(-1), ['result', 'round_end', 'round_start'], JSON.stringify(writes()));
+    });
+  }
 });

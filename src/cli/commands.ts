@@ -73,6 +73,11 @@ export const COMMANDS = {
       'retry-after-ms': { type: 'string', value: 'MS', help: `how long the shutdown message tells clients to wait before they come back, about a restart (default ${DEFAULTS.retryAfterMs})` },
       'seat-hold-ms': { type: 'string', value: 'MS', help: 'how long a dropped player\u2019s seat waits for it to resume (default 60000)' },
       'pick-timeout-ms': { type: 'string', value: 'MS', help: 'how long a picker has to pick before the server draws (default 60000)' },
+      fsync: {
+        type: 'string',
+        value: 'WHEN',
+        help: 'second (default): a reply waits for its commit, which survives the server being killed, and the disk gets it within a second; commit: a reply also waits for the disk, so it survives a power cut, at a disk flush per reply',
+      },
       'keep-results-days': { type: 'string', value: 'N', help: 'delete finished rounds older than N days, at start and every hour (default: keep them)' },
       'bot-delay-ms': { type: 'string', value: 'MS', help: 'time between a bot\u2019s guesses (default 700)' },
       'log-level': { type: 'string', value: 'L', help: 'fatal, error, warn, info (default), debug or silent' },

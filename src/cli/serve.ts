@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_RANGE } from '../core/game.js';
 import type { Logger } from 'pino';
-import { resolveConfig, type ServerConfig, type ServerOptions } from '../server/config.js';
+import { FSYNC_POLICIES, resolveConfig, type FsyncPolicy, type ServerConfig, type ServerOptions } from '../server/config.js';
 import { isWildcard, lanAddresses } from '../server/address.js';
 import { createGameServer, type GameServer } from '../server/server.js';
 import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
@@ -34,6 +34,7 @@ export async function serve(args: ParsedArgs): Promise<number> {
       allowedOrigins: stringFlag(values, 'allow-origin')?.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
       retryAfterMs: intFlag(values, 'retry-after-ms'),
       keepResultsDays: intFlag(values, 'keep-results-days'),
+      fsync: fsyncFlag(values),
       ...limitFlags(values),
     }),
   };
@@ -155,6 +156,12 @@ function limitFlags(values: ParsedArgs['values']): Partial<ServerConfig> {
 /** Config names in a message, as the flags a user types: `maxConnections` → `--max-connections`. */
 function asFlags(message: string): string {
   return message.replace(/\b(max[A-Z]\w*|\w+TimeoutMs|retryAfterMs|keepResultsDays)\b/g, (name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+}
+
+function fsyncFlag(values: ParsedArgs['values']): FsyncPolicy | undefined {
+  const value = stringFlag(values, 'fsync');
+  if (value === undefined || (FSYNC_POLICIES as readonly string[]).includes(value)) return value as FsyncPolicy | undefined;
+  throw new UsageError(`--fsync must be ${FSYNC_POLICIES.join(' or ')}, got '${value}'`);
 }
 
 function stringFlag(values: ParsedArgs['values'], flag: string): string | undefined {

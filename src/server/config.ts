@@ -72,12 +72,22 @@ export interface ServerConfig {
   readonly store: Store | undefined;
   /** How long a room's guesses may be kept only in the store's journal before its record is rewritten. */
   readonly foldAfterMs: number;
+  /**
+   * When commits reach the disk. `second`: a reply waits for its commit (in the operating
+   * system's hands, so it survives the server being killed) and the log is flushed to the disk
+   * every second, so a power cut may lose the last second. `commit`: a reply also waits for the
+   * flush, so it survives a power cut too; each reply then costs a disk flush.
+   */
+  readonly fsync: FsyncPolicy;
   readonly log: Log;
   /** Receives one `--trace` line per message on the wire; off when undefined. */
   readonly trace: ((line: string) => void) | undefined;
   /** Opens `/class`, the teacher's view of every room, to whoever has it; undefined keeps `/class` shut. */
   readonly teacherKey: string | undefined;
 }
+
+export const FSYNC_POLICIES = ['second', 'commit'] as const;
+export type FsyncPolicy = (typeof FSYNC_POLICIES)[number];
 
 export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
@@ -102,6 +112,7 @@ export const DEFAULTS = Object.freeze({
   shutdownTimeoutMs: 5_000, // ms: for goodbyes to flush to peers that read; a second signal skips it
   retryAfterMs: 3_000, // ms: a restart on the same store takes about a second; clients wait a little more
   foldAfterMs: 1_000, // ms: a restart replays at most about this much play; each room's record is rewritten once in it, not per guess
+  fsync: 'second', // as SQLite's WAL mode advises and Redis does by default: a flush per reply would cost each reply a disk's latency
   allowedOrigins: Object.freeze([]),
   webRoot: DEFAULT_WEB_ROOT,
   rooms: DEFAULT_RULES,
@@ -137,6 +148,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     keepResultsDays: options.keepResultsDays,
     store: options.store,
     foldAfterMs: options.foldAfterMs ?? DEFAULTS.foldAfterMs,
+    fsync: options.fsync ?? DEFAULTS.fsync,
     log: options.log,
     trace: options.trace,
     teacherKey: options.teacherKey,
@@ -159,6 +171,9 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
   }
   if (!Number.isSafeInteger(config.foldAfterMs) || config.foldAfterMs < 0) {
     throw new TypeError(`foldAfterMs must be a non-negative integer, got ${String(config.foldAfterMs)}`);
+  }
+  if (!FSYNC_POLICIES.includes(config.fsync)) {
+    throw new TypeError(`fsync must be ${FSYNC_POLICIES.join(' or ')}, got ${JSON.stringify(config.fsync)}`);
   }
   for (const name of POSITIVE_INTEGERS) {
     const value = config[name];

@@ -25,6 +25,9 @@ export interface TextPeer {
   send(text: string): void;
   /** Ends the connection after what was sent so far. */
   end(): void;
+  /** Frames sent until `release` leave the socket in one write (see TextOut). */
+  hold(): void;
+  release(): void;
 }
 
 export type TextSessionFactory = (peer: TextPeer) => TextSession;
@@ -216,6 +219,12 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
     },
     end() {
       ws.close(1000);
+    },
+    hold() {
+      req.socket.cork();
+    },
+    release() {
+      req.socket.uncork();
     },
   });
   ws.on('message', (data) => {

@@ -42,6 +42,9 @@ const MAX_SYNCS = 3;
 // busy with them alone commits about once a second for them, not once a turn.
 const SOLO_RESULTS_MS = 1000;
 
+// With `fsync: 'second'`, the log is flushed this long after the first commit it lacks.
+const SYNC_EVERY_MS = 1000;
+
 /** Events of a player not yet written to the store, in order. */
 interface Pending {
   texts: string[];
@@ -73,9 +76,11 @@ export const sha256Hex: (text: string) => string =
  * Acknowledged means durable. The first change in an event-loop turn opens the store's
  * transaction; every reply and event for a JSON peer from then on is held; at the end of the
  * turn (setImmediate) what changed is written and the transaction commits, one commit per turn
- * however many guesses it carried (group commit). The held messages go to their connections
- * once the store says the commit is on disk: that fsync runs off the event loop, which
- * meanwhile serves the next turns, and one fsync covers every commit made before it.
+ * however many guesses it carried (group commit). The held messages then go to their
+ * connections: the commit is in the operating system's hands, which a killed server cannot take
+ * back. The log reaches the disk within a second (fsync 'second'), or, with fsync 'commit', the
+ * held messages wait for that too: the fsync runs off the event loop, which meanwhile serves the
+ * next turns, and one fsync covers every commit made before it.
  *
  * What a turn writes is kept small, since the commit writes it on the event loop. A guess that
  * does not win changes its room in a way the rules redo exactly (no clock, no draw): it is one
@@ -126,7 +131,7 @@ export class Hub {
   #guessing: Room | undefined;
   /** The outcome of the running guess, as the guesser's `result` said it. */
   #outcome: string | undefined;
-  /** Commits made, and how many of them are known to be on disk. */
+  /** Commits made, and the last one whose messages may go (with fsync 'commit': known to be on disk). */
   #committed = 0;
   #durable = 0;
   /** Finished plain and classic games not yet written: they go with the next commit. */
@@ -135,6 +140,10 @@ export class Hub {
   /** Syncs running, and the last commit the latest of them covers. */
   #syncing = 0;
   #syncTarget = 0;
+  /** Replies wait for the disk (fsync 'commit'), not only for the commit. */
+  readonly #syncEachCommit: boolean;
+  /** The flush to come (fsync 'second'). */
+  #syncTimer: NodeJS.Timeout | undefined;
   /**
    * Held messages, in order, three entries each: a connection's output, the text (null: end the
    * connection), and the number of the commit that must be on disk first.
@@ -147,6 +156,7 @@ export class Hub {
     this.#log = config.log;
     this.#retryAfterMs = config.retryAfterMs;
     this.#foldAfterMs = config.foldAfterMs;
+    this.#syncEachCommit = config.fsync === 'commit';
     this.#store = config.store ?? new MemoryStore();
     this.results = this.#store;
     this.lobby = new Lobby({
@@ -293,6 +303,8 @@ export class Hub {
     if (this.#soloResults.length > 0) this.#begin();
     clearTimeout(this.#soloTimer);
     this.#flush();
+    clearTimeout(this.#syncTimer);
+    this.#syncTimer = undefined;
     this.#store.syncNow();
     this.#durable = this.#syncTarget = this.#committed;
     this.#frozen = true;
@@ -374,6 +386,17 @@ export class Hub {
   readonly #flush = (): void => {
     if (!this.#open) return;
     this.#write();
+    if (this.#syncEachCommit) {
+      this.#sync();
+      return;
+    }
+    this.#durable = this.#committed;
+    this.#release();
+    this.#syncTimer ??= setTimeout(this.#syncLater, SYNC_EVERY_MS).unref();
+  };
+
+  readonly #syncLater = (): void => {
+    this.#syncTimer = undefined;
     this.#sync();
   };
 
@@ -485,7 +508,9 @@ export class Hub {
         this.#durable = target;
         this.#release();
       }
-      this.#sync();
+      // Commits made meanwhile: the next sync now, or (fsync 'second') when their timer rings.
+      if (this.#syncEachCommit) this.#sync();
+      else if (this.#syncTarget !== this.#committed) this.#syncTimer ??= setTimeout(this.#syncLater, SYNC_EVERY_MS).unref();
     });
   }
 
@@ -493,9 +518,18 @@ export class Hub {
   /** Hands over the held messages whose commit is on disk, in order. */
   #release(): void {
     const held = this.#held;
+    const outs = new Set<TextOut>();
     let i = 0;
-    for (; i < held.length && (held[i + 2] as number) <= this.#durable; i += 3) deliver(held[i] as TextOut, held[i + 1] as string | null);
+    for (; i < held.length && (held[i + 2] as number) <= this.#durable; i += 3) {
+      const out = held[i] as TextOut;
+      if (!outs.has(out)) {
+        outs.add(out);
+        out.hold();
+      }
+      deliver(out, held[i + 1] as string | null);
+    }
     this.#held = i === held.length ? [] : held.slice(i);
+    for (const out of outs) out.release();
   }
 
   #arm(room: Room | undefined): void {

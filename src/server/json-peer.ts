@@ -16,6 +16,13 @@ export interface TextOut {
   send(text: string): void;
   /** Ends the connection after what was sent so far. */
   end(): void;
+  /**
+   * From here until `release`, what is sent is gathered and leaves in one write: the messages a
+   * commit lets go to one connection (a win's `result`, `round_end` and `round_start`) cost one
+   * system call, not one each.
+   */
+  hold(): void;
+  release(): void;
 }
 
 /**

@@ -41,6 +41,14 @@ export class JsonSession implements Session, TextOut {
     this.#wire.end(this.#ending);
   }
 
+  hold(): void {
+    this.#wire.hold();
+  }
+
+  release(): void {
+    this.#wire.release();
+  }
+
   fail(error: ProtocolError, close: CloseReason | undefined): void {
     const line = `${encodeServerMessage(errorMessage(error.code, error.message))}\n`;
     if (close === undefined) this.#wire.send(line);

@@ -79,7 +79,8 @@ export class Wire {
    * connection holds while it answers each read.
    */
   hold(): void {
-    this.#held = '';
+    // Already holding (a commit's messages let go while a read is answered): they join that write.
+    this.#held ??= '';
   }
 
   /** Sends what was held; false when the connection is ending (that write may have passed the output limit). */
