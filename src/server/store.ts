@@ -25,7 +25,7 @@ export interface Store {
    */
   putRoom(code: string, record: string, savedAt: number, applied: number): void;
   deleteRoom(code: string): void;
-  /** One turn's journal entries; returns the row's id, larger than any before it. */
+  /** One turn's journal entries; returns the row's id, larger than any a row or a kept room holds. */
   appendJournal(body: string): number;
   /** Drops the journal rows up to `id` (every room holds them now). */
   dropJournal(id: number): void;
@@ -82,6 +82,6 @@ export interface StoredWorld {
   readonly meta: ReadonlyMap<string, string>;
   /** The journal, oldest first. */
   readonly journal: readonly { readonly id: number; readonly body: string }[];
-  /** The largest journal id ever given (0 for none): new rows get larger ones. */
+  /** The largest journal id a row or a kept room holds (0 for none): new rows get larger ones. */
   readonly lastJournal: number;
 }

@@ -45,8 +45,9 @@ export function openForWriting(path: string): OpenDatabase {
     db = openDatabase(path, { timeout: BUSY_TIMEOUT_MS });
     if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new Error('cannot switch to WAL');
     // NORMAL: a commit writes the log without waiting for the disk, and the store fsyncs the log
-    // itself, off the event loop, before anything is acknowledged (see SqliteStore.sync). With
-    // FULL each commit would stop the whole server for the length of an fsync.
+    // itself, off the event loop: within a second, or before anything is acknowledged with
+    // --fsync commit (see SqliteStore.sync). With FULL each commit would stop the whole server for
+    // the length of an fsync.
     db.pragma('synchronous = NORMAL');
     migrate(db);
     // Another program's open transaction would make every commit wait and fail: find out now.

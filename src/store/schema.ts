@@ -30,6 +30,14 @@ export const MIGRATIONS: readonly string[] = [
    drop table events;
    alter table events_by_rowid rename to events;
    create unique index events_player_seq on events (player, seq);`,
+  // Journal ids are given by the store, above every id a kept room holds (see SqliteStore): with
+  // autoincrement, every commit also rewrote sqlite_sequence's page, a sixth of a lone player's
+  // commit.
+  `create table journal_by_id (id integer primary key, body text not null);
+   insert into journal_by_id (id, body) select id, body from journal order by id;
+   drop table journal;
+   alter table journal_by_id rename to journal;
+   delete from sqlite_sequence where name = 'journal';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -26,8 +26,11 @@ class SqliteStore implements Store {
   readonly #commit: Statement;
   readonly #putRoom: Statement<[string, string, number, number]>;
   readonly #deleteRoom: Statement<[string]>;
-  readonly #appendJournal: Statement<[string]>;
+  readonly #appendJournal: Statement<[number, string]>;
+  /** The largest journal id given, once known (see appendJournal). */
+  #lastJournal: number | undefined;
   readonly #dropJournal: Statement<[number]>;
+  readonly #largestJournal: Statement<[], number>;
   readonly #appendEvents: Statement<[string, number, string]>;
   readonly #eventsAfter: Statement<[string, number], string>;
   readonly #pruneEvents: Statement<[string, number]>;
@@ -47,8 +50,9 @@ class SqliteStore implements Store {
       'insert into rooms (code, record, saved_at, applied) values (?, ?, ?, ?) on conflict (code) do update set record = excluded.record, saved_at = excluded.saved_at, applied = excluded.applied',
     );
     this.#deleteRoom = db.prepare('delete from rooms where code = ?');
-    this.#appendJournal = db.prepare('insert into journal (body) values (?)');
+    this.#appendJournal = db.prepare('insert into journal (id, body) values (?, ?)');
     this.#dropJournal = db.prepare('delete from journal where id <= ?');
+    this.#largestJournal = db.prepare<[], number>('select max(coalesce((select max(id) from journal), 0), coalesce((select max(applied) from rooms), 0))').pluck();
     this.#appendEvents = db.prepare('insert into events (player, seq, body) values (?, ?, ?)');
     this.#eventsAfter = db.prepare<[string, number], string>('select body from events where player = ? and seq > ? order by seq').pluck();
     this.#pruneEvents = db.prepare('delete from events where player = ? and seq <= ?');
@@ -63,12 +67,12 @@ class SqliteStore implements Store {
     const rooms = db.prepare<[], { code: string; record: string; saved_at: number; applied: number }>('select code, record, saved_at, applied from rooms order by code').all();
     const meta = db.prepare<[], [string, string]>('select key, value from meta').raw().all();
     const journal = db.prepare<[], { id: number; body: string }>('select id, body from journal order by id').all();
-    const last = db.prepare<[], number>("select seq from sqlite_sequence where name = 'journal'").pluck().get();
+    this.#lastJournal = this.#largestJournalId();
     return {
       rooms: rooms.map((row): StoredRoom => ({ code: row.code, record: row.record, savedAt: row.saved_at, applied: row.applied })),
       meta: new Map(meta),
       journal,
-      lastJournal: last ?? 0,
+      lastJournal: this.#lastJournal,
     };
   }
 
@@ -84,8 +88,20 @@ class SqliteStore implements Store {
     this.#deleteRoom.run(code);
   }
 
+  /**
+   * A new id is above every journal row's and every kept room's `applied`: a room must never
+   * take a new entry for one it already holds. Ids of rows dropped while no room held them may
+   * come again, harmlessly.
+   */
   appendJournal(body: string): number {
-    return Number(this.#appendJournal.run(body).lastInsertRowid);
+    const id = (this.#lastJournal ??= this.#largestJournalId()) + 1;
+    this.#appendJournal.run(id, body);
+    this.#lastJournal = id;
+    return id;
+  }
+
+  #largestJournalId(): number {
+    return this.#largestJournal.get() ?? 0;
   }
 
   dropJournal(id: number): void {
