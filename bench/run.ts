@@ -32,6 +32,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --no-startup        skip the start-up timing
   --write / --no-write   write docs/BENCHMARKS.md (default: yes, except with --quick)
   --cpu-prof DIR      run our server under node --cpu-prof, profiles into DIR
+  --fsync WHEN        our server's --fsync (second, its default, or commit: each reply waits for the disk)
+  --no-store          our server keeps its games in memory (--db :memory:): what the store costs
+                      (either of these two measures something other than what a user runs: nothing is written)
 `;
 
 interface Options {
@@ -46,6 +49,8 @@ interface Options {
   readonly generatorCheck: boolean;
   readonly write: boolean;
   readonly cpuProf: string | undefined;
+  /** Our server's flags beyond OUR_FLAGS: a configuration other than the default, for analysis. */
+  readonly variant: readonly string[];
 }
 
 const IDLE_CONNS = 10_000;
@@ -77,6 +82,8 @@ function parseOptions(argv: readonly string[]): Options {
       write: { type: 'boolean' },
       'no-write': { type: 'boolean' },
       'cpu-prof': { type: 'string' },
+      fsync: { type: 'string' },
+      'no-store': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -94,6 +101,9 @@ function parseOptions(argv: readonly string[]): Options {
   const min = values.min === undefined ? 1 : Number(values.min);
   const max = values.max === undefined ? 1_000_000 : Number(values.max);
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) usage('--min and --max must be integers, min ≤ max');
+  if (values.fsync !== undefined && values.fsync !== 'second' && values.fsync !== 'commit') usage(`--fsync must be second or commit, got '${values.fsync}'`);
+  const variant = [...(values.fsync === undefined ? [] : ['--fsync', values.fsync]), ...(values['no-store'] === true ? ['--db', ':memory:'] : [])];
+  if (variant.length > 0 && values.write === true) usage('--fsync and --no-store measure another configuration than a user runs: they write nothing');
   return {
     conns: numbers(values.conns, quick ? [1, 100, 1000] : [1, 100, 1000, 10_000]),
     dialects: dialects as DialectName[],
@@ -104,8 +114,9 @@ function parseOptions(argv: readonly string[]): Options {
     idle: !quick && values['no-idle'] !== true,
     startupRuns: quick || values['no-startup'] === true ? 0 : 15,
     generatorCheck: !quick,
-    write: values['no-write'] === true ? false : values.write === true || !quick,
+    write: variant.length > 0 || values['no-write'] === true ? false : values.write === true || !quick,
     cpuProf: values['cpu-prof'],
+    variant,
   };
 }
 
@@ -163,7 +174,8 @@ async function main(): Promise<number> {
   if (options.cpuProf !== undefined) mkdirSync(options.cpuProf, { recursive: true });
   const nodeArgs = options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`];
 
-  const ours = await startOurs({ range: options.range, nodeArgs, flags: OUR_FLAGS });
+  if (options.variant.length > 0) process.stdout.write(`bench: our server runs with ${options.variant.join(' ')}, not as a user runs it\n`);
+  const ours = await startOurs({ range: options.range, nodeArgs, flags: [...OUR_FLAGS, ...options.variant] });
   const baseline = await startBaseline({ range: options.range });
   const unavailable: Array<{ dialect: DialectName; reason: string }> = [];
   for (const dialect of options.dialects.filter((d) => d !== 'plain')) {
