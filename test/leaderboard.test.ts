@@ -25,7 +25,7 @@ function stores(): Store[] {
 function keep(store: Store, results: readonly RoundResult[]): Store {
   store.begin();
   for (const result of results) store.appendResult(result);
-  store.commit();
+  store.commit((error) => assert.ifError(error));
   return store;
 }
 

@@ -25,7 +25,7 @@ function writeFile(path: string, results: RoundResult[]): void {
   const store = openSqliteStore(path);
   store.begin();
   for (const result of results) store.appendResult(result);
-  store.commit();
+  store.commitNow();
   store.close();
 }
 

@@ -65,7 +65,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       assert.equal(world.meta.get('written-by'), 'version 1');
       store.begin();
       store.appendEvents('p1', 1, 'hello');
-      store.commit();
+      store.commitNow();
       store.close();
       assert.equal(fileVersion(path), SCHEMA_VERSION);
       assert.deepEqual(tables(path), TABLES);
@@ -82,7 +82,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       assert.deepEqual(store.eventsAfter('p1', 1), ['two']);
       store.begin();
       assert.equal(store.appendJournal('EFGH p1 5'), 1);
-      store.commit();
+      store.commitNow();
       store.close();
       assert.equal(fileVersion(path), SCHEMA_VERSION);
       assert.deepEqual(tables(path), TABLES);
@@ -198,7 +198,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       const script = `
         const { openSqliteStore } = await import(${JSON.stringify(store)});
         const s = openSqliteStore(${JSON.stringify(path)});
-        s.begin(); s.putRoom('KILL', '{"n":1}', 5, 0); s.appendEvents('p', 1, 'e1'); s.commit();
+        s.begin(); s.putRoom('KILL', '{"n":1}', 5, 0); s.appendEvents('p', 1, 'e1'); s.commitNow();
         s.begin(); s.putRoom('LOST', '{}', 6, 0);
         console.log('committed');
         setInterval(() => {}, 1000);`;
@@ -240,7 +240,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
         assert.deepEqual(store.eventsAfter('alice', 0), ['one', 'two']);
         assert.deepEqual(store.eventsAfter('alice', 1), ['two']);
         assert.equal(committed(), 0);
-        store.commit();
+        store.commitNow();
         assert.equal(committed(), 1);
       } finally {
         store.close();
@@ -259,7 +259,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       store.forgetPlayer('bob');
       store.setMeta('k', 'a');
       store.setMeta('k', 'b');
-      store.commit();
+      store.commitNow();
       store.close();
       const again = openSqliteStore(path);
       const world = again.load();
@@ -271,7 +271,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       again.appendEvents('carol', 1, 'c1');
       again.appendEvents('dave', 1, 'd1');
       again.retainEvents(['alice', 'carol']);
-      again.commit();
+      again.commitNow();
       assert.deepEqual(['alice', 'carol', 'dave'].map((p) => again.eventsAfter(p, 0)), [['three'], ['c1'], []], 'only the listed players keep events');
       again.close();
     });
@@ -285,7 +285,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       const third = store.appendJournal('A p1 4');
       // A room that holds every entry so far: a new one must not be taken for one of them.
       store.putRoom('HELD', '{}', 1, third);
-      store.commit();
+      store.commitNow();
       store.close();
       assert.deepEqual([second - first, third - second], [1, 1]);
       const again = openSqliteStore(path);
@@ -294,7 +294,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       assert.equal(world.lastJournal, third);
       again.begin();
       again.dropJournal(third);
-      again.commit();
+      again.commitNow();
       again.close();
       const last = openSqliteStore(path);
       assert.deepEqual(last.load().journal, []);
@@ -303,7 +303,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
       assert.equal(last.appendJournal('A p1 5'), third + 1);
       last.dropJournal(third + 1);
       last.deleteRoom('HELD');
-      last.commit();
+      last.commitNow();
       last.close();
     });
 
@@ -322,7 +322,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
     assert.equal(first.location, ':memory:');
     first.begin();
     first.putRoom('MEM', '{}', 1, 0);
-    first.commit();
+    first.commitNow();
     assert.equal(first.load().rooms.length, 1);
     assert.equal(second.load().rooms.length, 0);
     first.close();

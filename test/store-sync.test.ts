@@ -169,3 +169,69 @@ describe('the messages a commit lets go', () => {
     });
   }
 });
+
+/** A store whose commits are reported only when the test says so, as one across a network would be. */
+class SlowCommitStore extends MemoryStore {
+  readonly #waiting: ((error: Error | undefined, nanos: number) => void)[] = [];
+
+  override commit(done: (error: Error | undefined, nanos: number) => void): void {
+    this.#waiting.push(done);
+  }
+
+  /** Reports the oldest commit not yet reported. */
+  report(): void {
+    this.#waiting.shift()?.(undefined, 1000);
+  }
+
+  waiting(): number {
+    return this.#waiting.length;
+  }
+
+  syncs = 0;
+
+  override sync(done: (error: Error | undefined) => void): void {
+    this.syncs++;
+    done(undefined);
+  }
+}
+
+describe('a store that reports its commits later', () => {
+  it('holds each turn\u2019s replies until its commit is reported, in order, and a stop lets out what was asked, once', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const store = new SlowCommitStore();
+    const hub = new Hub(resolveConfig({ random: seededRandom(7), log: silent, store }));
+    const sent: string[] = [];
+    const peer = new JsonPeer(hub, { send: (text) => sent.push((JSON.parse(text) as { type: string }).type), end: () => sent.push('end'), hold: () => {}, release: () => {} });
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    // The start's own commit (what a restart restores), waited for by syncNow already.
+    store.report();
+    peer.receive('{"type":"hello","v":1,"name":"Ada"}');
+    peer.receive('{"type":"create","mode":"solo","min":1,"max":1000000}');
+    await turn();
+    assert.deepEqual(sent, ['welcome']);
+    store.report();
+    assert.deepEqual(sent, ['welcome', 'room', 'round_start']);
+    peer.receive('{"type":"guess","value":1}');
+    await turn();
+    peer.receive('{"type":"guess","value":2}');
+    await turn();
+    assert.equal(store.waiting(), 2);
+    assert.deepEqual(sent.slice(3), [], 'neither commit reported');
+    store.report();
+    assert.deepEqual(sent.slice(3), ['result'], 'the first one\u2019s reply, not the second\u2019s');
+    peer.receive('{"type":"guess","value":3}');
+    await turn();
+    // Stopping waits for every commit (syncNow) and lets their replies go; the reports that come
+    // afterwards release nothing twice.
+    hub.close();
+    assert.deepEqual(sent.slice(3), ['result', 'result', 'result']);
+    const syncs = store.syncs;
+    store.report();
+    // Nor do they ask for a flush of a store that is closing.
+    t.mock.timers.tick(5_000);
+    assert.equal(store.syncs, syncs);
+    store.report();
+    assert.deepEqual(sent.slice(3), ['result', 'result', 'result']);
+    assert.equal(hub.stats.commits, 5, 'every report counted, the late ones too');
+  });
+});

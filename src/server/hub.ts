@@ -131,7 +131,11 @@ export class Hub {
   #guessing: Room | undefined;
   /** The outcome of the running guess, as the guesser's `result` said it. */
   #outcome: string | undefined;
-  /** Commits made, and the last one whose messages may go (with fsync 'commit': known to be on disk). */
+  /**
+   * Commits asked of the store, those it has reported done (in order; a store may commit off the
+   * event loop), and the last one whose messages may go (with fsync 'commit': known to be on disk).
+   */
+  #issued = 0;
   #committed = 0;
   #durable = 0;
   /** Finished plain and classic games not yet written: they go with the next commit. */
@@ -288,7 +292,7 @@ export class Hub {
   post(out: TextOut, text: string | null): void {
     // Even a message that changed nothing waits for the commits before it: it must not overtake
     // their replies on its connection.
-    const after = this.#open ? this.#committed + 1 : this.#committed;
+    const after = this.#open ? this.#issued + 1 : this.#issued;
     if (after > this.#durable) this.#held.push(out, text, after);
     else deliver(out, text);
   }
@@ -306,7 +310,7 @@ export class Hub {
     clearTimeout(this.#syncTimer);
     this.#syncTimer = undefined;
     this.#store.syncNow();
-    this.#durable = this.#syncTarget = this.#committed;
+    this.#committed = this.#durable = this.#syncTarget = this.#issued;
     this.#frozen = true;
     this.#release();
   }
@@ -348,7 +352,7 @@ export class Hub {
     // Drops the journal rows every record holds, on disk before anything is served.
     this.#write();
     this.#store.syncNow();
-    this.#durable = this.#syncTarget = this.#committed;
+    this.#committed = this.#durable = this.#syncTarget = this.#issued;
     for (const room of this.lobby.rooms.values()) this.#arm(room);
     if (records.length > 0) this.#log.info({ rooms: records.length, store: this.#store.location }, `Restored ${records.length} room${records.length === 1 ? '' : 's'}`);
   }
@@ -386,14 +390,29 @@ export class Hub {
   readonly #flush = (): void => {
     if (!this.#open) return;
     this.#write();
+  };
+
+  /** The store reports commit `number` done (at once, or later when it commits off the event loop). */
+  #committedNow(number: number, error: Error | undefined, nanos: number): void {
+    if (error !== undefined) {
+      // Nothing of this turn may be acknowledged, and the rooms in memory are now ahead of the
+      // store: stop, so that the next start goes on from the last commit.
+      this.#log.error({ err: error, store: this.#store.location }, `The store could not commit (${error.message}); stopping`);
+      process.exit(1);
+    }
+    this.stats.commits++;
+    this.stats.commitNanos += nanos;
+    // Already counted by a stop or a start that waited for every commit (syncNow).
+    if (number <= this.#committed) return;
+    this.#committed = number;
     if (this.#syncEachCommit) {
       this.#sync();
       return;
     }
-    this.#durable = this.#committed;
+    this.#durable = number;
     this.#release();
     this.#syncTimer ??= setTimeout(this.#syncLater, SYNC_EVERY_MS).unref();
-  };
+  }
 
   readonly #syncLater = (): void => {
     this.#syncTimer = undefined;
@@ -431,19 +450,9 @@ export class Hub {
       this.#store.setMeta('counters', counters);
       this.#savedCounters = counters;
     }
-    const started = process.hrtime.bigint();
-    try {
-      this.#store.commit();
-    } catch (error) {
-      // Nothing of this turn may be acknowledged, and the rooms in memory are now ahead of the
-      // store: stop, so that the next start goes on from the last commit.
-      this.#log.error({ err: error, store: this.#store.location }, `The store could not commit (${(error as Error).message}); stopping`);
-      process.exit(1);
-    }
-    this.stats.commits++;
-    this.stats.commitNanos += Number(process.hrtime.bigint() - started);
-    this.#committed++;
+    const number = ++this.#issued;
     this.#open = false;
+    this.#store.commit((error, nanos) => this.#committedNow(number, error, nanos));
   }
 
   /** Rooms journaled for a while get their records rewritten this turn, a few at a time. */

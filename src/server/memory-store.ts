@@ -91,7 +91,9 @@ export class MemoryStore implements Store {
     this.#results.splice(0, this.#results.length, ...kept);
   }
 
-  commit(): void {}
+  commit(done: (error: Error | undefined, nanos: number) => void): void {
+    done(undefined, 0);
+  }
 
   sync(done: (error: Error | undefined) => void): void {
     done(undefined);

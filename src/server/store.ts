@@ -6,7 +6,8 @@ import type { RoundResult } from '../core/results.js';
  * was acknowledged. The server owns this seam; adapters live in src/store/ (SQLite here, a
  * shared store for several servers later). Every call between `begin` and `commit` belongs to one
  * transaction: the hub opens one per event-loop turn that changed something, and replies only
- * once `sync` has reported the commit on disk (acknowledged means durable).
+ * once the store has reported the commit done (acknowledged means durable), and with fsync
+ * 'commit' once `sync` has reported it on disk.
  *
  * A room is kept as its whole record plus the journal: the guesses made in it since that record
  * was written, replayed through the rules at start. A guess adds a few bytes to its turn's one
@@ -52,17 +53,20 @@ export interface Store {
   /** Deletes the rounds that ended before `before` (retention). */
   pruneResults(before: number): void;
   /**
-   * Ends the turn's transaction: its writes survive the process from now on (a crash, SIGKILL),
-   * and a power loss once `sync` has said so. Throws if it cannot (the caller must not acknowledge).
+   * Ends the turn's transaction and calls `done` once it is committed: its writes survive the
+   * process from then on (a crash, SIGKILL), and a power loss once `sync` has said so. A store
+   * that commits on the event loop calls it at once; one that commits elsewhere (a server across
+   * the network) later, in the order of the commits. `done` gets the error if it could not commit
+   * (nothing of it may be acknowledged), and the time the commit took.
    */
-  commit(): void;
+  commit(done: (error: Error | undefined, nanos: number) => void): void;
   /**
    * Calls `done` once every commit so far is on disk: straight away where nothing is kept, else
    * after an fsync that runs off the event loop, so the server goes on serving while it waits.
    * `done` gets the error if the disk failed (nothing since the last sync may be acknowledged).
    */
   sync(done: (error: Error | undefined) => void): void;
-  /** The same, waiting here: for a server that is stopping. */
+  /** Waits here until every commit asked for so far is done and on disk: for a server that is starting or stopping. */
   syncNow(): void;
   /** Commits anything open and releases the file. */
   close(): void;

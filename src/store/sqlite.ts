@@ -12,12 +12,12 @@ export { StoreError, type StoreErrorCode } from './errors.js';
  * The server's store in one SQLite file (or in memory with ':memory:', where nothing is kept and
  * nothing is locked). Throws a StoreError whose message is one line naming the file.
  */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string): SqliteStore {
   const { db, wal, close } = openForWriting(path);
   return new SqliteStore(path, db, wal, close);
 }
 
-class SqliteStore implements Store {
+export class SqliteStore implements Store {
   readonly location: string;
   readonly #db: Database;
   readonly #wal: number | undefined;
@@ -67,7 +67,7 @@ class SqliteStore implements Store {
     const rooms = db.prepare<[], { code: string; record: string; saved_at: number; applied: number }>('select code, record, saved_at, applied from rooms order by code').all();
     const meta = db.prepare<[], [string, string]>('select key, value from meta').raw().all();
     const journal = db.prepare<[], { id: number; body: string }>('select id, body from journal order by id').all();
-    this.#lastJournal = this.#largestJournalId();
+    this.#lastJournal = Math.max(this.#lastJournal ?? 0, this.largestJournalId());
     return {
       rooms: rooms.map((row): StoredRoom => ({ code: row.code, record: row.record, savedAt: row.saved_at, applied: row.applied })),
       meta: new Map(meta),
@@ -94,13 +94,13 @@ class SqliteStore implements Store {
    * come again, harmlessly.
    */
   appendJournal(body: string): number {
-    const id = (this.#lastJournal ??= this.#largestJournalId()) + 1;
+    const id = (this.#lastJournal ??= this.largestJournalId()) + 1;
     this.#appendJournal.run(id, body);
     this.#lastJournal = id;
     return id;
   }
 
-  #largestJournalId(): number {
+  largestJournalId(): number {
     return this.#largestJournal.get() ?? 0;
   }
 
@@ -148,7 +148,19 @@ class SqliteStore implements Store {
     this.#results.prune(before);
   }
 
-  commit(): void {
+  commit(done: (error: Error | undefined, nanos: number) => void): void {
+    const started = process.hrtime.bigint();
+    try {
+      this.commitNow();
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)), 0);
+      return;
+    }
+    done(undefined, Number(process.hrtime.bigint() - started));
+  }
+
+  /** Commits what is open; throws if it cannot. */
+  commitNow(): void {
     if (this.#db.inTransaction) this.#commit.run();
   }
 
@@ -168,7 +180,7 @@ class SqliteStore implements Store {
 
   close(): void {
     if (!this.#db.open) return;
-    this.commit();
+    this.commitNow();
     this.syncNow();
     this.#close();
   }
