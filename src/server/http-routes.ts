@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roomCodeInLink } from '../core/room-code.js';
 import { classPage, joinLink, keyMatches, traceTop, type ClassView } from './class-view.js';
 import { RESULT_PATHS, serveResults, type ResultsSource } from './results-routes.js';
+import type { Metrics } from './metrics.js';
 import { chooseEncoding, type Asset } from './web-assets.js';
 
 /** The path browsers open the game's WebSocket on. */
@@ -25,6 +26,8 @@ export interface Routes {
   readonly assets: ReadonlyMap<string, Asset>;
   /** What `/healthz` reports besides `"status": "ok"`. */
   readonly health: () => Readonly<Record<string, number | string>>;
+  /** `/metrics`, in the Prometheus text format. */
+  readonly metrics?: Metrics | undefined;
   /** `/class`, when the server has a teacher's key. */
   readonly classView?: ClassView | undefined;
   /** The finished rounds kept: the leaderboard and the results. */
@@ -44,6 +47,18 @@ export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerR
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({ status: 'ok', ...routes.health() }));
+    return;
+  }
+  if (path === '/metrics' && routes.metrics !== undefined) {
+    const metrics = routes.metrics;
+    metrics.text().then(
+      (body) => {
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('Content-Type', metrics.contentType);
+        res.end(body);
+      },
+      () => text(res, 500, 'The metrics could not be gathered.\n'),
+    );
     return;
   }
   if (path === '/class' || path === '/class/trace') {

@@ -95,7 +95,7 @@ export class Hub {
    * For the operator (`/healthz`): the turns' commits and the time the event loop spent in them;
    * the syncs that put them on disk and their time, during which replies wait but play goes on.
    */
-  readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0 };
+  readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0, resumes: 0, guesses: 0 };
   /** The finished rounds kept, for the leaderboard and results routes. */
   readonly results: ResultsSource;
   readonly #store: Store;
@@ -194,6 +194,7 @@ export class Hub {
   resume(peer: HubPeer, token: string, seen?: number): { player: PlayerRef; missed: string[]; room: RoomMessage | undefined } | undefined {
     const resumed = this.lobby.resume(sha256Hex(token), seen);
     if (resumed === undefined) return undefined;
+    this.stats.resumes++;
     const old = this.#peers.get(resumed.player.id);
     this.#peers.set(resumed.player.id, peer);
     if (old !== undefined && old !== peer) old.supersede();
@@ -264,6 +265,7 @@ export class Hub {
     const room = this.lobby.roomOf(id);
     const refusal = this.#judge(room, id, value, Date.now());
     if (refusal !== undefined || room === undefined || this.#frozen) return refusal;
+    this.stats.guesses++;
     if (this.#outcome === 'win' || this.#outcome === undefined) this.#touch(room);
     else {
       this.#begin();

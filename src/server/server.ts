@@ -8,6 +8,7 @@ import { isLoopback, isWildcard, lanAddresses } from './address.js';
 import { createHttpFront } from './http-front.js';
 import { Hub } from './hub.js';
 import { JsonPeer } from './json-peer.js';
+import { createMetrics } from './metrics.js';
 import { refuse } from './refusal.js';
 import { Spectators } from './spectators.js';
 import { loadWebAssets } from './web-assets.js';
@@ -61,6 +62,30 @@ export function createGameServer(options: ServerOptions): GameServer {
     syncs: hub.stats.syncs,
     syncMs: Math.round(hub.stats.syncNanos / 1e3) / 1e3,
   });
+  // Guesses of plain and classic connections already closed; open ones count on their wire.
+  const guessesOfClosed = new Map<string, number>();
+  const metrics = createMetrics({
+    *connections() {
+      for (const connection of connections) {
+        const spoken = connection.spoken;
+        yield { transport: spoken === 'WebSocket' ? 'websocket' : 'tcp', dialect: spoken === undefined ? 'unknown' : spoken === 'WebSocket' ? 'json' : spoken };
+      }
+    },
+    *rooms() {
+      for (const room of hub.lobby.rooms.values()) yield room.mode;
+    },
+    guesses() {
+      const counts = new Map(guessesOfClosed);
+      for (const connection of connections) {
+        const spoken = connection.spoken;
+        if (spoken === 'plain' || spoken === 'classic') counts.set(spoken, (counts.get(spoken) ?? 0) + connection.wire.guesses);
+      }
+      // A JSON guess is counted by the rooms, over TCP and WebSocket alike.
+      counts.set('json', hub.stats.guesses);
+      return counts;
+    },
+    stats: hub.stats,
+  });
   const spectators = new Spectators();
   const classView =
     config.teacherKey === undefined
@@ -73,7 +98,7 @@ export function createGameServer(options: ServerOptions): GameServer {
           lan: () => (isWildcard(config.host) ? lanAddresses() : []),
           today: () => hub.results.leaderboard({ mode: 'all', period: 'today', minRounds: MIN_ROUNDS }, periodStart('today', Date.now())),
         };
-  const http = createHttpFront(config, { assets, health, classView, results: hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
+  const http = createHttpFront(config, { assets, health, metrics, classView, results: hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
   // 10,000 connections a sweep is a loop over plain fields, and the hot path sets no timers.
@@ -106,6 +131,8 @@ export function createGameServer(options: ServerOptions): GameServer {
   // it was asked for at accept, so it still knows it here.
   const closed = (connection: Connection): void => {
     connections.delete(connection);
+    const spoken = connection.spoken;
+    if (spoken === 'plain' || spoken === 'classic') guessesOfClosed.set(spoken, (guessesOfClosed.get(spoken) ?? 0) + connection.wire.guesses);
     const address = connection.wire.socket.remoteAddress ?? '?';
     const left = (perAddress.get(address) ?? 1) - 1;
     if (left === 0) perAddress.delete(address);

@@ -1,0 +1,77 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+/**
+ * What `/metrics` reads, at the moment it is scraped: every value is counted by the server as it
+ * runs (plain fields, no metric library on the hot path) and read here only when asked.
+ */
+export interface MetricsSource {
+  /** Each open connection's transport and dialect, once it has spoken. */
+  connections(): Iterable<{ readonly transport: 'tcp' | 'websocket'; readonly dialect: string }>;
+  /** Each open room's mode. */
+  rooms(): Iterable<string>;
+  /** Guesses accepted since start, by dialect. */
+  guesses(): ReadonlyMap<string, number>;
+  readonly stats: { readonly commits: number; readonly commitNanos: number; readonly syncs: number; readonly syncNanos: number; readonly resumes: number };
+}
+
+export interface Metrics {
+  readonly contentType: string;
+  text(): Promise<string>;
+}
+
+/**
+ * The Prometheus text format for operators, with Node's process metrics (CPU, memory, event-loop
+ * lag). Labels are transports, dialects and modes: never a room code, a name or a token.
+ */
+export function createMetrics(source: MetricsSource): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'guess_connections',
+    help: 'Open connections, by transport and dialect (unknown: nothing said yet)',
+    labelNames: ['transport', 'dialect'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { transport, dialect } of source.connections()) this.inc({ transport, dialect });
+    },
+  });
+  new Gauge({
+    name: 'guess_rooms',
+    help: 'Open rooms, by mode',
+    labelNames: ['mode'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const mode of ['race', 'pick', 'solo']) this.set({ mode }, 0);
+      for (const mode of source.rooms()) this.inc({ mode });
+    },
+  });
+  new Counter({
+    name: 'guess_guesses_total',
+    help: 'Guesses accepted since start, by dialect',
+    labelNames: ['dialect'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [dialect, count] of source.guesses()) this.inc({ dialect }, count);
+    },
+  });
+  const total = (name: string, help: string, read: () => number): void => {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  };
+  total('guess_store_commits_total', 'Commits of the store since start (one per event-loop turn that changed a room)', () => source.stats.commits);
+  total('guess_store_commit_seconds_total', 'Time spent in those commits', () => source.stats.commitNanos / 1e9);
+  total('guess_store_syncs_total', 'Flushes of the store to the disk since start', () => source.stats.syncs);
+  total('guess_store_sync_seconds_total', 'Time those flushes took (off the event loop)', () => source.stats.syncNanos / 1e9);
+  total('guess_resumes_total', 'Players who took their seat back with their token since start', () => source.stats.resumes);
+  return { contentType: registry.contentType, text: () => registry.metrics() };
+}
