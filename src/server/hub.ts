@@ -92,8 +92,9 @@ export const sha256Hex: (text: string) => string =
 export class Hub {
   readonly lobby: Lobby;
   /**
-   * For the operator (`/healthz`): the turns' commits and the time the event loop spent in them;
-   * the syncs that put them on disk and their time, during which replies wait but play goes on.
+   * For the operator (`/healthz`, `/metrics`): the turns' commits and the time spent in them; the
+   * syncs that put them on disk and their time, during which play goes on; the resumes; the JSON
+   * guesses accepted (a plain or classic connection counts its own on its wire).
    */
   readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0, resumes: 0, guesses: 0 };
   /** The finished rounds kept, for the leaderboard and results routes. */
