@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FSYNC_POLICIES } from '../src/server/config.js';
 import { DIALECT_NAMES, type DialectName } from './dialects.js';
 import { aggregate, cellKey } from './aggregate.js';
 import { measureIdle, measureLoad, probe, type IdleResult, type LoadPlan, type LoadResult } from './measure.js';
@@ -101,7 +102,7 @@ function parseOptions(argv: readonly string[]): Options {
   const min = values.min === undefined ? 1 : Number(values.min);
   const max = values.max === undefined ? 1_000_000 : Number(values.max);
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) usage('--min and --max must be integers, min ≤ max');
-  if (values.fsync !== undefined && values.fsync !== 'second' && values.fsync !== 'commit') usage(`--fsync must be second or commit, got '${values.fsync}'`);
+  if (values.fsync !== undefined && !(FSYNC_POLICIES as readonly string[]).includes(values.fsync)) usage(`--fsync must be ${FSYNC_POLICIES.join(' or ')}, got '${values.fsync}'`);
   const variant = [...(values.fsync === undefined ? [] : ['--fsync', values.fsync]), ...(values['no-store'] === true ? ['--db', ':memory:'] : [])];
   if (variant.length > 0 && values.write === true) usage('--fsync and --no-store measure another configuration than a user runs: they write nothing');
   return {

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { MODE_FILTERS } from '../core/leaderboard.js';
 
 /**
  * What `/metrics` reads, at the moment it is scraped: every value is counted by the server as it
@@ -43,7 +44,8 @@ export function createMetrics(source: MetricsSource): Metrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const mode of ['race', 'pick', 'solo']) this.set({ mode }, 0);
+      // Every mode, at 0 when no room plays it: a series that vanishes reads as missing data.
+      for (const mode of MODE_FILTERS) if (mode !== 'all') this.set({ mode }, 0);
       for (const mode of source.rooms()) this.inc({ mode });
     },
   });

@@ -68,7 +68,8 @@ export function createGameServer(options: ServerOptions): GameServer {
     *connections() {
       for (const connection of connections) {
         const spoken = connection.spoken;
-        yield { transport: spoken === 'WebSocket' ? 'websocket' : 'tcp', dialect: spoken === undefined ? 'unknown' : spoken === 'WebSocket' ? 'json' : spoken };
+        if (spoken === 'WebSocket') yield { transport: 'websocket', dialect: 'json' };
+        else yield { transport: 'tcp', dialect: spoken ?? 'unknown' };
       }
     },
     *rooms() {

@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
     const rooms = db.prepare<[], { code: string; record: string; saved_at: number; applied: number }>('select code, record, saved_at, applied from rooms order by code').all();
     const meta = db.prepare<[], [string, string]>('select key, value from meta').raw().all();
     const journal = db.prepare<[], { id: number; body: string }>('select id, body from journal order by id').all();
-    this.#lastJournal = Math.max(this.#lastJournal ?? 0, this.largestJournalId());
+    this.#lastJournal = Math.max(this.#lastJournal ?? 0, this.#largestJournalId());
     return {
       rooms: rooms.map((row): StoredRoom => ({ code: row.code, record: row.record, savedAt: row.saved_at, applied: row.applied })),
       meta: new Map(meta),
@@ -94,13 +94,13 @@ export class SqliteStore implements Store {
    * come again, harmlessly.
    */
   appendJournal(body: string): number {
-    const id = (this.#lastJournal ??= this.largestJournalId()) + 1;
+    const id = (this.#lastJournal ??= this.#largestJournalId()) + 1;
     this.#appendJournal.run(id, body);
     this.#lastJournal = id;
     return id;
   }
 
-  largestJournalId(): number {
+  #largestJournalId(): number {
     return this.#largestJournal.get() ?? 0;
   }
 
