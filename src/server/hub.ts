@@ -4,6 +4,7 @@ import type { PlayerId, PlayerRef, RoomEvent, RoomMessage } from '../core/room-e
 import type { LobbyRoomRecord } from '../core/room-record.js';
 import type { Room } from '../core/room.js';
 import type { RoundResult } from '../core/results.js';
+import { packEvents, unpackEvents } from '../protocol/kept-events.js';
 import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { Log, ServerConfig } from './config.js';
 import { contain } from './guard.js';
@@ -86,7 +87,8 @@ export const sha256Hex: (text: string) => string =
  * does not win changes its room in a way the rules redo exactly (no clock, no draw): it is one
  * line of the turn's journal row, and its events wait in memory, for the journal would make them
  * again. Anything else rewrites its room's record, and with it the events waiting for the
- * room's members. A room that only had guesses gets its record rewritten a second later, and the
+ * room's members, in a short form (src/protocol/kept-events.ts: a `result` in a fifth of its
+ * length, for most of what a server keeps is results). A room that only had guesses gets its record rewritten a second later, and the
  * journal rows every record holds are dropped. At start the journal is replayed on the records.
  */
 export class Hub {
@@ -476,7 +478,7 @@ export class Hub {
     for (const [player, pending] of this.#pending) {
       if (!this.#mustWrite.has(player) && (pending.room === undefined || !this.#dirty.has(pending.room))) continue;
       this.#pending.delete(player);
-      this.#store.appendEvents(player, pending.last, pending.texts.join('\n'));
+      this.#store.appendEvents(player, pending.last, packEvents(pending.texts.join('\n')));
       // Once the events pass a multiple of PRUNE_EVERY beyond the window, the oldest go.
       if (pending.last > MAX_MISSED && Math.floor((pending.first - 1) / PRUNE_EVERY) !== Math.floor(pending.last / PRUNE_EVERY)) {
         this.#store.pruneEvents(player, pending.last - MAX_MISSED);
@@ -489,7 +491,7 @@ export class Hub {
   eventsAfter(player: PlayerId, seq: number): string[] {
     const texts: string[] = [];
     for (const body of this.#store.eventsAfter(player, seq)) {
-      for (const text of body.split('\n')) if (seqOf(text) > seq) texts.push(text);
+      for (const text of unpackEvents(body).split('\n')) if (seqOf(text) > seq) texts.push(text);
     }
     for (const text of this.#pending.get(player)?.texts ?? []) if (seqOf(text) > seq) texts.push(text);
     return texts;

@@ -31,8 +31,8 @@ export interface Store {
   /** Drops the journal rows up to `id` (every room holds them now). */
   dropJournal(id: number): void;
   /**
-   * Events sent (or to be sent) to a player: `body` is the exact text of each message, one per
-   * line, in order; `seq` is the last one's number.
+   * Events sent (or to be sent) to a player: `body` is the text of each message, one per line, in
+   * order, in the short form of src/protocol/kept-events.ts; `seq` is the last one's number.
    */
   appendEvents(player: string, seq: number, body: string): void;
   /** The bodies of the player's kept rows holding an event numbered above `seq`, oldest first. */
