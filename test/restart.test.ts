@@ -122,6 +122,35 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
     assert.equal(p.room.state, 'ended', 'the picker, back later, finds the round over');
   });
 
+  it('SIGKILL right after a solo win: the next round keeps its commitment, the missed events come back, and the won round is kept once', async () => {
+    const path = dir.file('solo-win.db');
+    const first = await serve(['--db', path]);
+    const ada = keep(await JsonClient.hello(first.port, 'Ada'));
+    const { code } = await ada.ask({ type: 'create', mode: 'solo', min: 1, max: 100 }, 'room');
+    const start = await ada.next('round_start');
+    const end = await ada.binarySearch(1, 100);
+    assert.ok(opens(start.commitment, end));
+    const won = ada.received.findLast((m) => m.type === 'result');
+    const next = await ada.next('round_start');
+    // Killed well within the second before the room's record is rewritten: the win and the round
+    // it drew are in the journal alone.
+    await stop(first, 'SIGKILL', []);
+
+    const second = await serve(['--db', path, '--port', String(first.port)]);
+    const a = await resume(second.port, ada.token, (won as { seq?: number } | undefined)?.seq);
+    keep(a.client);
+    assert.deepEqual(a.client.received.map((m) => m.type), ['welcome', 'round_end', 'round_start', 'room'], 'the events after the win come again');
+    assert.deepEqual(a.client.received.slice(1, 3), [end, next]);
+    assert.deepEqual([a.room.round, a.room.state, a.room.commitment], [next.round, 'playing', next.commitment]);
+    const db = openDatabase(path, { readonly: true });
+    try {
+      assert.equal(db.prepare<[string], number>('select count(*) from results where room = ?').pluck().get(code), 1, 'the won round, once');
+    } finally {
+      db.close();
+    }
+    assert.ok(opens(next.commitment, await a.client.binarySearch(1, 100)), 'the round drawn before the kill is the one played after it');
+  });
+
   it('SIGKILL with a bot and a spectator: the spectator resumes its place and the bot plays on until it finds the secret', async () => {
     const path = dir.file('bot.db');
     const first = await serve(['--db', path, '--bot-delay-ms', '2000']);

@@ -83,13 +83,15 @@ export const sha256Hex: (text: string) => string =
  * held messages wait for that too: the fsync runs off the event loop, which meanwhile serves the
  * next turns, and one fsync covers every commit made before it.
  *
- * What a turn writes is kept small, since the commit writes it on the event loop. A guess that
- * does not win changes its room in a way the rules redo exactly (no clock, no draw): it is one
- * line of the turn's journal row, and its events wait in memory, for the journal would make them
- * again. Anything else rewrites its room's record, and with it the events waiting for the
- * room's members, in a short form (src/protocol/kept-events.ts: a `result` in a fifth of its
- * length, for most of what a server keeps is results). A room that only had guesses gets its record rewritten a second later, and the
- * journal rows every record holds are dropped. At start the journal is replayed on the records.
+ * What a turn writes is kept small, since the commit writes it on the event loop. A guess
+ * changes its room in a way the rules redo exactly, given the time of a win and the numbers it
+ * drew (a won round draws the next one's secret and salt): it is one line of the turn's journal
+ * row, and its events wait in memory, for the journal would make them again. Anything else
+ * rewrites its room's record. A room that only had guesses gets its record rewritten a second
+ * later, and the journal rows every record holds are dropped. The events waiting for a
+ * rewritten room's members are written with it: the last MAX_MISSED at most (no more can be
+ * replayed), in a short form (src/protocol/kept-events.ts: a `result` in a fifth of its
+ * length). At start the journal is replayed on the records.
  */
 export class Hub {
   readonly lobby: Lobby;
@@ -134,6 +136,13 @@ export class Hub {
   #guessing: Room | undefined;
   /** The outcome of the running guess, as the guesser's `result` said it. */
   #outcome: string | undefined;
+  /** The numbers the running guess drew (a won round draws the next one's secret and salt). */
+  readonly #draws: number[] = [];
+  /** A journal entry being replayed: the numbers its guess drew then, drawn again in order. */
+  #redraws: number[] | undefined;
+  #redrawn = 0;
+  /** The journal is being replayed at start: rounds it ends were kept with it, not again. */
+  #replaying = false;
   /**
    * Commits asked of the store, those it has reported done (in order; a store may commit off the
    * event loop), and the last one whose messages may go (with fsync 'commit': known to be on disk).
@@ -166,8 +175,9 @@ export class Hub {
     this.#syncEachCommit = config.fsync === 'commit';
     this.#store = config.store ?? new MemoryStore();
     this.results = this.#store;
+    const draw = config.random;
     this.lobby = new Lobby({
-      random: config.random,
+      random: (min, max) => this.#random(draw, min, max),
       hash: sha256Hex,
       rules: config.rooms,
       range: config.range,
@@ -262,20 +272,38 @@ export class Hub {
 
   /**
    * The hot path. A guess never brings a room's deadline forward, so no timer is touched here;
-   * one that does not win is a line of the journal (see the class comment).
+   * it is a line of the journal (see the class comment): `CODE PLAYER VALUE`, and when it won or
+   * drew, the time and the numbers drawn, which its replay uses again.
    */
   guess(id: PlayerId, value: number): LobbyRefusal | undefined {
     const room = this.lobby.roomOf(id);
-    const refusal = this.#judge(room, id, value, Date.now());
+    const now = Date.now();
+    const draws = this.#draws;
+    draws.length = 0;
+    const refusal = this.#judge(room, id, value, now);
     if (refusal !== undefined || room === undefined || this.#frozen) return refusal;
     this.stats.guesses++;
-    if (this.#outcome === 'win' || this.#outcome === undefined) this.#touch(room);
+    // A guesser without a `result`: nothing here says what the rules did, so the room is rewritten.
+    if (this.#outcome === undefined) this.#touch(room);
     else {
       this.#begin();
-      this.#journal.push(`${room.code} ${id} ${value}`);
+      this.#journal.push(this.#outcome === 'win' || draws.length > 0 ? `${room.code} ${id} ${value} ${now} ${draws.join(',')}` : `${room.code} ${id} ${value}`);
       if (!this.#journaled.has(room)) this.#journaledNow.add(room);
     }
     return undefined;
+  }
+
+  /** The rooms' randomness: recorded while a guess runs, given back while its entry is replayed. */
+  #random(draw: (min: number, max: number) => number, min: number, max: number): number {
+    const redraws = this.#redraws;
+    if (redraws === undefined) {
+      const value = draw(min, max);
+      if (this.#guessing !== undefined) this.#draws.push(value);
+      return value;
+    }
+    const value = redraws[this.#redrawn++];
+    if (value === undefined || !(value >= min && value <= max)) throw new RestoreError(`the journal in ${this.#store.location} holds no draw in ${min}..${max} here`);
+    return value;
   }
 
   /** The guess, its events marked as the journal's to make again. */
@@ -351,8 +379,14 @@ export class Hub {
     this.#lastJournal = world.lastJournal;
     this.#begin();
     this.#store.retainEvents(records.flatMap((r) => r.record.members.map((m) => m.id)));
-    for (const { id, body } of world.journal) {
-      for (const line of body.split('\n')) this.#replay(id, line, applied, now);
+    this.#replaying = true;
+    try {
+      for (const { id, body } of world.journal) {
+        for (const line of body.split('\n')) this.#replay(id, line, applied, now);
+      }
+    } finally {
+      this.#replaying = false;
+      this.#redraws = undefined;
     }
     // Drops the journal rows every record holds, on disk before anything is served.
     this.#write();
@@ -362,14 +396,19 @@ export class Hub {
     if (records.length > 0) this.#log.info({ rooms: records.length, store: this.#store.location }, `Restored ${records.length} room${records.length === 1 ? '' : 's'}`);
   }
 
-  /** One journal entry, unless its room's record already holds it (or the room is gone). */
+  /**
+   * One journal entry, unless its room's record already holds it (or the room is gone): the
+   * guess made again at the time it was made, drawing what it drew then.
+   */
   #replay(id: number, line: string, applied: ReadonlyMap<string, number>, now: number): void {
-    const [code = '', player = '', value = ''] = line.split(' ');
+    const [code = '', player = '', value = '', at, draws] = line.split(' ');
     const room = this.lobby.rooms.get(code);
     if (room === undefined || (applied.get(code) ?? 0) >= id) return;
-    const refusal = this.lobby.roomOf(player) === room ? this.#judge(room, player, Number(value), now) : 'E_NOT_IN_ROOM';
-    // Only guesses that did not win are journaled: anything else means the file is not ours.
-    if (refusal !== undefined || this.#outcome === undefined || this.#outcome === 'win') {
+    this.#redraws = draws === undefined || draws === '' ? [] : draws.split(',').map(Number);
+    this.#redrawn = 0;
+    const refusal = this.lobby.roomOf(player) === room ? this.#judge(room, player, Number(value), at === undefined ? now : Number(at)) : 'E_NOT_IN_ROOM';
+    // A guess that is refused, answers nothing, or draws other numbers than it did: the file is not ours.
+    if (refusal !== undefined || this.#outcome === undefined || this.#redrawn !== this.#redraws.length || (this.#outcome === 'win' && at === undefined)) {
       throw new RestoreError(`the journal in ${this.#store.location} does not fit room ${code} (entry ${id}: ${line})`);
     }
     // Rewritten later, as any room with journaled guesses: a start with many rooms is not slowed
@@ -478,7 +517,8 @@ export class Hub {
     for (const [player, pending] of this.#pending) {
       if (!this.#mustWrite.has(player) && (pending.room === undefined || !this.#dirty.has(pending.room))) continue;
       this.#pending.delete(player);
-      this.#store.appendEvents(player, pending.last, packEvents(pending.texts.join('\n')));
+      const texts = pending.texts.length > MAX_MISSED ? pending.texts.slice(-MAX_MISSED) : pending.texts;
+      this.#store.appendEvents(player, pending.last, packEvents(texts.join('\n')));
       // Once the events pass a multiple of PRUNE_EVERY beyond the window, the oldest go.
       if (pending.last > MAX_MISSED && Math.floor((pending.first - 1) / PRUNE_EVERY) !== Math.floor(pending.last / PRUNE_EVERY)) {
         this.#store.pruneEvents(player, pending.last - MAX_MISSED);
@@ -613,6 +653,12 @@ export class Hub {
     if (pending === undefined) this.#pending.set(to, (pending = { texts: [], first: seq, last: seq, room }));
     pending.texts.push(text);
     pending.last = seq;
+    // Only the last MAX_MISSED are ever replayed: the events of a busy room, which wait a second
+    // for its record, are trimmed now and then rather than kept and written in full.
+    if (pending.texts.length >= 2 * MAX_MISSED) {
+      pending.texts.splice(0, MAX_MISSED);
+      pending.first += MAX_MISSED;
+    }
     // Made by something the journal does not redo, or by guesses in two rooms: written this turn.
     if (room === undefined || (pending.room !== undefined && pending.room !== room)) this.#mustWrite.add(to);
     pending.room ??= room;
@@ -623,7 +669,8 @@ export class Hub {
    * transaction: one write per round, never one per guess, committed with the rest of the turn.
    */
   readonly record = (result: RoundResult): void => {
-    if (this.#frozen) return;
+    // A replayed round was kept with its journal entry.
+    if (this.#frozen || this.#replaying) return;
     if (result.dialect === 'plain' || result.dialect === 'classic') {
       // Such a game acknowledges nothing that a restart could contradict (it holds no seat): it
       // waits for the next commit, at most SOLO_RESULTS_MS, rather than costing one of its own.
