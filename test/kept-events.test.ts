@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { seededRandom } from '../src/core/random.js';
-import { packEvents, unpackEvents } from '../src/protocol/kept-events.js';
+import { packedResult, packEvents, unpackEvents } from '../src/protocol/kept-events.js';
 import { encodeServerMessage } from '../src/protocol/messages.js';
 import { resolveConfig } from '../src/server/config.js';
 import { Hub } from '../src/server/hub.js';
@@ -37,6 +37,24 @@ describe('the short form of kept events', () => {
         assert.equal(unpackEvents(packEvents(s)), s);
         assert.equal(unpackEvents(s), s);
       }),
+      { seed: 20261130, numRuns: 500 },
+    );
+  });
+
+  it('a result made short from its fields is the short form of the text the server sends', () => {
+    const sentence = { low: 'Too small!', high: 'Too big!', win: 'Exactly! You win!' } as const;
+    fc.assert(
+      fc.property(
+        fc.maxSafeInteger(),
+        fc.constantFrom('low', 'high', 'win' as const),
+        fc.nat(),
+        fc.nat(),
+        (value, outcome, attempts, seq) => {
+          const text = kept({ type: 'result', value, outcome, message: sentence[outcome], attempts }, seq);
+          assert.equal(packedResult(value, outcome, attempts, seq), packEvents(text));
+          assert.equal(unpackEvents(packedResult(value, outcome, attempts, seq)), text);
+        },
+      ),
       { seed: 20261130, numRuns: 500 },
     );
   });

@@ -1,10 +1,11 @@
 import * as crypto from 'node:crypto';
+import { SENTENCES } from '../core/game.js';
 import { Lobby, MAX_MISSED, type CreateOptions, type LobbyRefusal } from '../core/lobby.js';
 import type { PlayerId, PlayerRef, RoomEvent, RoomMessage } from '../core/room-events.js';
 import type { LobbyRoomRecord } from '../core/room-record.js';
 import type { Room } from '../core/room.js';
 import type { RoundResult } from '../core/results.js';
-import { packEvents, unpackEvents } from '../protocol/kept-events.js';
+import { packedResult, packEvents, unpackEvents } from '../protocol/kept-events.js';
 import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { Log, ServerConfig } from './config.js';
 import { contain } from './guard.js';
@@ -48,6 +49,7 @@ const SYNC_EVERY_MS = 1000;
 
 /** Events of a player not yet written to the store, in order. */
 interface Pending {
+  /** Their texts, a `result` in its short form (see keptText). */
   texts: string[];
   first: number;
   last: number;
@@ -533,7 +535,10 @@ export class Hub {
     for (const body of this.#store.eventsAfter(player, seq)) {
       for (const text of unpackEvents(body).split('\n')) if (seqOf(text) > seq) texts.push(text);
     }
-    for (const text of this.#pending.get(player)?.texts ?? []) if (seqOf(text) > seq) texts.push(text);
+    for (const kept of this.#pending.get(player)?.texts ?? []) {
+      const text = unpackEvents(kept);
+      if (seqOf(text) > seq) texts.push(text);
+    }
     return texts;
   }
 
@@ -651,7 +656,7 @@ export class Hub {
     if (room !== undefined && event.type === 'result') this.#outcome = event.outcome;
     let pending = this.#pending.get(to);
     if (pending === undefined) this.#pending.set(to, (pending = { texts: [], first: seq, last: seq, room }));
-    pending.texts.push(text);
+    pending.texts.push(keptText(event, seq, text));
     pending.last = seq;
     // Only the last MAX_MISSED are ever replayed: the events of a busy room, which wait a second
     // for its record, are trimmed now and then rather than kept and written in full.
@@ -699,6 +704,16 @@ export class Hub {
     this.#begin();
     this.#store.forgetPlayer(id);
   };
+}
+
+/**
+ * What waits in memory for an event: a `result` in the short form the store keeps (a fifth of
+ * its text, made from its fields), for a busy room's results wait up to a second; anything else
+ * as it was sent.
+ */
+function keptText(event: RoomEvent, seq: number, text: string): string {
+  if (event.type !== 'result' || event.message !== SENTENCES[event.outcome] || !Number.isFinite(event.value) || !Number.isFinite(event.attempts)) return text;
+  return packedResult(event.value, event.outcome, event.attempts, seq);
 }
 
 function deliver(out: TextOut, text: string | null): void {
