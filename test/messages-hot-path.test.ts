@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { SENTENCES } from '../src/core/game.js';
 import type { ResultMessage } from '../src/core/room-events.js';
-import { decodeClientMessage, encodeServerMessage } from '../src/protocol/messages.js';
+import { decodeClientMessage, encodeNumbered, encodeServerMessage } from '../src/protocol/messages.js';
 import { echoOf, wholeValueOf } from './helpers/integers.js';
 
 const GUESS_PREFIX = '{"type":"guess","value":';
@@ -11,19 +11,30 @@ const GUESS_PREFIX = '{"type":"guess","value":';
 // The JSON dialect's hot path skips the generic code for guesses and results; these properties
 // hold it to exactly what the generic code does.
 describe('the JSON hot path', () => {
+  const result = fc.record({
+    type: fc.constant('result' as const),
+    value: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(Number.MAX_SAFE_INTEGER, -0, 1e21, -1e300)),
+    outcome: fc.constantFrom('low' as const, 'high' as const, 'win' as const),
+    message: fc.oneof(fc.constantFrom(...Object.values(SENTENCES)), fc.string()),
+    attempts: fc.oneof(fc.nat(), fc.double()),
+  });
+
   it('writes a result exactly as JSON.stringify would', () => {
-    const result = fc.record({
-      type: fc.constant('result' as const),
-      value: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(Number.MAX_SAFE_INTEGER, -0, 1e21, -1e300)),
-      outcome: fc.constantFrom('low' as const, 'high' as const, 'win' as const),
-      message: fc.oneof(fc.constantFrom(...Object.values(SENTENCES)), fc.string()),
-      attempts: fc.oneof(fc.nat(), fc.double()),
-    });
     fc.assert(
       fc.property(result, (message: ResultMessage) => {
         assert.equal(encodeServerMessage(message), JSON.stringify(message));
       }),
     );
+  });
+
+  it('numbers a result exactly as JSON.stringify would write it with seq last', () => {
+    fc.assert(
+      fc.property(result, fc.nat(), (message: ResultMessage, seq) => {
+        assert.equal(encodeNumbered(message, seq), JSON.stringify({ ...message, seq }));
+      }),
+    );
+    const closed = { type: 'closed', code: 'ABCDE', reason: 'The room was closed' } as const;
+    assert.equal(encodeNumbered(closed, 7), JSON.stringify({ ...closed, seq: 7 }));
   });
 
   it('reads a guess as the schema does: an integer value, nothing else kept', () => {

@@ -157,7 +157,7 @@ const MAX_COMPACT_DIGITS = 15;
  * order, a sign, a fraction, a leading zero, more digits) returns undefined and goes the long
  * way, which reads the same text the same way (a property test holds the two together).
  */
-function compactGuess(text: string): number | undefined {
+export function compactGuess(text: string): number | undefined {
   const end = text.length - 1;
   let i = GUESS_PREFIX.length;
   if (end <= i || end - i > MAX_COMPACT_DIGITS || text.charCodeAt(end) !== CLOSING_BRACE || !text.startsWith(GUESS_PREFIX)) return undefined;
@@ -181,6 +181,18 @@ export function encodeServerMessage(message: ServerMessage): string {
     return `{"type":"result","value":${message.value},"outcome":"${message.outcome}","message":${quoted},"attempts":${message.attempts}}`;
   }
   return JSON.stringify(message);
+}
+
+/**
+ * A room event as sent to a player: its text with `seq` last. A `result` is written in one go,
+ * the hot path's one string per guess.
+ */
+export function encodeNumbered(message: RoomEvent, seq: number): string {
+  if (message.type === 'result' && Number.isFinite(message.value) && Number.isFinite(message.attempts)) {
+    const quoted = QUOTED_SENTENCES.get(message.message) ?? JSON.stringify(message.message);
+    return `{"type":"result","value":${message.value},"outcome":"${message.outcome}","message":${quoted},"attempts":${message.attempts},"seq":${seq}}`;
+  }
+  return `${encodeServerMessage(message).slice(0, -1)},"seq":${seq}}`;
 }
 
 const QUOTED_SENTENCES: ReadonlyMap<string, string> = new Map(Object.values(SENTENCES).map((s) => [s, JSON.stringify(s)]));

@@ -6,7 +6,7 @@ import type { LobbyRoomRecord } from '../core/room-record.js';
 import type { Room } from '../core/room.js';
 import type { RoundResult } from '../core/results.js';
 import { packedResult, packEvents, unpackEvents } from '../protocol/kept-events.js';
-import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
+import { encodeNumbered, encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { Log, ServerConfig } from './config.js';
 import { contain } from './guard.js';
 import type { TextOut } from './json-peer.js';
@@ -641,11 +641,16 @@ export class Hub {
    * and kept in the store for `resume`, then sent if the player is connected.
    */
   readonly #send = (to: PlayerId, event: RoomEvent, seq: number, live: boolean): void => {
-    if (event !== this.#lastEvent) {
-      this.#lastEvent = event;
-      this.#lastText = encodeServerMessage(event).slice(0, -1);
+    let text: string;
+    // A result goes to one player; anything else may be a broadcast, encoded once for all.
+    if (event.type === 'result') text = encodeNumbered(event, seq);
+    else {
+      if (event !== this.#lastEvent) {
+        this.#lastEvent = event;
+        this.#lastText = encodeServerMessage(event).slice(0, -1);
+      }
+      text = `${this.#lastText},"seq":${seq}}`;
     }
-    const text = `${this.#lastText},"seq":${seq}}`;
     if (!this.#frozen) this.#keep(to, seq, text, event);
     if (live) this.#peers.get(to)?.sendText(text);
   };

@@ -2,6 +2,7 @@ import type { PlayerId } from '../core/room-events.js';
 import { ERRORS, type ErrorCode } from '../protocol/errors.js';
 import {
   PROTOCOL_VERSION,
+  compactGuess,
   decodeClientMessage,
   encodeServerMessage,
   errorMessage,
@@ -42,15 +43,21 @@ export class JsonPeer implements HubPeer {
   }
 
   receive(text: string): void {
+    const player = this.#player;
+    // The hot path first: a guess is most of the traffic, and written as clients write it, it is
+    // read straight into its number (anything else it may be goes the long way below).
+    const guess = player === undefined ? undefined : compactGuess(text);
+    if (guess !== undefined && player !== undefined) {
+      this.#answer(this.#hub.guess(player, guess));
+      return;
+    }
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       this.#send(errorMessage(decoded.error.code, decoded.error.message));
       return;
     }
     const message = decoded.message;
-    const player = this.#player;
     if (player === undefined) this.#greet(message);
-    // The hot path first: a guess is most of the traffic.
     else if (message.type === 'guess') this.#answer(this.#hub.guess(player, message.value));
     else this.#handle(player, message);
   }
