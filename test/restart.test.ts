@@ -132,8 +132,8 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
     assert.ok(opens(start.commitment, end));
     const won = ada.received.findLast((m) => m.type === 'result');
     const next = await ada.next('round_start');
-    // Killed well within the second before the room's record is rewritten: the win and the round
-    // it drew are in the journal alone.
+    // Killed, as a rule, within the second before the room's record is rewritten: the win and the
+    // round it drew are then in the journal alone (what follows must hold either way).
     await stop(first, 'SIGKILL', []);
 
     const second = await serve(['--db', path, '--port', String(first.port)]);
