@@ -64,6 +64,10 @@ export function createGameServer(options: ServerOptions): GameServer {
   });
   // Guesses of plain and classic connections already closed; open ones count on their wire.
   const guessesOfClosed = new Map<string, number>();
+  const countGuesses = (counts: Map<string, number>, connection: Connection): void => {
+    const spoken = connection.spoken;
+    if (spoken === 'plain' || spoken === 'classic') counts.set(spoken, (counts.get(spoken) ?? 0) + connection.wire.guesses);
+  };
   const metrics = createMetrics({
     *connections() {
       for (const connection of connections) {
@@ -77,10 +81,7 @@ export function createGameServer(options: ServerOptions): GameServer {
     },
     guesses() {
       const counts = new Map(guessesOfClosed);
-      for (const connection of connections) {
-        const spoken = connection.spoken;
-        if (spoken === 'plain' || spoken === 'classic') counts.set(spoken, (counts.get(spoken) ?? 0) + connection.wire.guesses);
-      }
+      for (const connection of connections) countGuesses(counts, connection);
       // A JSON guess is counted by the rooms, over TCP and WebSocket alike.
       counts.set('json', hub.stats.guesses);
       return counts;
@@ -132,8 +133,7 @@ export function createGameServer(options: ServerOptions): GameServer {
   // it was asked for at accept, so it still knows it here.
   const closed = (connection: Connection): void => {
     connections.delete(connection);
-    const spoken = connection.spoken;
-    if (spoken === 'plain' || spoken === 'classic') guessesOfClosed.set(spoken, (guessesOfClosed.get(spoken) ?? 0) + connection.wire.guesses);
+    countGuesses(guessesOfClosed, connection);
     const address = connection.wire.socket.remoteAddress ?? '?';
     const left = (perAddress.get(address) ?? 1) - 1;
     if (left === 0) perAddress.delete(address);
