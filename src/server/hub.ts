@@ -1,16 +1,16 @@
 import * as crypto from 'node:crypto';
-import { SENTENCES } from '../core/game.js';
 import { Lobby, MAX_MISSED, type CreateOptions, type LobbyRefusal } from '../core/lobby.js';
 import type { PlayerId, PlayerRef, RoomEvent, RoomMessage } from '../core/room-events.js';
 import type { LobbyRoomRecord } from '../core/room-record.js';
 import type { Room } from '../core/room.js';
 import type { RoundResult } from '../core/results.js';
-import { packedResult, packEvents, unpackEvents } from '../protocol/kept-events.js';
+import { packEvents, unpackEvents } from '../protocol/kept-events.js';
 import { encodeNumbered, encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { Log, ServerConfig } from './config.js';
 import { contain } from './guard.js';
 import type { TextOut } from './json-peer.js';
 import { MemoryStore } from './memory-store.js';
+import { PendingEvents } from './pending-events.js';
 import type { ResultsSource } from './results-routes.js';
 import type { Store } from './store.js';
 
@@ -46,19 +46,6 @@ const SOLO_RESULTS_MS = 1000;
 
 // With `fsync: 'second'`, the log is flushed this long after the first commit it lacks.
 const SYNC_EVERY_MS = 1000;
-
-/** Events of a player not yet written to the store, in order. */
-interface Pending {
-  /** Their texts, a `result` in its short form (see keptText). */
-  texts: string[];
-  first: number;
-  last: number;
-  /**
-   * The room whose journaled guesses made them (so a replay of the journal would make them
-   * again): they must be written when that room's record is, at the latest.
-   */
-  room: Room | undefined;
-}
 
 interface Alarm {
   at: number;
@@ -131,7 +118,7 @@ export class Hub {
   #lastJournal = 0;
   /** The journal rows up to this one are dropped. */
   #droppedJournal = 0;
-  readonly #pending = new Map<PlayerId, Pending>();
+  readonly #pending = new Map<PlayerId, PendingEvents>();
   /** Players whose pending events include one that no journal entry makes again: written this turn. */
   readonly #mustWrite = new Set<PlayerId>();
   /** A guess is running in this room: its events may wait (see Pending.room). */
@@ -519,7 +506,7 @@ export class Hub {
     for (const [player, pending] of this.#pending) {
       if (!this.#mustWrite.has(player) && (pending.room === undefined || !this.#dirty.has(pending.room))) continue;
       this.#pending.delete(player);
-      const texts = pending.texts.length > MAX_MISSED ? pending.texts.slice(-MAX_MISSED) : pending.texts;
+      const texts = pending.keptAfter(pending.last - MAX_MISSED);
       this.#store.appendEvents(player, pending.last, packEvents(texts.join('\n')));
       // Once the events pass a multiple of PRUNE_EVERY beyond the window, the oldest go.
       if (pending.last > MAX_MISSED && Math.floor((pending.first - 1) / PRUNE_EVERY) !== Math.floor(pending.last / PRUNE_EVERY)) {
@@ -535,10 +522,7 @@ export class Hub {
     for (const body of this.#store.eventsAfter(player, seq)) {
       for (const text of unpackEvents(body).split('\n')) if (seqOf(text) > seq) texts.push(text);
     }
-    for (const kept of this.#pending.get(player)?.texts ?? []) {
-      const text = unpackEvents(kept);
-      if (seqOf(text) > seq) texts.push(text);
-    }
+    for (const kept of this.#pending.get(player)?.keptAfter(seq) ?? []) texts.push(unpackEvents(kept));
     return texts;
   }
 
@@ -660,15 +644,11 @@ export class Hub {
     const room = this.#guessing;
     if (room !== undefined && event.type === 'result') this.#outcome = event.outcome;
     let pending = this.#pending.get(to);
-    if (pending === undefined) this.#pending.set(to, (pending = { texts: [], first: seq, last: seq, room }));
-    pending.texts.push(keptText(event, seq, text));
-    pending.last = seq;
+    if (pending === undefined) this.#pending.set(to, (pending = new PendingEvents(seq, room)));
+    pending.push(event, text);
     // Only the last MAX_MISSED are ever replayed: the events of a busy room, which wait a second
     // for its record, are trimmed now and then rather than kept and written in full.
-    if (pending.texts.length >= 2 * MAX_MISSED) {
-      pending.texts.splice(0, MAX_MISSED);
-      pending.first += MAX_MISSED;
-    }
+    if (pending.length >= 2 * MAX_MISSED) pending.dropOldest(MAX_MISSED);
     // Made by something the journal does not redo, or by guesses in two rooms: written this turn.
     if (room === undefined || (pending.room !== undefined && pending.room !== room)) this.#mustWrite.add(to);
     pending.room ??= room;
@@ -709,16 +689,6 @@ export class Hub {
     this.#begin();
     this.#store.forgetPlayer(id);
   };
-}
-
-/**
- * What waits in memory for an event: a `result` in the short form the store keeps (a fifth of
- * its text, made from its fields), for a busy room's results wait up to a second; anything else
- * as it was sent.
- */
-function keptText(event: RoomEvent, seq: number, text: string): string {
-  if (event.type !== 'result' || event.message !== SENTENCES[event.outcome] || !Number.isFinite(event.value) || !Number.isFinite(event.attempts)) return text;
-  return packedResult(event.value, event.outcome, event.attempts, seq);
 }
 
 function deliver(out: TextOut, text: string | null): void {
