@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { seededRandom } from '../src/core/random.js';
 import type { LobbyRoomRecord } from '../src/core/room-record.js';
-import { resolveConfig } from '../src/server/config.js';
+import { DEFAULTS, resolveConfig } from '../src/server/config.js';
 import { Hub, sha256Hex } from '../src/server/hub.js';
 import { JsonPeer } from '../src/server/json-peer.js';
 import type { Store } from '../src/server/store.js';
@@ -170,5 +170,30 @@ describe('the journal', { timeout: 120_000 }, () => {
       ),
       { numRuns: 150, seed: 1207 },
     );
+  });
+  it('rewrites a quiet room\'s record foldAfterMs after its first journaled guess, with no other turn to do it (three seconds by default)', async () => {
+    assert.equal(DEFAULTS.foldAfterMs, 3_000);
+    const store = openSqliteStore(dir.file('quiet.db'));
+    const hub = new Hub(resolveConfig({ random: seededRandom(11), log: silent, store, range: { min: 1, max: 1_000 }, foldAfterMs: 150 }));
+    const sent: string[] = [];
+    const peer = new JsonPeer(hub, { send: (text) => sent.push(text), end() {}, hold() {}, release() {} });
+    peer.receive('{"type":"hello","name":"Ada"}');
+    peer.receive('{"type":"create","mode":"solo"}');
+    await turn();
+    const guessed = Date.now();
+    peer.receive('{"type":"guess","value":1}');
+    await turn();
+    assert.ok(sent.some((text) => text.startsWith('{"type":"result"')), 'the guess was answered');
+    assert.equal(store.load().journal.length, 1, 'the guess is a journal line');
+    // Nobody plays on: the server's own timer opens the turn that rewrites the record.
+    const commits = hub.stats.commits;
+    while (hub.stats.commits === commits) {
+      assert.ok(Date.now() - guessed < 10_000, 'the record was never rewritten');
+      await turn();
+    }
+    assert.ok(Date.now() - guessed >= 150, `rewritten ${Date.now() - guessed} ms after the guess`);
+    assert.deepEqual(store.load().journal, []);
+    hub.close();
+    store.close();
   });
 });

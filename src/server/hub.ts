@@ -115,6 +115,7 @@ export class Hub {
    * the first one and when it was written.
    */
   readonly #journaled = new Map<Room, { id: number; at: number }>();
+  #foldTimer: NodeJS.Timeout | undefined;
   #lastJournal = 0;
   /** The journal rows up to this one are dropped. */
   #droppedJournal = 0;
@@ -331,6 +332,8 @@ export class Hub {
     this.#flush();
     clearTimeout(this.#syncTimer);
     this.#syncTimer = undefined;
+    clearTimeout(this.#foldTimer);
+    this.#foldTimer = undefined;
     this.#store.syncNow();
     this.#committed = this.#durable = this.#syncTarget = this.#issued;
     this.#frozen = true;
@@ -483,10 +486,23 @@ export class Hub {
       this.#store.setMeta('counters', counters);
       this.#savedCounters = counters;
     }
+    this.#armFold(now);
     const number = ++this.#issued;
     this.#open = false;
     this.#store.commit((error, nanos) => this.#committedNow(number, error, nanos));
   }
+
+  /** A room gone quiet is rewritten too, in a turn of its own when its time comes. */
+  #armFold(now: number): void {
+    const oldest = this.#journaled.values().next().value;
+    if (oldest === undefined || this.#foldTimer !== undefined) return;
+    this.#foldTimer = setTimeout(this.#foldLater, Math.max(0, oldest.at + this.#foldAfterMs - now)).unref();
+  }
+
+  readonly #foldLater = (): void => {
+    this.#foldTimer = undefined;
+    if (!this.#frozen && this.#journaled.size > 0) this.#begin();
+  };
 
   /** Rooms journaled for a while get their records rewritten this turn, a few at a time. */
   #fold(now: number): void {
@@ -646,7 +662,7 @@ export class Hub {
     let pending = this.#pending.get(to);
     if (pending === undefined) this.#pending.set(to, (pending = new PendingEvents(seq, room)));
     pending.push(event, text);
-    // Only the last MAX_MISSED are ever replayed: the events of a busy room, which wait a second
+    // Only the last MAX_MISSED are ever replayed: the events of a busy room, which wait seconds
     // for its record, are trimmed now and then rather than kept and written in full.
     if (pending.length >= 2 * MAX_MISSED) pending.dropOldest(MAX_MISSED);
     // Made by something the journal does not redo, or by guesses in two rooms: written this turn.

@@ -8,7 +8,7 @@ const OUTCOME_INDEX: Readonly<Record<(typeof OUTCOMES)[number], number>> = { low
 
 /**
  * A player's events not yet written to the store, numbered `first` to `last` (a player's events
- * are numbered one by one). A busy room's events wait up to a second for its record, and a
+ * are numbered one by one). A busy room's events wait seconds for its record (foldAfterMs), and a
  * waiting string is an object the garbage collector copies at every young collection: a
  * `result` whose message is its outcome's sentence (nearly every event) therefore waits as two
  * small integers, its value and `attempts * 3 + outcome`, which the collector skips, and its
