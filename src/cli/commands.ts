@@ -57,7 +57,7 @@ export const COMMANDS = {
   },
   serve: {
     summary: 'run the game server (what `npm start` runs)',
-    usage: 'guess serve [--host H] [--port P] [--db PATH] [--min A --max B] [--seed N] [--trace] [limits]',
+    usage: 'guess serve [--host H] [--port P] [--db PATH] [--redis URL] [--min A --max B] [--seed N] [--trace] [limits]',
     flags: {
       host: { type: 'string', value: 'H', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for your LAN)' },
       port: { type: 'string', value: 'P', help: 'port to listen on (default 65432)' },
@@ -65,6 +65,11 @@ export const COMMANDS = {
         type: 'string',
         value: 'PATH',
         help: 'the file that keeps the games across a restart (default: $XDG_DATA_HOME/guess-a-number/PORT.db, else ~/.local/share/guess-a-number/PORT.db; with --port 0, none); :memory: keeps nothing',
+      },
+      redis: {
+        type: 'string',
+        value: 'URL',
+        help: 'redis://HOST:PORT shared with other servers: room codes are unique across all of them (new rooms are refused while Redis does not answer)',
       },
       ...RANGE_FLAGS,
       'max-line-bytes': { type: 'string', value: 'N', help: 'longest message accepted, in bytes (default 1024)' },

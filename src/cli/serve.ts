@@ -5,6 +5,7 @@ import { FSYNC_POLICIES, resolveConfig, type FsyncPolicy, type ServerConfig, typ
 import { isWildcard, lanAddresses } from '../server/address.js';
 import { createGameServer, type GameServer } from '../server/server.js';
 import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
+import { RedisRegistry } from '../store/redis-registry.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { IN_MEMORY, serverDbPath } from './data-dir.js';
 import { createLogger } from './logger.js';
@@ -40,12 +41,19 @@ export async function serve(args: ParsedArgs): Promise<number> {
   };
   // Every flag is checked before the games' file is opened: a mistyped flag touches no file.
   const { port } = usable(options);
+  const redis = redisFlag(values);
   const store = openSqliteStore(serverDbPath(values, port));
+  // Its own draws (the same sequence as the secrets' with --seed, so seeded servers try the same codes).
+  const registry = redis === undefined ? undefined : new RedisRegistry(redis, chooseRandom(seed), log);
+  const closeStores = async (): Promise<void> => {
+    await registry?.close();
+    store.close();
+  };
   let server;
   try {
-    server = createGameServer({ ...options, store });
+    server = createGameServer({ ...options, store, registry });
   } catch (error) {
-    store.close();
+    await closeStores();
     throw error;
   }
   const { host } = server.config;
@@ -53,14 +61,15 @@ export async function serve(args: ParsedArgs): Promise<number> {
   try {
     address = await server.listen();
   } catch (error) {
-    store.close();
+    await closeStores();
     process.stderr.write(`guess: ${describeListenError(error as NodeJS.ErrnoException, host, server.config.port)}\n`);
     return 1;
   }
   // Before the line that tells the world we listen: a signal sent on seeing it must drain, not
   // meet the default action and kill the process.
-  const stopped = drainOnSignal(server, log).finally(() => store.close());
+  const stopped = drainOnSignal(server, log).finally(closeStores);
   process.stdout.write(store.location === IN_MEMORY ? 'Games are kept in memory only: a restart forgets them\n' : `Games are kept in ${store.location}\n`);
+  if (registry !== undefined) process.stdout.write(`Room codes are shared through Redis at ${registry.location}\n`);
   const bracketed = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);
   process.stdout.write(`Listening on ${bracketed(address.address)}:${address.port}\n`);
   // Nothing can connect to the wildcard address itself: on this machine, loopback reaches it.
@@ -191,3 +200,17 @@ function describeListenError(error: NodeJS.ErrnoException, host: string, port: n
 }
 
 /** This machine's IPv4 addresses on its networks, for the "friends join with" hint. */
+
+/** `--redis redis://HOST:PORT` (or rediss:// for TLS), checked before any file is opened. */
+function redisFlag(values: ParsedArgs['values']): string | undefined {
+  const url = stringFlag(values, 'redis');
+  if (url === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--redis needs a URL such as redis://127.0.0.1:6379, not ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new UsageError(`--redis needs a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
+  return url;
+}

@@ -138,13 +138,14 @@ export class Lobby {
     }
   }
 
-  create(id: PlayerId, options: CreateOptions, now: number): LobbyRefusal | Room {
+  /** `code`: one the caller reserved (across servers); one this lobby draws when absent (or, defensively, already in use here). */
+  create(id: PlayerId, options: CreateOptions, now: number, code?: string): LobbyRefusal | Room {
     const player = this.#players.get(id);
     if (player === undefined) return 'E_NOT_IN_ROOM';
     if (player.room !== undefined) return 'E_IN_ROOM';
     const range = { min: options.min ?? this.#deps.range.min, max: options.max ?? this.#deps.range.max };
     if (rangeProblem(range) !== undefined) return 'E_BAD_RANGE';
-    const code = newRoomCode(this.#deps.random, (c) => this.#rooms.has(c));
+    if (code === undefined || this.#rooms.has(code)) code = newRoomCode(this.#deps.random, (c) => this.#rooms.has(c));
     const room = new Room(code, options.mode, range, options.maxPlayers ?? this.#deps.rules.maxPlayers, {
       random: this.#deps.random,
       hash: this.#deps.hash,

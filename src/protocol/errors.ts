@@ -28,6 +28,7 @@ export const ERRORS = {
   E_IDLE_TIMEOUT: 'Closed after a long silence; connect again to play',
   E_SHUTTING_DOWN: 'The server is restarting or shutting down; try again in a few seconds',
   E_TOO_MANY_ROOMS: 'The server has as many rooms as it may hold; join one, or try again later',
+  E_CLUSTER_UNAVAILABLE: 'New rooms are not open right now (this server cannot reach the others); try again in a few seconds',
   E_RESUMED_ELSEWHERE: 'Your seat was resumed on another connection; this one is closed',
   E_INTERNAL: 'The server met an internal error and closed this connection; connect again to play',
 } as const;

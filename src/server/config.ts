@@ -2,6 +2,7 @@ import { DEFAULT_RANGE, type Range } from '../core/game.js';
 import type { RandomInt } from '../core/random.js';
 import { rangeProblem } from '../core/range.js';
 import { DEFAULT_RULES, type RoomRules } from '../core/room-rules.js';
+import type { RoomRegistry } from './registry.js';
 import type { Store } from './store.js';
 import { DEFAULT_WEB_ROOT } from './web-assets.js';
 
@@ -70,6 +71,8 @@ export interface ServerConfig {
   readonly keepResultsDays: number | undefined;
   /** Where rooms, seats and events are kept; in memory (a restart forgets them) when undefined. */
   readonly store: Store | undefined;
+  /** Where room codes are unique across servers (`--redis`); this server alone when undefined. */
+  readonly registry: RoomRegistry | undefined;
   /** How long a room's guesses may be kept only in the store's journal before its record is rewritten. */
   readonly foldAfterMs: number;
   /**
@@ -147,6 +150,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     retryAfterMs: options.retryAfterMs ?? DEFAULTS.retryAfterMs,
     keepResultsDays: options.keepResultsDays,
     store: options.store,
+    registry: options.registry,
     foldAfterMs: options.foldAfterMs ?? DEFAULTS.foldAfterMs,
     fsync: options.fsync ?? DEFAULTS.fsync,
     log: options.log,

@@ -11,6 +11,7 @@ import { contain } from './guard.js';
 import type { TextOut } from './json-peer.js';
 import { MemoryStore } from './memory-store.js';
 import { PendingEvents } from './pending-events.js';
+import type { RoomRegistry } from './registry.js';
 import type { ResultsSource } from './results-routes.js';
 import type { Store } from './store.js';
 
@@ -115,6 +116,7 @@ export class Hub {
    * the first one and when it was written.
    */
   readonly #journaled = new Map<Room, { id: number; at: number }>();
+  readonly #registry: RoomRegistry | undefined;
   #foldTimer: NodeJS.Timeout | undefined;
   #lastJournal = 0;
   /** The journal rows up to this one are dropped. */
@@ -164,6 +166,7 @@ export class Hub {
     this.#foldAfterMs = config.foldAfterMs;
     this.#syncEachCommit = config.fsync === 'commit';
     this.#store = config.store ?? new MemoryStore();
+    this.#registry = config.registry;
     this.results = this.#store;
     const draw = config.random;
     this.lobby = new Lobby({
@@ -175,7 +178,23 @@ export class Hub {
       forget: this.#forget,
       record: this.record,
     });
-    this.#restore();
+    const meta = this.#restore();
+    this.#joinCluster(meta.get('cluster-id'));
+  }
+
+  /**
+   * In a cluster, this server is known by an id kept in its store: restarted on the same file it
+   * is the same server, and takes its rooms' codes back.
+   */
+  #joinCluster(kept: string | undefined): void {
+    if (this.#registry === undefined) return;
+    let id = kept;
+    if (id === undefined) {
+      id = crypto.randomBytes(9).toString('base64url');
+      this.#begin();
+      this.#store.setMeta('cluster-id', id);
+    }
+    this.#registry.start(id, [...this.lobby.rooms.keys()]);
   }
 
   /** What the `shutdown` goodbye tells a client to wait before it reconnects. */
@@ -220,11 +239,17 @@ export class Hub {
     this.#arm(room);
   }
 
-  create(id: PlayerId, options: CreateOptions): LobbyRefusal | 'E_TOO_MANY_ROOMS' | undefined {
+  create(id: PlayerId, options: CreateOptions): LobbyRefusal | 'E_TOO_MANY_ROOMS' | 'E_CLUSTER_UNAVAILABLE' | undefined {
     // Each room holds timers and history: their number is bounded (--max-rooms).
     if (this.lobby.rooms.size >= this.#maxRooms) return 'E_TOO_MANY_ROOMS';
-    const room = this.lobby.create(id, options, Date.now());
-    if (typeof room === 'string') return room;
+    // In a cluster, a code no other server holds; none while Redis is out of reach.
+    const code = this.#registry?.takeCode();
+    if (this.#registry !== undefined && code === undefined) return 'E_CLUSTER_UNAVAILABLE';
+    const room = this.lobby.create(id, options, Date.now(), code);
+    if (typeof room === 'string') {
+      if (code !== undefined) this.#registry?.releaseCode(code);
+      return room;
+    }
     this.#touch(room);
     this.#arm(room);
     return undefined;
@@ -352,7 +377,7 @@ export class Hub {
    * journal's guesses are made again on the records that lack them; those records are rewritten
    * within foldAfterMs, as if the guesses had just been made.
    */
-  #restore(): void {
+  #restore(): ReadonlyMap<string, string> {
     const world = this.#store.load();
     const records: { record: LobbyRoomRecord; savedAt: number }[] = [];
     const applied = new Map<string, number>();
@@ -386,6 +411,7 @@ export class Hub {
     this.#committed = this.#durable = this.#syncTarget = this.#issued;
     for (const room of this.lobby.rooms.values()) this.#arm(room);
     if (records.length > 0) this.#log.info({ rooms: records.length, store: this.#store.location }, `Restored ${records.length} room${records.length === 1 ? '' : 's'}`);
+    return world.meta;
   }
 
   /**
@@ -470,7 +496,10 @@ export class Hub {
       const live = this.lobby.rooms.get(room.code);
       if (live === room) this.#store.putRoom(room.code, JSON.stringify(this.lobby.save(room)), now, this.#lastJournal);
       // A room closed this turn, unless a new one took its code in the same turn.
-      else if (live === undefined) this.#store.deleteRoom(room.code);
+      else if (live === undefined) {
+        this.#store.deleteRoom(room.code);
+        this.#registry?.releaseCode(room.code);
+      }
       this.#journaled.delete(room);
     }
     this.#writeEvents();

@@ -55,7 +55,8 @@ export function createGameServer(options: ServerOptions): GameServer {
   if (assets.size === 0) config.log.warn({ webRoot: config.webRoot }, 'The web client is not built: run `npm run build`');
   const hub = new Hub(config);
   const bySocket = new WeakMap<object, Connection>();
-  const health = (): Record<string, number> => ({
+  const health = (): Record<string, number | string> => ({
+    ...(config.registry === undefined ? {} : { redis: config.registry.reachable ? 'ok' : 'unreachable' }),
     connections: connections.size,
     commits: hub.stats.commits,
     commitMs: Math.round(hub.stats.commitNanos / 1e3) / 1e3,

@@ -1,0 +1,181 @@
+import { createClient } from '@redis/client';
+import type { RandomInt } from '../core/random.js';
+import { newRoomCode } from '../core/room-code.js';
+import type { RoomRegistry } from '../server/registry.js';
+
+/** What the registry tells the operator about (the server's logger). */
+export interface RegistryLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+const PREFIX = 'guess:';
+/** Every room code of the cluster, and the server that holds it. */
+const ROOMS = `${PREFIX}rooms`;
+/** A server's lease: it holds its codes while this key lives. */
+const SERVER = `${PREFIX}server:`;
+
+// A server renews its lease every second; one that stops (killed, paused, cut off) lapses within
+// five, and its codes may then be taken by another.
+const RENEW_MS = 1_000;
+const LEASE_MS = 5_000;
+
+// Codes reserved ahead, so that `create` never waits on the network: enough for a class creating
+// rooms at once; refilled, in one round trip, once a quarter of them is used.
+const POOL = 64;
+
+/**
+ * Takes a code for server ARGV[2] if it is free, or held by a server whose lease has lapsed, or
+ * (ARGV[4] = '1', taking back what it had before Redis lost it) already its own. One script, so
+ * that the check and the write are one step for Redis: two servers never both get a code.
+ */
+const RESERVE = `
+local owner = redis.call('HGET', KEYS[1], ARGV[1])
+if owner == false or (ARGV[4] == '1' and owner == ARGV[2]) or (owner ~= ARGV[2] and redis.call('EXISTS', ARGV[3] .. owner) == 0) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+/** Gives a code back, if it is still this server's. */
+const RELEASE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0`;
+
+type Client = ReturnType<typeof createClient>;
+
+/**
+ * Room codes unique across servers, on Redis (`guess serve --redis URL`): a hash of every code and
+ * its server, and a lease per server. Commands fail at once while Redis is unreachable (no queue
+ * of them to replay later): the server then has no code to give and refuses new rooms, and once
+ * Redis answers again it takes back its codes (a Redis that restarted empty has forgotten them).
+ */
+export class RedisRegistry implements RoomRegistry {
+  readonly #client: Client;
+  readonly #random: RandomInt;
+  readonly #log: RegistryLog;
+  readonly #url: string;
+  #server = '';
+  /** Codes of this server's rooms. */
+  readonly #held = new Set<string>();
+  /** Codes reserved for rooms not created yet. */
+  #pool: string[] = [];
+  #reachable = false;
+  /** Set when Redis may have lost this server's codes (at start, after an outage). */
+  #reclaim = true;
+  #timer: NodeJS.Timeout | undefined;
+  #busy = false;
+  #closed = false;
+  #warned = false;
+
+  constructor(url: string, random: RandomInt, log: RegistryLog) {
+    // Printed and logged without a password the URL may carry.
+    const { protocol, host } = new URL(url);
+    this.#url = `${protocol}//${host}`;
+    this.#random = random;
+    this.#log = log;
+    this.#client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 2_000 } });
+    // The client reconnects by itself; each failure is one line, and the heartbeat says the rest.
+    this.#client.on('error', (error: unknown) => this.#down(error));
+  }
+
+  /** The URL without credentials, as printed and logged. */
+  get location(): string {
+    return this.#url;
+  }
+
+  get reachable(): boolean {
+    return this.#reachable;
+  }
+
+  start(server: string, codes: readonly string[]): void {
+    this.#server = server;
+    for (const code of codes) this.#held.add(code);
+    this.#client.connect().then(
+      () => this.#beat(),
+      (error: unknown) => this.#down(error),
+    );
+    this.#timer = setInterval(() => void this.#beat(), RENEW_MS);
+    this.#timer.unref();
+  }
+
+  takeCode(): string | undefined {
+    if (!this.#reachable) return undefined;
+    const code = this.#pool.pop();
+    if (code === undefined) return undefined;
+    this.#held.add(code);
+    if (this.#pool.length < (POOL * 3) / 4) void this.#beat();
+    return code;
+  }
+
+  releaseCode(code: string): void {
+    if (!this.#held.delete(code) || !this.#reachable) return;
+    this.#client.sendCommand(['EVAL', RELEASE, '1', ROOMS, code, this.#server]).catch((error: unknown) => this.#down(error));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    const pool = this.#pool;
+    this.#pool = [];
+    if (this.#reachable) {
+      try {
+        for (const code of pool) await this.#client.sendCommand(['EVAL', RELEASE, '1', ROOMS, code, this.#server]);
+      } catch {
+        // Gone with Redis: the codes lapse with the lease.
+      }
+    }
+    this.#client.destroy();
+  }
+
+  /** Renews the lease; after an outage takes the codes back; fills the pool up. */
+  async #beat(): Promise<void> {
+    if (this.#busy || this.#closed || !this.#client.isReady) return;
+    this.#busy = true;
+    try {
+      await this.#client.sendCommand(['SET', `${SERVER}${this.#server}`, '1', 'PX', String(LEASE_MS)]);
+      if (this.#reclaim) await this.#takeBack();
+      // Stopped by close() too: its client no longer sends, and the failure ends the loop.
+      while (this.#pool.length < POOL) {
+        const wanted = new Set<string>();
+        while (wanted.size < POOL - this.#pool.length) wanted.add(newRoomCode(this.#random, (c) => this.#held.has(c) || this.#pool.includes(c) || wanted.has(c)));
+        // Sent together, in one round trip (the client pipelines what is sent in one tick).
+        const codes = [...wanted];
+        const taken = await Promise.all(codes.map((code) => this.#reserve(code, false)));
+        for (const [i, code] of codes.entries()) if (taken[i] === 1) this.#pool.push(code);
+      }
+      if (!this.#reachable) this.#log.info({ redis: this.#url }, `Redis at ${this.#url} answers: new rooms are open`);
+      this.#reachable = true;
+    } catch (error) {
+      this.#down(error);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #takeBack(): Promise<void> {
+    for (const code of this.#held) {
+      if ((await this.#reserve(code, true)) === 0) this.#log.warn({ room: code }, `Room ${code}'s code is held by another server of the cluster`);
+    }
+    const pool = this.#pool;
+    this.#pool = [];
+    for (const code of pool) if ((await this.#reserve(code, true)) === 1) this.#pool.push(code);
+    this.#reclaim = false;
+  }
+
+  async #reserve(code: string, own: boolean): Promise<number> {
+    return Number(await this.#client.sendCommand(['EVAL', RESERVE, '1', ROOMS, code, this.#server, SERVER, own ? '1' : '0']));
+  }
+
+  /** One line per outage, not one per failed command or reconnect. */
+  #down(error: unknown): void {
+    if (this.#closed) return;
+    this.#reclaim = true;
+    const news = this.#reachable || !this.#warned;
+    this.#reachable = false;
+    if (!news) return;
+    this.#warned = true;
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    this.#log.warn({ redis: this.#url }, `Redis at ${this.#url} does not answer (${reason}): new rooms are refused until it does`);
+  }
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { JsonClient } from './helpers/json-client.js';
+import { startRedis, type RunningRedis } from './helpers/redis.js';
+import { runGuess } from './helpers/process.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+import { TcpClient } from './helpers/tcp-client.js';
+
+const ROOMS_EACH = 12;
+
+/** Creates rooms on `server`, one player each, and returns their codes (the players stay, holding them). */
+async function createRooms(server: RunningServer, count: number, players: JsonClient[]): Promise<string[]> {
+  const codes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const player = await JsonClient.hello(server.port, `P${i}`);
+    players.push(player);
+    codes.push((await player.ask({ type: 'create', mode: 'race' }, 'room')).code);
+  }
+  return codes;
+}
+
+describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
+  let redis: RunningRedis;
+  const servers: RunningServer[] = [];
+  const players: JsonClient[] = [];
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    for (const player of players) player.close();
+    await Promise.all(servers.map((server) => server.stop()));
+    await redis.stop();
+  });
+
+  /** A server seeded like every other here: alone, it would draw the same room codes as they do. */
+  async function serve(...args: string[]): Promise<RunningServer> {
+    const server = await startServer(['--seed', '7', '--db', ':memory:', ...args]);
+    servers.push(server);
+    return server;
+  }
+
+  it('never give one room code to two of them, though they draw the same codes', async () => {
+    // Without Redis, two servers seeded alike give their rooms the very same codes: the check below
+    // would see a registry that does nothing.
+    const alone = [await serve(), await serve()];
+    const [a, b] = await Promise.all(alone.map((server) => createRooms(server, 3, players)));
+    assert.deepEqual(a, b);
+
+    const cluster = [await serve('--redis', redis.url), await serve('--redis', redis.url)];
+    await Promise.all(cluster.map((server) => server.waitFor(/answers: new rooms are open/)));
+    assert.match(cluster[0]?.output() ?? '', new RegExp(`^Room codes are shared through Redis at redis://127\\.0\\.0\\.1:${redis.port}$`, 'm'));
+    const codes = (await Promise.all(cluster.map((server) => createRooms(server, ROOMS_EACH, players)))).flat();
+    assert.equal(new Set(codes).size, 2 * ROOMS_EACH, `codes given twice: ${codes.join(' ')}`);
+  });
+
+  it('refuse new rooms while Redis is down, go on with the games under way, and open again when it is back', async () => {
+    const server = await serve('--redis', redis.url);
+    await server.waitFor(/answers: new rooms are open/);
+    const host = await JsonClient.hello(server.port, 'Ada');
+    players.push(host);
+    const room = await host.ask({ type: 'create', mode: 'solo' }, 'room');
+    await host.next('round_start');
+
+    const from = server.output().length;
+    await redis.stop();
+    await server.waitFor(/does not answer/, from);
+    const health = JSON.parse(await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text()) as { redis?: string };
+    assert.equal(health.redis, 'unreachable');
+    const other = await JsonClient.hello(server.port, 'Bob');
+    players.push(other);
+    assert.equal(await other.refused({ type: 'create', mode: 'solo' }), 'E_CLUSTER_UNAVAILABLE');
+    // The room already open plays on, and so does a plain game.
+    const result = await host.ask({ type: 'guess', value: 1 }, 'result');
+    assert.equal(result.attempts, 1);
+    const plain = await TcpClient.connect(server.port);
+    assert.match(await plain.ask('50'), /^(Too small!|Too big!|Exactly! You win!)$/);
+    plain.close();
+
+    const back = server.output().length;
+    await redis.start();
+    await server.waitFor(/answers: new rooms are open/, back);
+    assert.equal((JSON.parse(await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text()) as { redis?: string }).redis, 'ok');
+    const again = await other.ask({ type: 'create', mode: 'solo' }, 'room');
+    assert.notEqual(again.code, room.code);
+  });
+
+  it('print and log the address of Redis without a password in it, and refuse an address that is not redis://', async () => {
+    const server = await serve('--redis', `redis://:hunter2@127.0.0.1:${redis.port}`);
+    // A line about Redis is logged either way (this one has no password to check).
+    await server.waitFor(/answers: new rooms are open|does not answer/);
+    assert.match(server.output(), new RegExp(`Room codes are shared through Redis at redis://127\\.0\\.0\\.1:${redis.port}\n`));
+    assert.doesNotMatch(server.output(), /hunter2/);
+    for (const url of ['http://127.0.0.1:6379', 'nonsense']) {
+      const run = await runGuess(['serve', '--port', '0', '--redis', url]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /^guess: --redis needs a (redis:\/\/ or rediss:\/\/ URL|URL such as redis:\/\/127\.0\.0\.1:6379), not "[^"]+"\n$/);
+    }
+  });
+});
