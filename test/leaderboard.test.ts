@@ -184,9 +184,17 @@ describe('the leaderboard', () => {
 
   it('a store in memory keeps the latest rounds only, so a server that keeps nothing does not grow', () => {
     const store = new MemoryStore();
-    for (let i = 0; i <= MEMORY_RESULTS; i++) store.appendResult(round('solo', [person('Ada', 7, true)], { endedAt: i }));
-    const kept = store.results({ mode: 'all', since: undefined });
-    assert.equal(kept.length, MEMORY_RESULTS);
-    assert.equal(kept[0]?.endedAt, 1);
+    let appended = 0;
+    // Past the limit, twice past it (when the dropped ones are let go), and in between.
+    for (const total of [MEMORY_RESULTS + 1, 2 * MEMORY_RESULTS, 2 * MEMORY_RESULTS + 1, 2 * MEMORY_RESULTS + 7]) {
+      for (; appended < total; appended++) store.appendResult(round('solo', [person('Ada', 7, true)], { endedAt: appended }));
+      const kept = store.results({ mode: 'all', since: undefined });
+      assert.equal(kept.length, MEMORY_RESULTS);
+      assert.deepEqual([kept[0]?.endedAt, kept.at(-1)?.endedAt], [total - MEMORY_RESULTS, total - 1]);
+    }
+    store.pruneResults(2 * MEMORY_RESULTS);
+    assert.equal(store.results({ mode: 'all', since: undefined }).length, 7);
+    store.appendResult(round('solo', [person('Ada', 7, true)], { endedAt: appended }));
+    assert.deepEqual(store.results({ mode: 'all', since: undefined }).map((r) => r.endedAt), Array.from({ length: 8 }, (_, i) => 2 * MEMORY_RESULTS + i));
   });
 });

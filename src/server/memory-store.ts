@@ -16,7 +16,9 @@ export class MemoryStore implements Store {
   readonly #meta = new Map<string, string>();
   readonly #journal: { id: number; body: string }[] = [];
   #lastJournal = 0;
-  readonly #results: RoundResult[] = [];
+  /** The rounds kept are those from #first on: dropping the oldest is a step of #first, not a copy of them all. */
+  #results: RoundResult[] = [];
+  #first = 0;
 
   load(): StoredWorld {
     return { rooms: [...this.#rooms.values()], meta: new Map(this.#meta), journal: [...this.#journal], lastJournal: this.#lastJournal };
@@ -74,21 +76,30 @@ export class MemoryStore implements Store {
 
   appendResult(result: RoundResult): void {
     // A server that keeps nothing may still run for months: its memory holds the latest rounds only.
-    if (this.#results.length >= MEMORY_RESULTS) this.#results.splice(0, this.#results.length - MEMORY_RESULTS + 1);
     this.#results.push(result);
+    if (this.#results.length - this.#first > MEMORY_RESULTS) this.#first++;
+    // Now and then the dropped ones are let go, in one copy for MEMORY_RESULTS rounds.
+    if (this.#first >= MEMORY_RESULTS) {
+      this.#results = this.#results.slice(this.#first);
+      this.#first = 0;
+    }
   }
 
   leaderboard(query: LeaderboardQuery, since: number | undefined): Leaderboard {
-    return rankLeaderboard(tallyResults(this.#results, { mode: query.mode, since }), query);
+    return rankLeaderboard(tallyResults(this.#kept(), { mode: query.mode, since }), query);
   }
 
   results(filter: ResultFilter): RoundResult[] {
-    return this.#results.filter((r) => matches(r, filter));
+    return this.#kept().filter((r) => matches(r, filter));
   }
 
   pruneResults(before: number): void {
-    const kept = this.#results.filter((r) => r.endedAt >= before);
-    this.#results.splice(0, this.#results.length, ...kept);
+    this.#results = this.#kept().filter((r) => r.endedAt >= before);
+    this.#first = 0;
+  }
+
+  #kept(): RoundResult[] {
+    return this.#first === 0 ? this.#results : this.#results.slice(this.#first);
   }
 
   commit(done: (error: Error | undefined, nanos: number) => void): void {
