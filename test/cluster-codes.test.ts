@@ -66,6 +66,7 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
     await server.waitFor(/does not answer/, from);
     const health = JSON.parse(await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text()) as { redis?: string };
     assert.equal(health.redis, 'unreachable');
+    assert.match(await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text(), /^guess_redis_up 0$/m);
     const other = await JsonClient.hello(server.port, 'Bob');
     players.push(other);
     assert.equal(await other.refused({ type: 'create', mode: 'solo' }), 'E_CLUSTER_UNAVAILABLE');
@@ -80,6 +81,7 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
     await redis.start();
     await server.waitFor(/answers: new rooms are open/, back);
     assert.equal((JSON.parse(await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text()) as { redis?: string }).redis, 'ok');
+    assert.match(await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text(), /^guess_redis_up 1$/m);
     const again = await other.ask({ type: 'create', mode: 'solo' }, 'room');
     assert.notEqual(again.code, room.code);
   });

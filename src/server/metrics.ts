@@ -12,6 +12,8 @@ export interface MetricsSource {
   rooms(): Iterable<string>;
   /** Guesses accepted since start, by dialect. */
   guesses(): ReadonlyMap<string, number>;
+  /** With `--redis`: whether Redis answers. */
+  readonly registry?: { readonly reachable: boolean } | undefined;
   readonly stats: { readonly commits: number; readonly commitNanos: number; readonly syncs: number; readonly syncNanos: number; readonly resumes: number };
 }
 
@@ -75,5 +77,16 @@ export function createMetrics(source: MetricsSource): Metrics {
   total('guess_store_syncs_total', 'Flushes of the store to the disk since start', () => source.stats.syncs);
   total('guess_store_sync_seconds_total', 'Time those flushes took (off the event loop)', () => source.stats.syncNanos / 1e9);
   total('guess_resumes_total', 'Players who took their seat back with their token since start', () => source.stats.resumes);
+  const cluster = source.registry;
+  if (cluster !== undefined) {
+    new Gauge({
+      name: 'guess_redis_up',
+      help: 'Whether the Redis of the cluster (--redis) answers: 1, or 0 while new rooms are refused',
+      registers: [registry],
+      collect() {
+        this.set(cluster.reachable ? 1 : 0);
+      },
+    });
+  }
   return { contentType: registry.contentType, text: () => registry.metrics() };
 }

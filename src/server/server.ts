@@ -70,6 +70,7 @@ export function createGameServer(options: ServerOptions): GameServer {
     if (spoken === 'plain' || spoken === 'classic') counts.set(spoken, (counts.get(spoken) ?? 0) + connection.wire.guesses);
   };
   const metrics = createMetrics({
+    registry: config.registry,
     *connections() {
       for (const connection of connections) {
         const spoken = connection.spoken;
