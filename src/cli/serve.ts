@@ -5,7 +5,6 @@ import { FSYNC_POLICIES, resolveConfig, type FsyncPolicy, type ServerConfig, typ
 import { isWildcard, lanAddresses } from '../server/address.js';
 import { createGameServer, type GameServer } from '../server/server.js';
 import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
-import { RedisRegistry } from '../store/redis-registry.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { IN_MEMORY, serverDbPath } from './data-dir.js';
 import { createLogger } from './logger.js';
@@ -43,8 +42,9 @@ export async function serve(args: ParsedArgs): Promise<number> {
   const { port } = usable(options);
   const redis = redisFlag(values);
   const store = openSqliteStore(serverDbPath(values, port));
-  // Its own draws (the same sequence as the secrets' with --seed, so seeded servers try the same codes).
-  const registry = redis === undefined ? undefined : new RedisRegistry(redis, chooseRandom(seed), log);
+  // Its own draws (the same sequence as the secrets' with --seed, so seeded servers try the same
+  // codes). The Redis client is loaded only for a cluster: 10 MB a server alone would carry for nothing.
+  const registry = redis === undefined ? undefined : new (await import('../store/redis-registry.js')).RedisRegistry(redis, chooseRandom(seed), log);
   const closeStores = async (): Promise<void> => {
     await registry?.close();
     store.close();
