@@ -16,6 +16,6 @@ export interface RoomRegistry {
   releaseCode(code: string): void;
   /** Whether the registry answered lately (for `/healthz`). */
   readonly reachable: boolean;
-  /** Leaves: the reserved codes no room uses are given back; the rooms' codes stay held until the lease lapses. */
+  /** Leaves: the reserved codes no room uses are given back; the rooms' codes stay held, for a restart on the same store. */
   close(): Promise<void>;
 }

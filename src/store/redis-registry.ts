@@ -12,11 +12,12 @@ export interface RegistryLog {
 const PREFIX = 'guess:';
 /** Every room code of the cluster, and the server that holds it. */
 const ROOMS = `${PREFIX}rooms`;
-/** A server's lease: it holds its codes while this key lives. */
+/** A server's lease: the key lives while the server does. */
 const SERVER = `${PREFIX}server:`;
 
-// A server renews its lease every second; one that stops (killed, paused, cut off) lapses within
-// five, and its codes may then be taken by another.
+// A server renews its lease every second (which is also how it finds Redis answering); one that
+// stops (killed, paused, cut off) lapses within five. Its codes stay held: its rooms may come back
+// with it (a restart on the same file), and no other server serves them yet.
 const RENEW_MS = 1_000;
 const LEASE_MS = 5_000;
 
@@ -25,13 +26,14 @@ const LEASE_MS = 5_000;
 const POOL = 64;
 
 /**
- * Takes a code for server ARGV[2] if it is free, or held by a server whose lease has lapsed, or
- * (ARGV[4] = '1', taking back what it had before Redis lost it) already its own. One script, so
- * that the check and the write are one step for Redis: two servers never both get a code.
+ * Takes a code for server ARGV[2] if it is free or (ARGV[3] = '1': taking back, after a restart or
+ * after Redis lost it, what it had) already its own. One script, so that the check and the write
+ * are one step for Redis: two servers never both get a code. A code stays held while its room may
+ * still be restored, whatever became of its server's lease: only the room's closing frees it.
  */
 const RESERVE = `
 local owner = redis.call('HGET', KEYS[1], ARGV[1])
-if owner == false or (ARGV[4] == '1' and owner == ARGV[2]) or (owner ~= ARGV[2] and redis.call('EXISTS', ARGV[3] .. owner) == 0) then
+if owner == false or (ARGV[3] == '1' and owner == ARGV[2]) then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   return 1
 end
@@ -122,7 +124,7 @@ export class RedisRegistry implements RoomRegistry {
       try {
         for (const code of pool) await this.#client.sendCommand(['EVAL', RELEASE, '1', ROOMS, code, this.#server]);
       } catch {
-        // Gone with Redis: the codes lapse with the lease.
+        // Redis went away meanwhile: these few stay held, as a stopped server's rooms do.
       }
     }
     this.#client.destroy();
@@ -164,7 +166,7 @@ export class RedisRegistry implements RoomRegistry {
   }
 
   async #reserve(code: string, own: boolean): Promise<number> {
-    return Number(await this.#client.sendCommand(['EVAL', RESERVE, '1', ROOMS, code, this.#server, SERVER, own ? '1' : '0']));
+    return Number(await this.#client.sendCommand(['EVAL', RESERVE, '1', ROOMS, code, this.#server, own ? '1' : '0']));
   }
 
   /** One line per outage, not one per failed command or reconnect. */
