@@ -77,8 +77,9 @@ export const sha256Hex: (text: string) => string =
  * changes its room in a way the rules redo exactly, given the time of a win and the numbers it
  * drew (a won round draws the next one's secret and salt): it is one line of the turn's journal
  * row, and its events wait in memory, for the journal would make them again. Anything else
- * rewrites its room's record. A room that only had guesses gets its record rewritten a second
- * later, and the journal rows every record holds are dropped. The events waiting for a
+ * rewrites its room's record. A room that only had guesses gets its record rewritten
+ * foldAfterMs later (three seconds by default; by a timer of its own if nothing else happens by
+ * then), and the journal rows every record holds are dropped. The events waiting for a
  * rewritten room's members are written with it: the last MAX_MISSED at most (no more can be
  * replayed), in a short form (src/protocol/kept-events.ts: a `result` in a fifth of its
  * length). At start the journal is replayed on the records.
