@@ -140,4 +140,32 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
       dir.remove();
     }
   });
+
+  it('count a Redis that stops answering as down, and give back the codes of rooms closed meanwhile once it answers', async () => {
+    const server = await serve('--redis', redis.url);
+    await server.waitFor(/answers: new rooms are open/);
+    const redisClient = createClient({ url: redis.url });
+    await redisClient.connect();
+    try {
+      const ada = await JsonClient.hello(server.port, 'Ada');
+      players.push(ada);
+      const code = (await ada.ask({ type: 'create', mode: 'solo' }, 'room')).code;
+      assert.notEqual(await redisClient.hGet('guess:rooms', code), null);
+
+      const from = server.output().length;
+      redis.pause();
+      await server.waitFor(/does not answer \(no answer in/, from);
+      // Ada's room closes (the only player left) while Redis cannot be told.
+      await ada.ask({ type: 'leave' }, 'left');
+      assert.equal(await ada.refused({ type: 'create', mode: 'solo' }), 'E_CLUSTER_UNAVAILABLE');
+
+      const back = server.output().length;
+      redis.resume();
+      await server.waitFor(/answers: new rooms are open/, back);
+      assert.equal(await redisClient.hGet('guess:rooms', code), null, `${code} is free again`);
+    } finally {
+      redis.resume();
+      await redisClient.close();
+    }
+  });
 });

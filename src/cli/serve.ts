@@ -199,8 +199,6 @@ function describeListenError(error: NodeJS.ErrnoException, host: string, port: n
   }
 }
 
-/** This machine's IPv4 addresses on its networks, for the "friends join with" hint. */
-
 /** `--redis redis://HOST:PORT` (or rediss:// for TLS), checked before any file is opened. */
 function redisFlag(values: ParsedArgs['values']): string | undefined {
   const url = stringFlag(values, 'redis');

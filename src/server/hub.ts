@@ -125,7 +125,7 @@ export class Hub {
   readonly #pending = new Map<PlayerId, PendingEvents>();
   /** Players whose pending events include one that no journal entry makes again: written this turn. */
   readonly #mustWrite = new Set<PlayerId>();
-  /** A guess is running in this room: its events may wait (see Pending.room). */
+  /** A guess is running in this room: its events may wait (see PendingEvents.room). */
   #guessing: Room | undefined;
   /** The outcome of the running guess, as the guesser's `result` said it. */
   #outcome: string | undefined;

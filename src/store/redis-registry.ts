@@ -62,11 +62,14 @@ export class RedisRegistry implements RoomRegistry {
   readonly #held = new Set<string>();
   /** Codes reserved for rooms not created yet. */
   #pool: string[] = [];
+  /** Codes of rooms closed while Redis did not answer: given back once it does. */
+  readonly #freed = new Set<string>();
   #reachable = false;
   /** Set when Redis may have lost this server's codes (at start, after an outage). */
   #reclaim = true;
   #timer: NodeJS.Timeout | undefined;
   #busy = false;
+  #beatStarted = 0;
   #closed = false;
   #warned = false;
 
@@ -97,7 +100,11 @@ export class RedisRegistry implements RoomRegistry {
       () => this.#beat(),
       (error: unknown) => this.#down(error),
     );
-    this.#timer = setInterval(() => void this.#beat(), RENEW_MS);
+    this.#timer = setInterval(() => {
+      // A Redis that holds the connection but stops answering (paused, swamped) is down too.
+      if (this.#busy && Date.now() - this.#beatStarted > 2 * RENEW_MS) this.#down(new Error(`no answer in ${2 * RENEW_MS} ms`));
+      void this.#beat();
+    }, RENEW_MS);
     this.#timer.unref();
   }
 
@@ -111,8 +118,14 @@ export class RedisRegistry implements RoomRegistry {
   }
 
   releaseCode(code: string): void {
-    if (!this.#held.delete(code) || !this.#reachable) return;
-    this.#client.sendCommand(['EVAL', RELEASE, '1', ROOMS, code, this.#server]).catch((error: unknown) => this.#down(error));
+    if (!this.#held.delete(code)) return;
+    this.#freed.add(code);
+    if (this.#reachable) this.#giveBack(code).catch((error: unknown) => this.#down(error));
+  }
+
+  async #giveBack(code: string): Promise<void> {
+    await this.#client.sendCommand(['EVAL', RELEASE, '1', ROOMS, code, this.#server]);
+    this.#freed.delete(code);
   }
 
   async close(): Promise<void> {
@@ -134,9 +147,11 @@ export class RedisRegistry implements RoomRegistry {
   async #beat(): Promise<void> {
     if (this.#busy || this.#closed || !this.#client.isReady) return;
     this.#busy = true;
+    this.#beatStarted = Date.now();
     try {
       await this.#client.sendCommand(['SET', `${SERVER}${this.#server}`, '1', 'PX', String(LEASE_MS)]);
       if (this.#reclaim) await this.#takeBack();
+      if (this.#freed.size > 0) await Promise.all([...this.#freed].map((code) => this.#giveBack(code)));
       // Stopped by close() too: its client no longer sends, and the failure ends the loop.
       while (this.#pool.length < POOL) {
         const wanted = new Set<string>();

@@ -10,6 +10,9 @@ export interface RunningRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** SIGSTOP: it keeps its connections and its data, and answers nothing until `resume`. */
+  pause(): void;
+  resume(): void;
 }
 
 /**
@@ -45,6 +48,12 @@ export async function startRedis(): Promise<RunningRedis> {
       const closed = once(running, 'close');
       running.kill('SIGKILL');
       await closed;
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
     async start() {
       // The same port: the servers under test reconnect to the address they were given.
