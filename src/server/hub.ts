@@ -526,7 +526,8 @@ export class Hub {
   #armFold(now: number): void {
     const oldest = this.#journaled.values().next().value;
     if (oldest === undefined || this.#foldTimer !== undefined) return;
-    this.#foldTimer = setTimeout(this.#foldLater, Math.max(0, oldest.at + this.#foldAfterMs - now)).unref();
+    // A millisecond more: a timer may ring a little before Date.now() says its time has come.
+    this.#foldTimer = setTimeout(this.#foldLater, Math.max(0, oldest.at + this.#foldAfterMs - now) + 1).unref();
   }
 
   readonly #foldLater = (): void => {
