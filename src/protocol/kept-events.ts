@@ -7,7 +7,7 @@ import { SENTENCES, type Outcome } from '../core/game.js';
  * (JSON.stringify writes them as \u00XX, and a newline separates kept events), so the short form
  * reads back exactly, and text kept before it existed reads back unchanged.
  */
-const OUTCOMES = ['low', 'high', 'win'] as const satisfies readonly Outcome['kind'][];
+export const OUTCOMES = ['low', 'high', 'win'] as const satisfies readonly Outcome['kind'][];
 
 const RUNS: readonly string[] = [
   '{"type":"result","value":',

@@ -1,9 +1,8 @@
-import { SENTENCES, type Outcome } from '../core/game.js';
+import { SENTENCES } from '../core/game.js';
 import type { RoomEvent } from '../core/room-events.js';
 import type { Room } from '../core/room.js';
-import { packedResult } from '../protocol/kept-events.js';
+import { OUTCOMES, packedResult } from '../protocol/kept-events.js';
 
-const OUTCOMES = ['low', 'high', 'win'] as const satisfies readonly Outcome['kind'][];
 const OUTCOME_INDEX: Readonly<Record<(typeof OUTCOMES)[number], number>> = { low: 0, high: 1, win: 2 };
 
 /**
@@ -17,7 +16,6 @@ const OUTCOME_INDEX: Readonly<Record<(typeof OUTCOMES)[number], number>> = { low
  */
 export class PendingEvents {
   first: number;
-  last: number;
   /**
    * The room whose journaled guesses made them (so a replay of the journal would make them
    * again): they must be written when that room's record is, at the latest.
@@ -30,7 +28,6 @@ export class PendingEvents {
 
   constructor(seq: number, room: Room | undefined) {
     this.first = seq;
-    this.last = seq - 1;
     this.room = room;
   }
 
@@ -38,9 +35,13 @@ export class PendingEvents {
     return this.#kept.length;
   }
 
+  /** The number of the latest (`first - 1` while none waits). */
+  get last(): number {
+    return this.first + this.#kept.length - 1;
+  }
+
   /** The event numbered `last + 1`, as sent (`text`). */
   push(event: RoomEvent, text: string): void {
-    this.last++;
     if (event.type === 'result' && event.message === SENTENCES[event.outcome] && Number.isSafeInteger(event.value) && Number.isSafeInteger(event.attempts) && event.attempts >= 0 && event.attempts < 2 ** 48) {
       this.#kept.push(event.attempts * 3 + OUTCOME_INDEX[event.outcome]);
       this.#values.push(event.value);
