@@ -23,8 +23,8 @@ export interface LobbyDeps {
    * whether the player is connected (send it now) or not (keep it for `resume`).
    */
   readonly send: (to: PlayerId, event: RoomEvent, seq: number, live: boolean) => void;
-  /** The player is gone for good: whatever is kept for it can go. */
-  readonly forget?: (id: PlayerId) => void;
+  /** The player is gone for good (`token` is what `resume` took): whatever is kept for it can go. */
+  readonly forget?: (id: PlayerId, token: string) => void;
   /** Every round that ends in any room, to keep (players who gave no name are named ''). */
   readonly record?: ((result: RoundResult) => void) | undefined;
 }
@@ -80,6 +80,11 @@ export class Lobby {
   readonly #rooms = new Map<string, Room>();
   #lastPlayer = 0;
   #lastBot = 0;
+  /**
+   * Ends every player id this lobby makes: in a cluster, where players move from server to
+   * server, it names the server, so that two servers never give the same id.
+   */
+  idSuffix = '';
 
   constructor(deps: LobbyDeps) {
     this.#deps = deps;
@@ -94,11 +99,29 @@ export class Lobby {
    * is the one it asked for, `''` for none: each room it joins names it there (see nameInRoom).
    */
   addPlayer(name: string, token: string): PlayerRef {
-    const id = `p${++this.#lastPlayer}`;
-    const player: Player = { id, name, token, room: undefined, connected: true, seq: 0, sent: 0 };
+    return this.adoptPlayer(`p${++this.#lastPlayer}${this.idSuffix}`, name, token);
+  }
+
+  /**
+   * A connected player that another lobby made (with its id, unique across them) and handed over,
+   * in no room yet; its events go on numbering from `seq`, the last that lobby gave it.
+   */
+  adoptPlayer(id: PlayerId, name: string, token: string, seq = 0): PlayerRef {
+    const player: Player = { id, name, token, room: undefined, connected: true, seq, sent: seq };
     this.#players.set(id, player);
     this.#tokens.set(token, player);
     return this.#ref(player);
+  }
+
+  /**
+   * Lets a player in no room go to another lobby (see adoptPlayer): returns what that lobby
+   * needs to go on, undefined if it sits in a room here.
+   */
+  handOver(id: PlayerId): { name: string; token: string; seq: number } | undefined {
+    const player = this.#players.get(id);
+    if (player === undefined || player.room !== undefined) return undefined;
+    this.#forget(player);
+    return { name: player.name, token: player.token, seq: player.seq };
   }
 
   roomOf(id: PlayerId): Room | undefined {
@@ -276,7 +299,7 @@ export class Lobby {
   #forget(player: Player): void {
     this.#players.delete(player.id);
     this.#tokens.delete(player.token);
-    this.#deps.forget?.(player.id);
+    this.#deps.forget?.(player.id, player.token);
   }
 
   readonly #record = (result: RoomRoundResult): void => {

@@ -12,6 +12,7 @@ import type { TextOut } from './json-peer.js';
 import { MemoryStore } from './memory-store.js';
 import { PendingEvents } from './pending-events.js';
 import type { RoomRegistry } from './registry.js';
+import { Relay, type Adoption } from './relay.js';
 import type { ResultsSource } from './results-routes.js';
 import type { Store } from './store.js';
 
@@ -94,6 +95,8 @@ export class Hub {
   readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0, resumes: 0, guesses: 0 };
   /** The finished rounds kept, for the leaderboard and results routes. */
   readonly results: ResultsSource;
+  /** In a cluster: what carries a player's messages to the server that holds its room (see Relay). */
+  relay: Relay | undefined;
   readonly #store: Store;
   readonly #peers = new Map<PlayerId, HubPeer>();
   readonly #alarms = new Map<Room, Alarm>();
@@ -195,7 +198,29 @@ export class Hub {
       this.#begin();
       this.#store.setMeta('cluster-id', id);
     }
+    // Players move between the servers of a cluster: their ids name the server that made them.
+    this.lobby.idSuffix = `.${id}`;
+    this.relay = new Relay(this, this.#registry, id);
     this.#registry.start(id, [...this.lobby.rooms.keys()]);
+  }
+
+  /** What a token is kept as (and looked up by, across a cluster). */
+  tokenHash(token: string): string {
+    return sha256Hex(token);
+  }
+
+  /** A player handed over by another server of the cluster (see Lobby.adoptPlayer), now `peer`'s. */
+  adopt(peer: HubPeer, adoption: Adoption): void {
+    this.lobby.adoptPlayer(adoption.id, adoption.name, adoption.hash, adoption.seq);
+    this.#peers.set(adoption.id, peer);
+    this.#registry?.claimToken(adoption.hash);
+  }
+
+  /** Lets a player in no room go to another server of the cluster (see Lobby.handOver). */
+  handOver(id: PlayerId): { name: string; token: string; seq: number } | undefined {
+    const handed = this.lobby.handOver(id);
+    if (handed !== undefined) this.#peers.delete(id);
+    return handed;
   }
 
   /** What the `shutdown` goodbye tells a client to wait before it reconnects. */
@@ -205,8 +230,10 @@ export class Hub {
 
   hello(peer: HubPeer, name: string): PlayerRef & { token: string } {
     const token = newToken();
-    const player = this.lobby.addPlayer(name, sha256Hex(token));
+    const hash = sha256Hex(token);
+    const player = this.lobby.addPlayer(name, hash);
     this.#peers.set(player.id, peer);
+    this.#registry?.claimToken(hash);
     return { ...player, token };
   }
 
@@ -729,7 +756,8 @@ export class Hub {
     this.#store.pruneResults(before);
   }
 
-  readonly #forget = (id: PlayerId): void => {
+  readonly #forget = (id: PlayerId, token: string): void => {
+    this.#registry?.releaseToken(token);
     this.#pending.delete(id);
     this.#mustWrite.delete(id);
     if (this.#frozen) return;

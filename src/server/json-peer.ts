@@ -11,6 +11,7 @@ import {
 } from '../protocol/messages.js';
 import { shutdownMessage } from '../protocol/shutdown.js';
 import type { Hub, HubPeer } from './hub.js';
+import type { Adoption, Forward, RelayTarget } from './relay.js';
 
 /** Where a JSON peer's answers go: a TCP line writer or a WebSocket, the peer cannot tell. */
 export interface TextOut {
@@ -36,6 +37,8 @@ export class JsonPeer implements HubPeer {
   #player: PlayerId | undefined;
   /** The token this connection's player holds, for the goodbye at shutdown. */
   #token: string | undefined;
+  /** Set once this connection's player is served by another server of the cluster: its messages go there. */
+  #forward: Forward | undefined;
 
   constructor(hub: Hub, out: TextOut) {
     this.#hub = hub;
@@ -43,6 +46,10 @@ export class JsonPeer implements HubPeer {
   }
 
   receive(text: string): void {
+    if (this.#forward !== undefined) {
+      this.#forward.send(text);
+      return;
+    }
     const player = this.#player;
     // The hot path first: a guess is most of the traffic, and written as clients write it, it is
     // read straight into its number (anything else it may be goes the long way below).
@@ -57,9 +64,16 @@ export class JsonPeer implements HubPeer {
       return;
     }
     const message = decoded.message;
-    if (player === undefined) this.#greet(message);
+    if (player === undefined) this.#greet(message, text);
     else if (message.type === 'guess') this.#answer(this.#hub.guess(player, message.value));
-    else this.#handle(player, message);
+    else this.#handle(player, message, text);
+  }
+
+  /** A player handed over by another server of the cluster, whose connection is there (see Relay). */
+  adopt(adoption: Adoption): void {
+    this.#hub.adopt(this, adoption);
+    this.#player = adoption.id;
+    this.#token = adoption.token;
   }
 
   /**
@@ -73,6 +87,7 @@ export class JsonPeer implements HubPeer {
 
   /** The connection is gone. */
   close(): void {
+    this.#forward?.close();
     const player = this.#player;
     this.#player = undefined;
     if (player !== undefined) this.#hub.disconnect(this, player);
@@ -90,7 +105,7 @@ export class JsonPeer implements HubPeer {
     this.#hub.post(this.#out, null);
   }
 
-  #greet(message: ClientMessage): void {
+  #greet(message: ClientMessage, text: string): void {
     if (message.type === 'hello') {
       if (message.v !== undefined && message.v < 1) return this.#refuse('E_VERSION');
       const { id, name, token } = this.#hub.hello(this, message.name ?? '');
@@ -102,7 +117,10 @@ export class JsonPeer implements HubPeer {
       const token = message.token;
       // Claimed before the hub hands over the player, so that what the room says next reaches us.
       const resumed = this.#hub.resume(this, token, message.seq);
-      if (resumed === undefined) return this.#refuse('E_UNKNOWN_TOKEN');
+      if (resumed === undefined) {
+        if (!this.#elsewhere({ tokenHash: this.#hub.tokenHash(token) }, text, 'E_UNKNOWN_TOKEN')) this.#refuse('E_UNKNOWN_TOKEN');
+        return;
+      }
       this.#player = resumed.player.id;
       this.#token = token;
       this.#send({
@@ -119,7 +137,7 @@ export class JsonPeer implements HubPeer {
     } else this.#refuse('E_HELLO_FIRST');
   }
 
-  #handle(player: PlayerId, message: Exclude<ClientMessage, { type: 'guess' }>): void {
+  #handle(player: PlayerId, message: Exclude<ClientMessage, { type: 'guess' }>, text: string): void {
     switch (message.type) {
       case 'hello':
       case 'resume':
@@ -128,8 +146,11 @@ export class JsonPeer implements HubPeer {
         return this.#answer(
           this.#hub.create(player, { mode: message.mode, min: message.min, max: message.max, bot: message.bot, botDelayMs: message.botDelayMs, maxPlayers: message.maxPlayers, rounds: message.rounds, firstTo: message.firstTo }),
         );
-      case 'join':
-        return this.#answer(this.#hub.join(player, message.code, message.as ?? 'player'));
+      case 'join': {
+        const refusal = this.#hub.join(player, message.code, message.as ?? 'player');
+        if (refusal === 'E_UNKNOWN_ROOM' && this.#elsewhere({ room: message.code }, text, refusal)) return;
+        return this.#answer(refusal);
+      }
       case 'leave': {
         const room = this.#hub.leave(player);
         if (typeof room === 'string') return this.#refuse(room);
@@ -140,6 +161,32 @@ export class JsonPeer implements HubPeer {
       case 'pick':
         return this.#answer(this.#hub.pick(player, message.value));
     }
+  }
+
+  /**
+   * In a cluster, the room or the token may be another server's: if so, this connection's
+   * messages go there from now on, `text` first (with the player, for a `join`); if not, `refusal`
+   * is said as it would be without a cluster. False without a cluster.
+   */
+  #elsewhere(target: RelayTarget, text: string, refusal: ErrorCode): boolean {
+    const relay = this.#hub.relay;
+    if (relay === undefined) return false;
+    this.#forward = relay.forward(this.#out, target, text, {
+      handOver: () => {
+        const player = this.#player;
+        const token = this.#token;
+        const handed = player === undefined || token === undefined ? undefined : this.#hub.handOver(player);
+        if (handed === undefined || player === undefined || token === undefined) return undefined;
+        this.#player = undefined;
+        return { id: player, name: handed.name, token, hash: handed.token, seq: handed.seq };
+      },
+      miss: (queued) => {
+        this.#forward = undefined;
+        this.#refuse(refusal);
+        for (const line of queued) this.receive(line);
+      },
+    });
+    return true;
   }
 
   #answer(refusal: ErrorCode | undefined): void {

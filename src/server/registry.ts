@@ -1,8 +1,10 @@
 /**
- * Where room codes are unique: across every server that shares one Redis (`guess serve --redis`).
- * Owned by the server layer, like the store: the hub asks it for a code synchronously, so a
- * registry keeps a few codes reserved ahead and fills them up in the background; when it cannot
- * reach its registry, it has none to give and the hub refuses new rooms.
+ * What the servers that share one Redis (`guess serve --redis`) know of each other: which server
+ * holds each room code (codes are unique across them) and each player's token, and a bus that
+ * carries messages from one server to another. Owned by the server layer, like the store: the hub
+ * asks it for a code synchronously, so a registry keeps a few codes reserved ahead and fills them
+ * up in the background; when it cannot reach its registry, it has none to give and the hub
+ * refuses new rooms.
  */
 export interface RoomRegistry {
   /**
@@ -14,6 +16,21 @@ export interface RoomRegistry {
   takeCode(): string | undefined;
   /** A room closed: its code is free again for the whole cluster. */
   releaseCode(code: string): void;
+  /** The server that holds room `code`; undefined for none, or when the registry does not answer. */
+  roomOwner(code: string): Promise<string | undefined>;
+  /** The player whose token hashes to `hash` is served here from now on (`resume` on any server finds it here). */
+  claimToken(hash: string): void;
+  /** That player is gone from here (forgotten, or handed over to another server). */
+  releaseToken(hash: string): void;
+  /** The server that serves the player whose token hashes to `hash`; undefined for none, or when that server's lease has lapsed. */
+  tokenOwner(hash: string): Promise<string | undefined>;
+  /**
+   * Sends `message` to server `to`, after every message this server sent it before. Rejects when
+   * the registry does not answer (the message is lost).
+   */
+  send(to: string, message: string): Promise<void>;
+  /** Where the messages other servers send this one go (set before `start`). */
+  onMessage: ((message: string) => void) | undefined;
   /** Whether the registry answered lately (for `/healthz`). */
   readonly reachable: boolean;
   /** Leaves: the reserved codes no room uses are given back; the rooms' codes stay held, for a restart on the same store. */

@@ -199,6 +199,7 @@ export function createGameServer(options: ServerOptions): GameServer {
       spectators.close();
       http.shutdown();
       for (const connection of open) connection.shutdown();
+      hub.relay?.shutdown();
       let deadline: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (deadline = setTimeout(() => resolve('late'), config.shutdownTimeoutMs)));
       const outcome = await Promise.race([closed, late]);

@@ -14,6 +14,10 @@ const PREFIX = 'guess:';
 const ROOMS = `${PREFIX}rooms`;
 /** A server's lease: the key lives while the server does. */
 const SERVER = `${PREFIX}server:`;
+/** The server that serves each player, by the hash of its token (what `resume` looks up). */
+const TOKENS = `${PREFIX}tokens`;
+/** A server's inbox on the bus: what other servers send it. */
+const INBOX = `${PREFIX}to:`;
 
 // A server renews its lease every second (which is also how it finds Redis answering); one that
 // stops (killed, paused, cut off) lapses within five. Its codes stay held: its rooms may come back
@@ -44,6 +48,12 @@ const RELEASE = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 0`;
 
+/** The server that holds a field of a hash (a code, a token's hash), while its lease lives. */
+const LIVE_OWNER = `
+local owner = redis.call('HGET', KEYS[1], ARGV[1])
+if owner and redis.call('EXISTS', ARGV[2] .. owner) == 1 then return owner end
+return false`;
+
 type Client = ReturnType<typeof createClient>;
 
 /**
@@ -54,6 +64,9 @@ type Client = ReturnType<typeof createClient>;
  */
 export class RedisRegistry implements RoomRegistry {
   readonly #client: Client;
+  /** Subscribed to this server's inbox (a connection that subscribes can send nothing else). */
+  readonly #inbox: Client;
+  onMessage: ((message: string) => void) | undefined;
   readonly #random: RandomInt;
   readonly #log: RegistryLog;
   readonly #url: string;
@@ -82,6 +95,8 @@ export class RedisRegistry implements RoomRegistry {
     this.#client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 2_000 } });
     // The client reconnects by itself; each failure is one line, and the heartbeat says the rest.
     this.#client.on('error', (error: unknown) => this.#down(error));
+    this.#inbox = this.#client.duplicate();
+    this.#inbox.on('error', (error: unknown) => this.#down(error));
   }
 
   /** The URL without credentials, as printed and logged. */
@@ -100,6 +115,11 @@ export class RedisRegistry implements RoomRegistry {
       () => this.#beat(),
       (error: unknown) => this.#down(error),
     );
+    // The client subscribes again by itself after a reconnection.
+    this.#inbox
+      .connect()
+      .then(() => this.#inbox.subscribe(`${INBOX}${server}`, (message) => this.onMessage?.(message)))
+      .catch((error: unknown) => this.#down(error));
     this.#timer = setInterval(() => {
       // A Redis that holds the connection but stops answering (paused, swamped) is down too.
       if (this.#busy && Date.now() - this.#beatStarted > 2 * RENEW_MS) this.#down(new Error(`no answer in ${2 * RENEW_MS} ms`));
@@ -128,6 +148,39 @@ export class RedisRegistry implements RoomRegistry {
     this.#freed.delete(code);
   }
 
+  async roomOwner(code: string): Promise<string | undefined> {
+    return this.#liveOwner(ROOMS, code);
+  }
+
+  async tokenOwner(hash: string): Promise<string | undefined> {
+    return this.#liveOwner(TOKENS, hash);
+  }
+
+  async #liveOwner(key: string, field: string): Promise<string | undefined> {
+    if (!this.#reachable) return undefined;
+    try {
+      const owner = await this.#client.sendCommand(['EVAL', LIVE_OWNER, '1', key, field, SERVER]);
+      return typeof owner === 'string' ? owner : undefined;
+    } catch (error) {
+      this.#down(error);
+      return undefined;
+    }
+  }
+
+  claimToken(hash: string): void {
+    if (this.#reachable) this.#client.sendCommand(['HSET', TOKENS, hash, this.#server]).catch((error: unknown) => this.#down(error));
+  }
+
+  releaseToken(hash: string): void {
+    if (this.#reachable) this.#client.sendCommand(['EVAL', RELEASE, '1', TOKENS, hash, this.#server]).catch((error: unknown) => this.#down(error));
+  }
+
+  async send(to: string, message: string): Promise<void> {
+    if (!this.#reachable) throw new Error(`Redis at ${this.#url} does not answer`);
+    // Nobody subscribed: that server is gone, and the message with it.
+    if (Number(await this.#client.sendCommand(['PUBLISH', `${INBOX}${to}`, message])) === 0) throw new Error(`server ${to} does not listen`);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
@@ -141,6 +194,7 @@ export class RedisRegistry implements RoomRegistry {
       }
     }
     this.#client.destroy();
+    this.#inbox.destroy();
   }
 
   /** Renews the lease; after an outage takes the codes back; fills the pool up. */

@@ -1,0 +1,243 @@
+import type { PlayerId } from '../core/room-events.js';
+import { ERRORS } from '../protocol/errors.js';
+import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
+import type { Hub } from './hub.js';
+import { JsonPeer, type TextOut } from './json-peer.js';
+import type { RoomRegistry } from './registry.js';
+
+/** A player handed from one server to another: what the receiving lobby needs to go on with it. */
+export interface Adoption {
+  readonly id: PlayerId;
+  readonly name: string;
+  /** The token itself, for the goodbye at shutdown (see JsonPeer), and its hash, which `resume` looks up. */
+  readonly token: string;
+  readonly hash: string;
+  /** The number of the last event the player was sent: its events go on from there. */
+  readonly seq: number;
+}
+
+/**
+ * What one server sends another on the bus. `c` numbers a connection on the server it is
+ * connected to (`from`); `open`, `in` and `gone` go from that server to the one serving the
+ * player, `out` and `end` come back.
+ */
+type BusMessage =
+  | { readonly t: 'open'; readonly from: string; readonly c: number; readonly adopt?: Adoption; readonly lines: readonly string[] }
+  | { readonly t: 'in'; readonly from: string; readonly c: number; readonly line: string }
+  | { readonly t: 'gone'; readonly from: string; readonly c: number }
+  | { readonly t: 'out'; readonly c: number; readonly texts: readonly string[] }
+  | { readonly t: 'end'; readonly c: number };
+
+/** Where a connection's messages should go: the server holding a room, or the one serving a token's player. */
+export type RelayTarget = { readonly room: string } | { readonly tokenHash: string };
+
+/** What the connection's own peer does when its messages go elsewhere, or after all do not. */
+export interface ForwardHooks {
+  /** Hands the connection's player over (for a `join`); undefined when there is none to hand (a `resume`). */
+  handOver(): Adoption | undefined;
+  /** No other server has it: the peer refuses the first message, then reads `queued` itself. */
+  miss(queued: readonly string[]): void;
+}
+
+/**
+ * Carries JSON connections between the servers of a cluster. A player connected to one server
+ * (the edge) whose room is held by another (the owner) has every message relayed, in order, to
+ * the owner, which plays it through a JsonPeer of its own as if the player were connected there,
+ * and sends the replies and events back, in order. The owner stays the one authority over its
+ * rooms; the edge only carries text.
+ */
+export class Relay {
+  readonly #hub: Hub;
+  readonly #registry: RoomRegistry;
+  readonly #server: string;
+  /** Connections of this server whose messages go to another. */
+  readonly #forwards = new Map<number, Forward>();
+  #lastConnection = 0;
+  /** Players connected to other servers and served here, by `from/c`. */
+  readonly #remotes = new Map<string, { peer: JsonPeer; out: RelayOut }>();
+
+  constructor(hub: Hub, registry: RoomRegistry, server: string) {
+    this.#hub = hub;
+    this.#registry = registry;
+    this.#server = server;
+    registry.onMessage = (message) => this.#receive(message);
+  }
+
+  get server(): string {
+    return this.#server;
+  }
+
+  /**
+   * Looks up who has `target`; if another server does, the connection's messages go there from
+   * now on, `first` the first of them, and whatever arrives while the lookup runs after it.
+   */
+  forward(out: TextOut, target: RelayTarget, first: string, hooks: ForwardHooks): Forward {
+    const forward = new Forward(this, ++this.#lastConnection, out);
+    this.#forwards.set(forward.connection, forward);
+    const owner = 'room' in target ? this.#registry.roomOwner(target.room) : this.#registry.tokenOwner(target.tokenHash);
+    void owner.then((server) => {
+      const adopt = server === undefined || server === this.#server || forward.closed ? undefined : hooks.handOver();
+      if (server === undefined || server === this.#server || forward.closed || ('room' in target && adopt === undefined)) {
+        this.#forwards.delete(forward.connection);
+        if (!forward.closed) hooks.miss(forward.start(undefined));
+        return;
+      }
+      const lines = [first, ...forward.start(server)];
+      this.send(server, { t: 'open', from: this.#server, c: forward.connection, ...(adopt === undefined ? {} : { adopt }), lines });
+    });
+    return forward;
+  }
+
+  /** Sends; a server that cannot be reached ends the connections that depend on it here. */
+  send(to: string, message: BusMessage): void {
+    this.#registry.send(to, JSON.stringify(message)).catch(() => {
+      if (message.t === 'open' || message.t === 'in') this.#forwards.get(message.c)?.lost();
+      else if (message.t === 'out' || message.t === 'end') this.#remotes.get(`${to}/${message.c}`)?.peer.close();
+    });
+  }
+
+  /** The server is stopping: the players it serves for other servers get their goodbye, as its own do. */
+  shutdown(): void {
+    for (const { peer } of this.#remotes.values()) peer.shutdown();
+  }
+
+  /** Done with a connection of this server (it closed). */
+  drop(connection: number): void {
+    this.#forwards.delete(connection);
+  }
+
+  /** Done with a player served for another server. */
+  forget(key: string): void {
+    this.#remotes.delete(key);
+  }
+
+  get hub(): Hub {
+    return this.#hub;
+  }
+
+  #receive(text: string): void {
+    let message: BusMessage;
+    try {
+      message = JSON.parse(text) as BusMessage;
+    } catch {
+      return;
+    }
+    switch (message.t) {
+      case 'open': {
+        const key = `${message.from}/${message.c}`;
+        const out = new RelayOut(this, message.from, message.c, key);
+        const peer = new JsonPeer(this.#hub, out);
+        this.#remotes.set(key, { peer, out });
+        if (message.adopt !== undefined) peer.adopt(message.adopt);
+        for (const line of message.lines) peer.receive(line);
+        return;
+      }
+      case 'in':
+        this.#remotes.get(`${message.from}/${message.c}`)?.peer.receive(message.line);
+        return;
+      case 'gone': {
+        const key = `${message.from}/${message.c}`;
+        this.#remotes.get(key)?.peer.close();
+        this.#remotes.delete(key);
+        return;
+      }
+      case 'out': {
+        const out = this.#forwards.get(message.c)?.out;
+        // Posted, as this server's own replies are: they keep their order with any still held.
+        if (out !== undefined) for (const text of message.texts) this.#hub.post(out, text);
+        return;
+      }
+      case 'end': {
+        const forward = this.#forwards.get(message.c);
+        if (forward === undefined) return;
+        this.#forwards.delete(message.c);
+        this.#hub.post(forward.out, null);
+      }
+    }
+  }
+}
+
+/** One connection of this server whose messages go to another server (see Relay.forward). */
+export class Forward {
+  readonly #relay: Relay;
+  readonly connection: number;
+  readonly out: TextOut;
+  #owner: string | undefined;
+  /** Messages that arrived while the lookup ran. */
+  #queued: string[] | undefined = [];
+  closed = false;
+
+  constructor(relay: Relay, connection: number, out: TextOut) {
+    this.#relay = relay;
+    this.connection = connection;
+    this.out = out;
+  }
+
+  /** The lookup is done: from now on messages go to `owner` (none: back to the peer). Returns those that waited. */
+  start(owner: string | undefined): string[] {
+    const queued = this.#queued ?? [];
+    this.#queued = undefined;
+    this.#owner = owner;
+    return queued;
+  }
+
+  send(line: string): void {
+    if (this.#queued !== undefined) this.#queued.push(line);
+    else if (this.#owner !== undefined) this.#relay.send(this.#owner, { t: 'in', from: this.#relay.server, c: this.connection, line });
+  }
+
+  /** The connection closed. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#relay.drop(this.connection);
+    if (this.#owner !== undefined) this.#relay.send(this.#owner, { t: 'gone', from: this.#relay.server, c: this.connection });
+  }
+
+  /** The owner cannot be reached: the player hears it and the connection ends (its seat there waits for `resume`). */
+  lost(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#relay.drop(this.connection);
+    const hub = this.#relay.hub;
+    hub.post(this.out, encodeServerMessage(errorMessage('E_CLUSTER_UNAVAILABLE', ERRORS.E_CLUSTER_UNAVAILABLE)));
+    hub.post(this.out, null);
+  }
+}
+
+/** A player served here for another server: what the hub sends it goes back on the bus. */
+class RelayOut implements TextOut {
+  readonly #relay: Relay;
+  readonly #to: string;
+  readonly #connection: number;
+  readonly #key: string;
+  #held: string[] | undefined;
+
+  constructor(relay: Relay, to: string, connection: number, key: string) {
+    this.#relay = relay;
+    this.#to = to;
+    this.#connection = connection;
+    this.#key = key;
+  }
+
+  send(text: string): void {
+    if (this.#held !== undefined) this.#held.push(text);
+    else this.#relay.send(this.#to, { t: 'out', c: this.#connection, texts: [text] });
+  }
+
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  release(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    if (held !== undefined && held.length > 0) this.#relay.send(this.#to, { t: 'out', c: this.#connection, texts: held });
+  }
+
+  end(): void {
+    this.release();
+    this.#relay.forget(this.#key);
+    this.#relay.send(this.#to, { t: 'end', c: this.#connection });
+  }
+}
