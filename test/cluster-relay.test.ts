@@ -159,6 +159,22 @@ describe('a room on one server, played from another (--redis)', { timeout: 120_0
     assert.equal((await stranger.next('error')).code, 'E_UNKNOWN_TOKEN');
   });
 
+  it('drops the seats of players whose own server died once its lease lapses, so the room sees them gone', async () => {
+    const ada = await hello(a, 'Ada');
+    const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    const c = await serve();
+    const bob = await hello(c, 'Bob');
+    await bob.ask({ type: 'join', code }, 'room');
+    assert.equal((await ada.next('presence')).event, 'joined');
+    const died = once(c.child, 'close');
+    c.child.kill('SIGKILL');
+    await died;
+    // Nothing happens in the room: only the lapsed lease can tell Ada's server.
+    const dropped = await ada.next('presence');
+    assert.equal(dropped.event, 'dropped');
+    assert.equal(dropped.player, bob.player);
+  });
+
   it('tells a player whose room was on a server that died, and ends its connection instead of leaving it hanging', async () => {
     const c = await serve();
     const ada = await hello(c, 'Ada');

@@ -24,6 +24,8 @@ export interface RoomRegistry {
   releaseToken(hash: string): void;
   /** The server that serves the player whose token hashes to `hash`; undefined for none, or when that server's lease has lapsed. */
   tokenOwner(hash: string): Promise<string | undefined>;
+  /** Whether server `server`'s lease lives; undefined while the registry does not answer. */
+  alive(server: string): Promise<boolean | undefined>;
   /**
    * Sends `message` to server `to`, after every message this server sent it before. Rejects when
    * the registry does not answer (the message is lost).

@@ -5,6 +5,9 @@ import type { Hub } from './hub.js';
 import { JsonPeer, type TextOut } from './json-peer.js';
 import type { RoomRegistry } from './registry.js';
 
+/** How often a server checks that the servers whose players it serves are still alive. */
+const WATCH_MS = 1_000;
+
 /** A player handed from one server to another: what the receiving lobby needs to go on with it. */
 export interface Adoption {
   readonly id: PlayerId;
@@ -56,11 +59,33 @@ export class Relay {
   /** Players connected to other servers and served here, by `from/c`. */
   readonly #remotes = new Map<string, { peer: JsonPeer; out: RelayOut }>();
 
+  readonly #watch: NodeJS.Timeout;
+
   constructor(hub: Hub, registry: RoomRegistry, server: string) {
     this.#hub = hub;
     this.#registry = registry;
     this.#server = server;
     registry.onMessage = (message) => this.#receive(message);
+    this.#watch = setInterval(() => void this.#dropOrphans(), WATCH_MS);
+    this.#watch.unref();
+  }
+
+  /**
+   * A server that died cannot say its connections are gone: once its lease has lapsed, the
+   * players it carried here are disconnected, and their seats wait for `resume` as any do.
+   */
+  async #dropOrphans(): Promise<void> {
+    const servers = new Set<string>();
+    for (const key of this.#remotes.keys()) servers.add(key.slice(0, key.lastIndexOf('/')));
+    for (const server of servers) {
+      // Not known while Redis does not answer: nothing is dropped on a guess.
+      if ((await this.#registry.alive(server)) !== false) continue;
+      for (const [key, { peer }] of this.#remotes) {
+        if (!key.startsWith(`${server}/`)) continue;
+        this.#remotes.delete(key);
+        peer.close();
+      }
+    }
   }
 
   get server(): string {
@@ -98,6 +123,7 @@ export class Relay {
 
   /** The server is stopping: the players it serves for other servers get their goodbye, as its own do. */
   shutdown(): void {
+    clearInterval(this.#watch);
     for (const { peer } of this.#remotes.values()) peer.shutdown();
   }
 

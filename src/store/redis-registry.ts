@@ -167,6 +167,16 @@ export class RedisRegistry implements RoomRegistry {
     }
   }
 
+  async alive(server: string): Promise<boolean | undefined> {
+    if (!this.#reachable) return undefined;
+    try {
+      return Number(await this.#client.sendCommand(['EXISTS', `${SERVER}${server}`])) === 1;
+    } catch (error) {
+      this.#down(error);
+      return undefined;
+    }
+  }
+
   claimToken(hash: string): void {
     if (this.#reachable) this.#client.sendCommand(['HSET', TOKENS, hash, this.#server]).catch((error: unknown) => this.#down(error));
   }
