@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createClient } from '@redis/client';
 import { tempDir } from './helpers/db-files.js';
 import { JsonClient } from './helpers/json-client.js';
-import { startRedis, type RunningRedis } from './helpers/redis.js';
+import { clusterFixture } from './helpers/cluster.js';
 import { runGuess } from './helpers/process.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
@@ -23,17 +23,8 @@ async function createRooms(server: RunningServer, count: number, players: JsonCl
 }
 
 describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
-  let redis: RunningRedis;
-  const servers: RunningServer[] = [];
-  const players: JsonClient[] = [];
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    for (const player of players) player.close();
-    await Promise.all(servers.map((server) => server.stop()));
-    await redis.stop();
-  });
+  const cluster = clusterFixture();
+  const { servers, players } = cluster;
 
   /** A server seeded like every other here: alone, it would draw the same room codes as they do. */
   async function serve(...args: string[]): Promise<RunningServer> {
@@ -49,15 +40,15 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
     const [a, b] = await Promise.all(alone.map((server) => createRooms(server, 3, players)));
     assert.deepEqual(a, b);
 
-    const cluster = [await serve('--redis', redis.url), await serve('--redis', redis.url)];
-    await Promise.all(cluster.map((server) => server.waitFor(/answers: new rooms are open/)));
-    assert.match(cluster[0]?.output() ?? '', new RegExp(`^Room codes are shared through Redis at redis://127\\.0\\.0\\.1:${redis.port}$`, 'm'));
-    const codes = (await Promise.all(cluster.map((server) => createRooms(server, ROOMS_EACH, players)))).flat();
+    const shared = [await serve('--redis', cluster.redis.url), await serve('--redis', cluster.redis.url)];
+    await Promise.all(shared.map((server) => server.waitFor(/answers: new rooms are open/)));
+    assert.match(shared[0]?.output() ?? '', new RegExp(`^Room codes are shared through Redis at redis://127\\.0\\.0\\.1:${cluster.redis.port}$`, 'm'));
+    const codes = (await Promise.all(shared.map((server) => createRooms(server, ROOMS_EACH, players)))).flat();
     assert.equal(new Set(codes).size, 2 * ROOMS_EACH, `codes given twice: ${codes.join(' ')}`);
   });
 
   it('refuse new rooms while Redis is down, go on with the games under way, and open again when it is back', async () => {
-    const server = await serve('--redis', redis.url);
+    const server = await serve('--redis', cluster.redis.url);
     await server.waitFor(/answers: new rooms are open/);
     const host = await JsonClient.hello(server.port, 'Ada');
     players.push(host);
@@ -65,7 +56,7 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
     await host.next('round_start');
 
     const from = server.output().length;
-    await redis.stop();
+    await cluster.redis.stop();
     await server.waitFor(/does not answer/, from);
     const health = JSON.parse(await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text()) as { redis?: string };
     assert.equal(health.redis, 'unreachable');
@@ -81,7 +72,7 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
     plain.close();
 
     const back = server.output().length;
-    await redis.start();
+    await cluster.redis.start();
     await server.waitFor(/answers: new rooms are open/, back);
     assert.equal((JSON.parse(await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).text()) as { redis?: string }).redis, 'ok');
     assert.match(await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text(), /^guess_redis_up 1$/m);
@@ -90,10 +81,10 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
   });
 
   it('print and log the address of Redis without a password in it, and refuse an address that is not redis://', async () => {
-    const server = await serve('--redis', `redis://:hunter2@127.0.0.1:${redis.port}`);
+    const server = await serve('--redis', `redis://:hunter2@127.0.0.1:${cluster.redis.port}`);
     // A line about Redis is logged either way (this one has no password to check).
     await server.waitFor(/answers: new rooms are open|does not answer/);
-    assert.match(server.output(), new RegExp(`Room codes are shared through Redis at redis://127\\.0\\.0\\.1:${redis.port}\n`));
+    assert.match(server.output(), new RegExp(`Room codes are shared through Redis at redis://127\\.0\\.0\\.1:${cluster.redis.port}\n`));
     assert.doesNotMatch(server.output(), /hunter2/);
     for (const url of ['http://127.0.0.1:6379', 'nonsense']) {
       const run = await runGuess(['serve', '--port', '0', '--redis', url]);
@@ -105,10 +96,10 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
   it('keep holding the codes of a server that was killed, and give them back to it when it restarts on its file', async () => {
     const dir = tempDir();
     const file = dir.file('a.db');
-    const redisClient = createClient({ url: redis.url });
+    const redisClient = createClient({ url: cluster.redis.url });
     await redisClient.connect();
     try {
-      const first = await startServer(['--seed', '7', '--db', file, '--redis', redis.url]);
+      const first = await startServer(['--seed', '7', '--db', file, '--redis', cluster.redis.url]);
       servers.push(first);
       await first.waitFor(/answers: new rooms are open/);
       const ada = await JsonClient.hello(first.port, 'Ada');
@@ -122,12 +113,12 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
       await redisClient.del(`guess:server:${owner}`);
 
       // Seeded alike, this one draws the same codes first; the dead server's are not among its rooms.
-      const other = await serve('--redis', redis.url);
+      const other = await serve('--redis', cluster.redis.url);
       await other.waitFor(/answers: new rooms are open/);
       const theirs = await createRooms(other, 3, players);
       assert.ok(!theirs.includes(code), `${code} given again while its room may come back`);
 
-      const again = await startServer(['--seed', '7', '--db', file, '--redis', redis.url]);
+      const again = await startServer(['--seed', '7', '--db', file, '--redis', cluster.redis.url]);
       servers.push(again);
       await again.waitFor(/answers: new rooms are open/);
       assert.equal(await redisClient.hGet('guess:rooms', code), owner, 'the restarted server is the same one');
@@ -142,9 +133,9 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
   });
 
   it('count a Redis that stops answering as down, and give back the codes of rooms closed meanwhile once it answers', async () => {
-    const server = await serve('--redis', redis.url);
+    const server = await serve('--redis', cluster.redis.url);
     await server.waitFor(/answers: new rooms are open/);
-    const redisClient = createClient({ url: redis.url });
+    const redisClient = createClient({ url: cluster.redis.url });
     await redisClient.connect();
     try {
       const ada = await JsonClient.hello(server.port, 'Ada');
@@ -153,18 +144,18 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
       assert.notEqual(await redisClient.hGet('guess:rooms', code), null);
 
       const from = server.output().length;
-      redis.pause();
+      cluster.redis.pause();
       await server.waitFor(/does not answer \(no answer in/, from);
       // Ada's room closes (the only player left) while Redis cannot be told.
       await ada.ask({ type: 'leave' }, 'left');
       assert.equal(await ada.refused({ type: 'create', mode: 'solo' }), 'E_CLUSTER_UNAVAILABLE');
 
       const back = server.output().length;
-      redis.resume();
+      cluster.redis.resume();
       await server.waitFor(/answers: new rooms are open/, back);
       assert.equal(await redisClient.hGet('guess:rooms', code), null, `${code} is free again`);
     } finally {
-      redis.resume();
+      cluster.redis.resume();
       await redisClient.close();
     }
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { JsonClient, opens, type Message } from './helpers/json-client.js';
-import { startRedis, type RunningRedis } from './helpers/redis.js';
+import { clusterFixture } from './helpers/cluster.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 
 /** Every event to a player carries its own number: the same event to two players differs only there. */
@@ -41,14 +41,13 @@ async function webSocketPlayer(port: number): Promise<{ send(message: object): v
 }
 
 describe('a room on one server, played from another (--redis)', { timeout: 120_000 }, () => {
-  let redis: RunningRedis;
-  const servers: RunningServer[] = [];
-  const players: JsonClient[] = [];
+  const cluster = clusterFixture();
+  const { servers, players } = cluster;
   let a: RunningServer;
   let b: RunningServer;
 
   async function serve(): Promise<RunningServer> {
-    const server = await startServer(['--redis', redis.url, '--db', ':memory:', '--min', '1', '--max', '1000']);
+    const server = await startServer(['--redis', cluster.redis.url, '--db', ':memory:', '--min', '1', '--max', '1000']);
     servers.push(server);
     await server.waitFor(/answers: new rooms are open/);
     return server;
@@ -68,14 +67,8 @@ describe('a room on one server, played from another (--redis)', { timeout: 120_0
   }
 
   before(async () => {
-    redis = await startRedis();
     a = await serve();
     b = await serve();
-  });
-  after(async () => {
-    for (const player of players) player.close();
-    await Promise.all(servers.map((server) => server.stop()));
-    await redis.stop();
   });
 
   it('lets a player on another server join, race and see the same round end, under the id its welcome gave', async () => {

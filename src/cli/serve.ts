@@ -45,13 +45,15 @@ export async function serve(args: ParsedArgs): Promise<number> {
   // Its own draws (the same sequence as the secrets' with --seed, so seeded servers try the same
   // codes). The Redis client is loaded only for a cluster: 10 MB a server alone would carry for nothing.
   const registry = redis === undefined ? undefined : new (await import('../store/redis-registry.js')).RedisRegistry(redis, chooseRandom(seed), log);
+  const sharedResults = redis === undefined ? undefined : new (await import('../store/redis-results.js')).RedisResults(redis, log);
   const closeStores = async (): Promise<void> => {
     await registry?.close();
+    await sharedResults?.close();
     store.close();
   };
   let server;
   try {
-    server = createGameServer({ ...options, store, registry });
+    server = createGameServer({ ...options, store, registry, sharedResults });
   } catch (error) {
     await closeStores();
     throw error;

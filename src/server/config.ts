@@ -3,6 +3,7 @@ import type { RandomInt } from '../core/random.js';
 import { rangeProblem } from '../core/range.js';
 import { DEFAULT_RULES, type RoomRules } from '../core/room-rules.js';
 import type { RoomRegistry } from './registry.js';
+import type { SharedResults } from './shared-results.js';
 import type { Store } from './store.js';
 import { DEFAULT_WEB_ROOT } from './web-assets.js';
 
@@ -73,6 +74,8 @@ export interface ServerConfig {
   readonly store: Store | undefined;
   /** Where room codes are unique across servers (`--redis`); this server alone when undefined. */
   readonly registry: RoomRegistry | undefined;
+  /** Where every server of the cluster keeps its finished rounds (`--redis`), so that all show one leaderboard. */
+  readonly sharedResults: SharedResults | undefined;
   /** How long a room's guesses may be kept only in the store's journal before its record is rewritten. */
   readonly foldAfterMs: number;
   /**
@@ -151,6 +154,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     keepResultsDays: options.keepResultsDays,
     store: options.store,
     registry: options.registry,
+    sharedResults: options.sharedResults,
     foldAfterMs: options.foldAfterMs ?? DEFAULTS.foldAfterMs,
     fsync: options.fsync ?? DEFAULTS.fsync,
     log: options.log,

@@ -71,7 +71,9 @@ export function handleRequest(routes: Routes, req: IncomingMessage, res: ServerR
     return;
   }
   if (routes.results !== undefined && RESULT_PATHS.has(path)) {
-    serveResults(routes.results, { style: assetNamed(routes.assets, '/assets/style-'), favicon: faviconOf(routes.assets) }, req, res, path);
+    serveResults(routes.results, { style: assetNamed(routes.assets, '/assets/style-'), favicon: faviconOf(routes.assets) }, req, res, path).catch(
+      () => text(res, 500, 'The results could not be read.\n'),
+    );
     return;
   }
   // A room link (`/r/CODE`) is the page too: it reads the code itself.

@@ -13,7 +13,7 @@ import { MemoryStore } from './memory-store.js';
 import { PendingEvents } from './pending-events.js';
 import type { RoomRegistry } from './registry.js';
 import { Relay, type Adoption } from './relay.js';
-import type { ResultsSource } from './results-routes.js';
+import type { SharedResults } from './shared-results.js';
 import type { Store } from './store.js';
 
 /** What the hub needs of a connected JSON peer. */
@@ -94,7 +94,8 @@ export class Hub {
    */
   readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0, resumes: 0, guesses: 0 };
   /** The finished rounds kept, for the leaderboard and results routes. */
-  readonly results: ResultsSource;
+  /** This server's own rounds, as its store keeps them. */
+  readonly results: Pick<Store, 'leaderboard' | 'results'>;
   /** In a cluster: what carries a player's messages to the server that holds its room (see Relay). */
   relay: Relay | undefined;
   readonly #store: Store;
@@ -121,6 +122,7 @@ export class Hub {
    */
   readonly #journaled = new Map<Room, { id: number; at: number }>();
   readonly #registry: RoomRegistry | undefined;
+  readonly #shared: SharedResults | undefined;
   #foldTimer: NodeJS.Timeout | undefined;
   #lastJournal = 0;
   /** The journal rows up to this one are dropped. */
@@ -171,6 +173,7 @@ export class Hub {
     this.#syncEachCommit = config.fsync === 'commit';
     this.#store = config.store ?? new MemoryStore();
     this.#registry = config.registry;
+    this.#shared = config.sharedResults;
     this.results = this.#store;
     const draw = config.random;
     this.lobby = new Lobby({
@@ -511,7 +514,10 @@ export class Hub {
 
   #write(): void {
     const now = Date.now();
-    for (const result of this.#soloResults) this.#store.appendResult(result);
+    for (const result of this.#soloResults) {
+      this.#store.appendResult(result);
+      this.#shared?.append(result);
+    }
     this.#soloResults = [];
     if (this.#journal.length > 0) {
       this.#lastJournal = this.#store.appendJournal(this.#journal.join('\n'));
@@ -747,6 +753,7 @@ export class Hub {
     }
     this.#begin();
     this.#store.appendResult(result);
+    this.#shared?.append(result);
   };
 
   /** Retention: deletes the rounds that ended before `before`, with this turn's commit. */
@@ -754,6 +761,7 @@ export class Hub {
     if (this.#frozen) return;
     this.#begin();
     this.#store.pruneResults(before);
+    this.#shared?.prune(before);
   }
 
   readonly #forget = (id: PlayerId, token: string): void => {

@@ -3,15 +3,19 @@ import { MIN_ROUNDS, parseModeFilter, parsePeriod, periodStart, type Leaderboard
 import { statistics } from '../core/statistics.js';
 import { leaderboardPage, type PageAssets } from './leaderboard-page.js';
 import { resultsCsv } from './results-csv.js';
-import type { Store } from './store.js';
+import type { Leaderboard, ResultFilter } from '../core/leaderboard.js';
+import type { RoundResult } from '../core/results.js';
 
-/** What the result routes read: the store's side of it. */
-export type ResultsSource = Pick<Store, 'leaderboard' | 'results'>;
+/** What the result routes read: the store, or in a cluster the rounds every server shares (see SharedResults). */
+export interface ResultsSource {
+  leaderboard(query: LeaderboardQuery, since: number | undefined): Leaderboard | Promise<Leaderboard>;
+  results(filter: ResultFilter): RoundResult[] | Promise<RoundResult[]>;
+}
 
 export const RESULT_PATHS: ReadonlySet<string> = new Set(['/leaderboard', '/api/leaderboard', '/api/results.csv']);
 
 /** `/leaderboard` (HTML), `/api/leaderboard` (JSON) and `/api/results.csv`, each for `?mode=…&period=…`. */
-export function serveResults(source: ResultsSource, assets: PageAssets, req: IncomingMessage, res: ServerResponse, path: string): void {
+export async function serveResults(source: ResultsSource, assets: PageAssets, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   res.setHeader('Cache-Control', 'no-store');
   const query = parseQuery(new URL(req.url ?? '/', 'http://host').searchParams);
   if (typeof query === 'string') {
@@ -21,20 +25,32 @@ export function serveResults(source: ResultsSource, assets: PageAssets, req: Inc
     return;
   }
   const since = periodStart(query.period, Date.now());
-  if (path === '/api/results.csv') {
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
-    res.setHeader('Content-Disposition', 'attachment; filename="results.csv"');
-    res.end(resultsCsv(source.results({ mode: query.mode, since })));
+  let results: RoundResult[];
+  let board: Leaderboard | undefined;
+  try {
+    results = await source.results({ mode: query.mode, since });
+    if (path !== '/api/results.csv') board = await source.leaderboard(query, since);
+  } catch {
+    // Shared through Redis, which does not answer: no board rather than this server's part of it.
+    res.statusCode = 503;
+    res.setHeader('Retry-After', '5');
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end('The results are shared through Redis, which does not answer: try again in a few seconds.\n');
     return;
   }
-  const board = source.leaderboard(query, since);
+  if (board === undefined) {
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
+    res.setHeader('Content-Disposition', 'attachment; filename="results.csv"');
+    res.end(resultsCsv(results));
+    return;
+  }
   if (path === '/api/leaderboard') {
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify(board));
     return;
   }
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end(leaderboardPage(board, statistics(source.results({ mode: query.mode, since })), assets));
+  res.end(leaderboardPage(board, statistics(results), assets));
 }
 
 /** The query's mode, period and minimum rounds, or what is wrong with it in one sentence. */

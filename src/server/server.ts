@@ -102,7 +102,7 @@ export function createGameServer(options: ServerOptions): GameServer {
           lan: () => (isWildcard(config.host) ? lanAddresses() : []),
           today: () => hub.results.leaderboard({ mode: 'all', period: 'today', minRounds: MIN_ROUNDS }, periodStart('today', Date.now())),
         };
-  const http = createHttpFront(config, { assets, health, metrics, classView, results: hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
+  const http = createHttpFront(config, { assets, health, metrics, classView, results: config.sharedResults ?? hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
   // 10,000 connections a sweep is a loop over plain fields, and the hot path sets no timers.
