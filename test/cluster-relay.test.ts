@@ -99,6 +99,16 @@ describe('a room on one server, played from another (--redis)', { timeout: 120_0
     carl.close();
     assert.ok(opens(startA.commitment, endB), 'the round end Bob sees opens the commitment he saw');
     assert.ok(endA.winner !== null && [ada.player, bob.player].includes(endA.winner.id));
+
+    // B's operator sees what it carried, and how long a relayed message waited for its reply.
+    const metrics = await (await fetch(`http://127.0.0.1:${b.port}/metrics`)).text();
+    const value = (series: string): number => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    assert.ok(value('guess_relay_messages_total{direction="to_owner"}') >= 4, 'hello aside, Bob and Carl sent at least their joins and guesses');
+    assert.ok(value('guess_relay_messages_total{direction="from_owner"}') >= 4);
+    const trips = value('guess_relay_round_trips_total');
+    assert.ok(trips >= 2);
+    assert.ok(value('guess_relay_round_trip_seconds_total') > 0);
+    assert.ok(!metrics.includes(code), 'no room code in a label');
   });
 
   it('resumes a player on whichever server it comes back to, in the same round, attempts counted on', async () => {

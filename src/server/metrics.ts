@@ -14,6 +14,8 @@ export interface MetricsSource {
   guesses(): ReadonlyMap<string, number>;
   /** With `--redis`: whether Redis answers. */
   readonly registry?: { readonly reachable: boolean } | undefined;
+  /** With `--redis`: the messages carried between this server and the others (see Relay). */
+  readonly relay?: { readonly stats: { readonly toOwners: number; readonly fromOwners: number; readonly roundTrips: number; readonly roundTripSeconds: number } } | undefined;
   readonly stats: { readonly commits: number; readonly commitNanos: number; readonly syncs: number; readonly syncNanos: number; readonly resumes: number };
 }
 
@@ -87,6 +89,22 @@ export function createMetrics(source: MetricsSource): Metrics {
         this.set(cluster.reachable ? 1 : 0);
       },
     });
+  }
+  const relay = source.relay;
+  if (relay !== undefined) {
+    new Counter({
+      name: 'guess_relay_messages_total',
+      help: "Messages carried between this server's connections and the servers holding their rooms: to_owner, or from_owner",
+      labelNames: ['direction'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ direction: 'to_owner' }, relay.stats.toOwners);
+        this.inc({ direction: 'from_owner' }, relay.stats.fromOwners);
+      },
+    });
+    total('guess_relay_round_trips_total', "Round trips of this server's connections to the servers holding their rooms (a message relayed, until the next reply)", () => relay.stats.roundTrips);
+    total('guess_relay_round_trip_seconds_total', 'Time those round trips took: divided by their count, the relay latency a player sees', () => relay.stats.roundTripSeconds);
   }
   return { contentType: registry.contentType, text: () => registry.metrics() };
 }

@@ -58,6 +58,11 @@ export class Relay {
   #lastConnection = 0;
   /** Players connected to other servers and served here, by `from/c`. */
   readonly #remotes = new Map<string, { peer: JsonPeer; out: RelayOut }>();
+  /**
+   * For operators (`/metrics`): messages carried each way, and the round trips of this server's
+   * connections to the servers holding their rooms (a message sent, until the next reply).
+   */
+  readonly stats = { toOwners: 0, fromOwners: 0, roundTrips: 0, roundTripSeconds: 0 };
 
   readonly #watch: NodeJS.Timeout;
 
@@ -108,6 +113,8 @@ export class Relay {
         return;
       }
       const lines = [first, ...forward.start(server)];
+      this.stats.toOwners += lines.length;
+      forward.sent();
       this.send(server, { t: 'open', from: this.#server, c: forward.connection, ...(adopt === undefined ? {} : { adopt }), lines });
     });
     return forward;
@@ -168,9 +175,16 @@ export class Relay {
         return;
       }
       case 'out': {
-        const out = this.#forwards.get(message.c)?.out;
+        const forward = this.#forwards.get(message.c);
+        if (forward === undefined) return;
+        this.stats.fromOwners += message.texts.length;
+        const waited = forward.answered();
+        if (waited !== undefined) {
+          this.stats.roundTrips++;
+          this.stats.roundTripSeconds += waited;
+        }
         // Posted, as this server's own replies are: they keep their order with any still held.
-        if (out !== undefined) for (const text of message.texts) this.#hub.post(out, text);
+        for (const text of message.texts) this.#hub.post(forward.out, text);
         return;
       }
       case 'end': {
@@ -192,6 +206,8 @@ export class Forward {
   /** Messages that arrived while the lookup ran. */
   #queued: string[] | undefined = [];
   closed = false;
+  /** When the oldest message not answered yet left (performance.now()). */
+  #since: number | undefined;
 
   constructor(relay: Relay, connection: number, out: TextOut) {
     this.#relay = relay;
@@ -209,7 +225,23 @@ export class Forward {
 
   send(line: string): void {
     if (this.#queued !== undefined) this.#queued.push(line);
-    else if (this.#owner !== undefined) this.#relay.send(this.#owner, { t: 'in', from: this.#relay.server, c: this.connection, line });
+    else if (this.#owner !== undefined) {
+      this.#relay.stats.toOwners++;
+      this.sent();
+      this.#relay.send(this.#owner, { t: 'in', from: this.#relay.server, c: this.connection, line });
+    }
+  }
+
+  /** A message left for the owner: the round trip starts, unless one is under way. */
+  sent(): void {
+    this.#since ??= performance.now();
+  }
+
+  /** A reply came: the round trip's seconds, if one was under way. */
+  answered(): number | undefined {
+    const since = this.#since;
+    this.#since = undefined;
+    return since === undefined ? undefined : (performance.now() - since) / 1000;
   }
 
   /** The connection closed. */

@@ -71,6 +71,7 @@ export function createGameServer(options: ServerOptions): GameServer {
   };
   const metrics = createMetrics({
     registry: config.registry,
+    relay: hub.relay,
     *connections() {
       for (const connection of connections) {
         const spoken = connection.spoken;
