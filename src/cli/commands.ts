@@ -57,7 +57,7 @@ export const COMMANDS = {
   },
   serve: {
     summary: 'run the game server (what `npm start` runs)',
-    usage: 'guess serve [--host H] [--port P] [--db PATH] [--redis URL] [--min A --max B] [--seed N] [--trace] [limits]',
+    usage: 'guess serve [--host H] [--port P] [--db PATH] [--redis URL [--workers N]] [--min A --max B] [--seed N] [--trace] [limits]',
     flags: {
       host: { type: 'string', value: 'H', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for your LAN)' },
       port: { type: 'string', value: 'P', help: 'port to listen on (default 65432)' },
@@ -71,6 +71,7 @@ export const COMMANDS = {
         value: 'URL',
         help: 'redis://HOST:PORT shared with other servers: room codes are unique across all of them (new rooms are refused while Redis does not answer)',
       },
+      workers: { type: 'string', value: 'N', help: 'run N processes on this port, each a server of the --redis cluster (needs --redis)' },
       ...RANGE_FLAGS,
       'max-line-bytes': { type: 'string', value: 'N', help: 'longest message accepted, in bytes (default 1024)' },
       'allow-origin': { type: 'string', value: 'O,…', help: 'other page origins whose scripts may open the WebSocket (* for any)' },

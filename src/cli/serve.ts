@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { DEFAULT_RANGE } from '../core/game.js';
 import type { Logger } from 'pino';
 import { FSYNC_POLICIES, resolveConfig, type FsyncPolicy, type ServerConfig, type ServerOptions } from '../server/config.js';
@@ -9,6 +10,7 @@ import { openSqliteStore } from '../store/sqlite.js';
 import { IN_MEMORY, serverDbPath } from './data-dir.js';
 import { createLogger } from './logger.js';
 import { chooseRandom } from './random.js';
+import { superviseWorkers, TEACHER_KEY_ENV, workerDbPath, workerNumber } from './workers.js';
 
 export async function serve(args: ParsedArgs): Promise<number> {
   const { values } = args;
@@ -41,7 +43,17 @@ export async function serve(args: ParsedArgs): Promise<number> {
   // Every flag is checked before the games' file is opened: a mistyped flag touches no file.
   const { port } = usable(options);
   const redis = redisFlag(values);
-  const store = openSqliteStore(serverDbPath(values, port));
+  const workers = workersFlag(values, redis);
+  const worker = workerNumber();
+  const path = serverDbPath(values, port);
+  const redisLine = redis === undefined ? undefined : `Room codes are shared through Redis at ${redisLocation(redis)}`;
+  if (workers !== undefined && worker === undefined) {
+    const kept = path === IN_MEMORY ? IN_MEMORY : `${workerDbPath(path, 1)} to ${workerDbPath(path, workers)}`;
+    return superviseWorkers(workers, teacherKey, log, (address) => {
+      printBanner(address, { kept, redisLine, teacherKey, seed, workers });
+    });
+  }
+  const store = openSqliteStore(worker === undefined || path === IN_MEMORY ? path : workerDbPath(path, worker));
   // Its own draws (the same sequence as the secrets' with --seed, so seeded servers try the same
   // codes). The Redis client is loaded only for a cluster: 10 MB a server alone would carry for nothing.
   const registry = redis === undefined ? undefined : new (await import('../store/redis-registry.js')).RedisRegistry(redis, chooseRandom(seed), log);
@@ -69,9 +81,26 @@ export async function serve(args: ParsedArgs): Promise<number> {
   }
   // Before the line that tells the world we listen: a signal sent on seeing it must drain, not
   // meet the default action and kill the process.
-  const stopped = drainOnSignal(server, log).finally(closeStores);
-  process.stdout.write(store.location === IN_MEMORY ? 'Games are kept in memory only: a restart forgets them\n' : `Games are kept in ${store.location}\n`);
-  if (registry !== undefined) process.stdout.write(`Room codes are shared through Redis at ${registry.location}\n`);
+  const stopped = drainOnSignal(server, log, worker !== undefined)
+    .finally(closeStores)
+    // A worker's channel to the process that started it would keep it alive.
+    .finally(() => {
+      if (worker !== undefined) process.disconnect();
+    });
+  // A worker's address is printed once, by the process that started them all.
+  if (worker === undefined) printBanner(address, { kept: store.location, redisLine, teacherKey, seed, workers: undefined });
+  return stopped;
+}
+
+/** What `guess serve` prints once it listens: where the games are kept, and how to connect. */
+function printBanner(
+  address: AddressInfo,
+  about: { readonly kept: string; readonly redisLine: string | undefined; readonly teacherKey: string; readonly seed: number | undefined; readonly workers: number | undefined },
+): void {
+  const { kept, redisLine, teacherKey, seed, workers } = about;
+  process.stdout.write(kept === IN_MEMORY ? 'Games are kept in memory only: a restart forgets them\n' : `Games are kept in ${kept}\n`);
+  if (redisLine !== undefined) process.stdout.write(`${redisLine}\n`);
+  if (workers !== undefined) process.stdout.write(`${workers} worker processes share this port, each a server of the cluster\n`);
   const bracketed = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);
   process.stdout.write(`Listening on ${bracketed(address.address)}:${address.port}\n`);
   // Nothing can connect to the wildcard address itself: on this machine, loopback reaches it.
@@ -92,7 +121,21 @@ export async function serve(args: ParsedArgs): Promise<number> {
     );
   }
   if (seed !== undefined) process.stdout.write(`Warning: --seed makes every secret predictable; use it for testing only.\n`);
-  return stopped;
+}
+
+/** `--workers N`: 2 to 64 processes, which share rooms through Redis (so it needs `--redis`). */
+function workersFlag(values: ParsedArgs['values'], redis: string | undefined): number | undefined {
+  const workers = intFlag(values, 'workers');
+  if (workers === undefined) return undefined;
+  if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a number of processes from 1 to 64');
+  if (redis === undefined) throw new UsageError('--workers needs --redis URL: the workers share their rooms through Redis');
+  return workers;
+}
+
+/** The URL as printed and logged: without the password it may carry. */
+function redisLocation(url: string): string {
+  const { protocol, host } = new URL(url);
+  return `${protocol}//${host}`;
 }
 
 /**
@@ -101,7 +144,7 @@ export async function serve(args: ParsedArgs): Promise<number> {
  * signal exits at once. An error nothing else caught is logged and drains too, with exit 1: the
  * server's state may no longer be sound.
  */
-function drainOnSignal(server: GameServer, log: Logger): Promise<number> {
+function drainOnSignal(server: GameServer, log: Logger, worker: boolean): Promise<number> {
   return new Promise((resolve) => {
     let code = 0;
     const drain = (reason: string): void => {
@@ -122,7 +165,10 @@ function drainOnSignal(server: GameServer, log: Logger): Promise<number> {
       code = 1;
       drain('internal-error');
     };
-    process.on('SIGINT', onSignal);
+    // A worker's Ctrl-C comes from the process that started it, as a SIGTERM: the terminal's own
+    // SIGINT, which reaches the whole group, would make that the second signal, which exits at once.
+    if (worker) process.on('SIGINT', () => undefined);
+    else process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.on('uncaughtException', onUncaught);
     process.on('unhandledRejection', onUncaught);
@@ -131,7 +177,7 @@ function drainOnSignal(server: GameServer, log: Logger): Promise<number> {
 
 /** `--teacher-key`, or a new random key: 144 bits, URL-safe, so the link needs no escaping. */
 function teacherKeyFlag(values: ParsedArgs['values']): string {
-  const given = stringFlag(values, 'teacher-key');
+  const given = stringFlag(values, 'teacher-key') ?? (workerNumber() === undefined ? undefined : process.env[TEACHER_KEY_ENV]);
   if (given === undefined) return randomBytes(18).toString('base64url');
   if (!/^[A-Za-z0-9_-]{8,128}$/.test(given)) throw new UsageError('--teacher-key must be 8 to 128 letters, digits, "-" or "_"');
   return given;

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { createClient } from '@redis/client';
+import { clusterFixture } from './helpers/cluster.js';
+import { JsonClient } from './helpers/json-client.js';
+import { runGuess } from './helpers/process.js';
+import { startServer } from './helpers/server.js';
+
+/** In a cluster, a player id ends with the id of the server (here: the worker) that gave it. */
+const serverOf = (player: string): string => player.slice(player.indexOf('.') + 1);
+
+describe('guess serve --workers N', { timeout: 120_000 }, () => {
+  const cluster = clusterFixture();
+  const { servers, players } = cluster;
+
+  it('runs N servers of the cluster on one port: players on either play one room, and SIGTERM drains them all', async () => {
+    const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', ':memory:', '--min', '1', '--max', '1000']);
+    servers.push(server);
+    assert.match(server.output(), /^2 worker processes share this port, each a server of the cluster$/m);
+    assert.equal(server.output().match(/^Listening on /gm)?.length, 1, 'the address is printed once, not once per worker');
+    // Each worker joins the cluster as a server of its own.
+    await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
+    const redis = createClient({ url: cluster.redis.url });
+    await redis.connect();
+    const leases = await redis.keys('guess:server:*');
+    await redis.quit();
+    assert.equal(leases.length, 2);
+
+    const ada = await JsonClient.hello(server.port, 'Ada');
+    players.push(ada);
+    const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    // New connections go to the workers in turn: of these, some are served by the other one.
+    const others: JsonClient[] = [];
+    for (const name of ['Bob', 'Cy', 'Di']) {
+      const player = await JsonClient.hello(server.port, name);
+      players.push(player);
+      others.push(player);
+      assert.equal((await player.ask({ type: 'join', code }, 'room')).code, code);
+    }
+    assert.equal(new Set([ada, ...others].map((p) => serverOf(p.player))).size, 2, 'the players were served by both workers');
+
+    ada.send({ type: 'start' });
+    const start = await ada.next('round_start');
+    const ends = await Promise.all([ada, ...others].map((player) => player.binarySearch(1, 1000)));
+    for (const end of ends) assert.equal(end.commitment, start.commitment);
+
+    const exited = once(server.child, 'exit');
+    server.child.kill('SIGTERM');
+    const goodbyes = await Promise.all([ada, ...others].map((player) => player.next('shutdown')));
+    for (const goodbye of goodbyes) assert.equal(typeof goodbye.token, 'string');
+    const [exitCode] = (await exited) as [number | null];
+    assert.equal(exitCode, 0);
+  });
+
+  it('starts a worker again when one dies, and goes on serving', async () => {
+    const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', ':memory:']);
+    servers.push(server);
+    await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
+    const children = readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    assert.equal(children.length, 2);
+    const from = server.output().length;
+    process.kill(children[0] as number, 'SIGKILL');
+    await server.waitFor(/Worker \d stopped \(SIGKILL\); starting it again[\s\S]*answers: new rooms are open/, from);
+    const after = readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    assert.equal(after.length, 2);
+    assert.ok(!after.includes(children[0] as number));
+    // Both workers serve: of two new connections, one goes to each.
+    for (const name of ['Eve', 'Fay']) {
+      const player = await JsonClient.hello(server.port, name);
+      players.push(player);
+      await player.ask({ type: 'create', mode: 'solo' }, 'round_start');
+    }
+  });
+
+  it('needs --redis, and says so in one line', async () => {
+    const run = await runGuess(['serve', '--port', '0', '--workers', '2']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^guess: --workers needs --redis URL: the workers share their rooms through Redis\n$/);
+  });
+});
