@@ -20,6 +20,7 @@ import { fileLimits } from './proc.js';
 import { markdown, verdicts, type Results } from './report.js';
 import { killServers, ROOT, startBareWs, startBaseline, startOurs, type ServerProcess } from './servers.js';
 import { measureStartup } from './startup.js';
+import { clusterMarkdown, measureCluster } from './cluster.js';
 
 const USAGE = `Usage: npm run bench -- [options]
   --quick             1, 100, 1,000 conns, 1 s windows, 1 repetition; no idle, start-up or generator check; writes nothing
@@ -31,6 +32,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --min A --max B     the servers' range (default 1..1000000)
   --no-idle           skip the idle-RSS measurement
   --no-startup        skip the start-up timing
+  --no-cluster        skip the servers sharing one Redis (a race room across two, --workers 2)
   --write / --no-write   write docs/BENCHMARKS.md (default: yes, except with --quick)
   --cpu-prof DIR      run our server under node --cpu-prof, profiles into DIR
   --fsync WHEN        our server's --fsync (second, its default, or commit: each reply waits for the disk)
@@ -47,6 +49,7 @@ interface Options {
   readonly range: { readonly min: number; readonly max: number };
   readonly idle: boolean;
   readonly startupRuns: number;
+  readonly cluster: boolean;
   readonly generatorCheck: boolean;
   readonly write: boolean;
   readonly cpuProf: string | undefined;
@@ -80,6 +83,7 @@ function parseOptions(argv: readonly string[]): Options {
       max: { type: 'string' },
       'no-idle': { type: 'boolean' },
       'no-startup': { type: 'boolean' },
+      'no-cluster': { type: 'boolean' },
       write: { type: 'boolean' },
       'no-write': { type: 'boolean' },
       'cpu-prof': { type: 'string' },
@@ -114,6 +118,7 @@ function parseOptions(argv: readonly string[]): Options {
     range: { min, max },
     idle: !quick && values['no-idle'] !== true,
     startupRuns: quick || values['no-startup'] === true ? 0 : 15,
+    cluster: !quick && values['no-cluster'] !== true,
     generatorCheck: !quick,
     write: variant.length > 0 || values['no-write'] === true ? false : values.write === true || !quick,
     cpuProf: values['cpu-prof'],
@@ -261,6 +266,11 @@ async function main(): Promise<number> {
   }
 
   const startup = options.startupRuns > 0 ? await measureStartup(options.startupRuns) : [];
+  const cluster = options.cluster ? await measureCluster(options.range, options.warmupMs, Math.max(options.windowMs, 3000)) : undefined;
+  if (typeof cluster === 'string') log(`bench: skipping the servers sharing one Redis: ${cluster}`);
+  else if (cluster !== undefined) {
+    for (const r of [...cluster.race, ...cluster.workers]) log(`cluster: ${r.setup}: ${Math.round(r.guessesPerSecond)} guesses/s, p50 ${r.p50.toFixed(0)} µs, ${r.errors} errors`);
+  }
   const loads = aggregate(runs);
   const results: Results = {
     machine,
@@ -277,7 +287,7 @@ async function main(): Promise<number> {
     startup,
     unavailable,
   };
-  const table = markdown(results);
+  const table = markdown(results) + (cluster === undefined ? '' : clusterMarkdown(cluster));
   process.stdout.write(`\n${table}`);
   if (options.write) {
     writeBenchmarks(table);
@@ -285,7 +295,8 @@ async function main(): Promise<number> {
   }
   log(`bench: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
-  const errors = warmupErrors + loads.reduce((n, r) => n + r.errors, 0) + idle.reduce((n, r) => n + r.errors, 0);
+  const clusterErrors = cluster === undefined || typeof cluster === 'string' ? 0 : [...cluster.race, ...cluster.workers].reduce((n, r) => n + r.errors, 0);
+  const errors = warmupErrors + loads.reduce((n, r) => n + r.errors, 0) + idle.reduce((n, r) => n + r.errors, 0) + clusterErrors;
   if (errors > 0) {
     log(`bench: FAILED: ${errors} errors (replies inconsistent with binary search, or broken connections)`);
     return 1;
