@@ -64,6 +64,16 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
     const other = await JsonClient.hello(server.port, 'Bob');
     players.push(other);
     assert.equal(await other.refused({ type: 'create', mode: 'solo' }), 'E_CLUSTER_UNAVAILABLE');
+    // A code not held here may be another server's, and a token not known here another's player:
+    // only Redis can tell, so they are refused as unavailable, not as unknown.
+    assert.equal(await other.refused({ type: 'join', code: 'QQQQQ' }), 'E_CLUSTER_UNAVAILABLE');
+    const stranger = await JsonClient.connect(server.port);
+    players.push(stranger);
+    assert.equal(await stranger.refused({ type: 'resume', token: 'a-token-of-another-server' }), 'E_CLUSTER_UNAVAILABLE');
+    // A room of this server is joined as ever.
+    const watcher = await JsonClient.hello(server.port, 'Cy');
+    players.push(watcher);
+    assert.equal((await watcher.ask({ type: 'join', code: room.code, as: 'spectator' }, 'room')).code, room.code);
     // The room already open plays on, and so does a plain game.
     const result = await host.ask({ type: 'guess', value: 1 }, 'result');
     assert.equal(result.attempts, 1);

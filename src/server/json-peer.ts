@@ -166,7 +166,8 @@ export class JsonPeer implements HubPeer {
   /**
    * In a cluster, the room or the token may be another server's: if so, this connection's
    * messages go there from now on, `text` first (with the player, for a `join`); if not, `refusal`
-   * is said as it would be without a cluster. False without a cluster.
+   * is said as it would be without a cluster, and E_CLUSTER_UNAVAILABLE while Redis cannot say.
+   * False without a cluster.
    */
   #elsewhere(target: RelayTarget, text: string, refusal: ErrorCode): boolean {
     const relay = this.#hub.relay;
@@ -180,9 +181,9 @@ export class JsonPeer implements HubPeer {
         this.#player = undefined;
         return { id: player, name: handed.name, token, hash: handed.token, seq: handed.seq };
       },
-      miss: (queued) => {
+      miss: (queued, unreachable) => {
         this.#forward = undefined;
-        this.#refuse(refusal);
+        this.#refuse(unreachable ? 'E_CLUSTER_UNAVAILABLE' : refusal);
         for (const line of queued) this.receive(line);
       },
     });

@@ -16,13 +16,16 @@ export interface RoomRegistry {
   takeCode(): string | undefined;
   /** A room closed: its code is free again for the whole cluster. */
   releaseCode(code: string): void;
-  /** The server that holds room `code`; undefined for none, or when the registry does not answer. */
+  /** The server that holds room `code`; undefined for none. Rejects when the registry does not answer. */
   roomOwner(code: string): Promise<string | undefined>;
   /** The player whose token hashes to `hash` is served here from now on (`resume` on any server finds it here). */
   claimToken(hash: string): void;
   /** That player is gone from here (forgotten, or handed over to another server). */
   releaseToken(hash: string): void;
-  /** The server that serves the player whose token hashes to `hash`; undefined for none, or when that server's lease has lapsed. */
+  /**
+   * The server that serves the player whose token hashes to `hash`; undefined for none, or when
+   * that server's lease has lapsed. Rejects when the registry does not answer.
+   */
   tokenOwner(hash: string): Promise<string | undefined>;
   /** Whether server `server`'s lease lives; undefined while the registry does not answer. */
   alive(server: string): Promise<boolean | undefined>;

@@ -38,8 +38,11 @@ export type RelayTarget = { readonly room: string } | { readonly tokenHash: stri
 export interface ForwardHooks {
   /** Hands the connection's player over (for a `join`); undefined when there is none to hand (a `resume`). */
   handOver(): Adoption | undefined;
-  /** No other server has it: the peer refuses the first message, then reads `queued` itself. */
-  miss(queued: readonly string[]): void;
+  /**
+   * No other server has it (or, `unreachable`, none can tell): the peer refuses the first
+   * message, then reads `queued` itself.
+   */
+  miss(queued: readonly string[], unreachable: boolean): void;
 }
 
 /**
@@ -105,18 +108,22 @@ export class Relay {
     const forward = new Forward(this, ++this.#lastConnection, out);
     this.#forwards.set(forward.connection, forward);
     const owner = 'room' in target ? this.#registry.roomOwner(target.room) : this.#registry.tokenOwner(target.tokenHash);
-    void owner.then((server) => {
+    // Redis does not answer: nobody can say where the room or the player is.
+    const miss = (unreachable: boolean): void => {
+      this.#forwards.delete(forward.connection);
+      if (!forward.closed) hooks.miss(forward.start(undefined), unreachable);
+    };
+    owner.then((server) => {
       const adopt = server === undefined || server === this.#server || forward.closed ? undefined : hooks.handOver();
       if (server === undefined || server === this.#server || forward.closed || ('room' in target && adopt === undefined)) {
-        this.#forwards.delete(forward.connection);
-        if (!forward.closed) hooks.miss(forward.start(undefined));
+        miss(false);
         return;
       }
       const lines = [first, ...forward.start(server)];
       this.stats.toOwners += lines.length;
       forward.sent();
       this.send(server, { t: 'open', from: this.#server, c: forward.connection, ...(adopt === undefined ? {} : { adopt }), lines });
-    });
+    }, () => miss(true));
     return forward;
   }
 

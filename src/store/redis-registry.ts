@@ -157,13 +157,13 @@ export class RedisRegistry implements RoomRegistry {
   }
 
   async #liveOwner(key: string, field: string): Promise<string | undefined> {
-    if (!this.#reachable) return undefined;
+    if (!this.#reachable) throw new Error(`Redis at ${this.#url} does not answer`);
     try {
       const owner = await this.#client.sendCommand(['EVAL', LIVE_OWNER, '1', key, field, SERVER]);
       return typeof owner === 'string' ? owner : undefined;
     } catch (error) {
       this.#down(error);
-      return undefined;
+      throw error;
     }
   }
 
