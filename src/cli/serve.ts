@@ -123,7 +123,7 @@ function printBanner(
   if (seed !== undefined) process.stdout.write(`Warning: --seed makes every secret predictable; use it for testing only.\n`);
 }
 
-/** `--workers N`: 2 to 64 processes, which share rooms through Redis (so it needs `--redis`). */
+/** `--workers N`: 1 to 64 processes, which share rooms through Redis (so it needs `--redis`). */
 function workersFlag(values: ParsedArgs['values'], redis: string | undefined): number | undefined {
   const workers = intFlag(values, 'workers');
   if (workers === undefined) return undefined;

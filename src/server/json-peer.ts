@@ -118,7 +118,9 @@ export class JsonPeer implements HubPeer {
       // Claimed before the hub hands over the player, so that what the room says next reaches us.
       const resumed = this.#hub.resume(this, token, message.seq);
       if (resumed === undefined) {
-        if (!this.#elsewhere({ tokenHash: this.#hub.tokenHash(token) }, text, 'E_UNKNOWN_TOKEN')) this.#refuse('E_UNKNOWN_TOKEN');
+        // Served elsewhere, the player still hears its token in this server's goodbye.
+        if (this.#elsewhere({ tokenHash: this.#hub.tokenHash(token) }, text, 'E_UNKNOWN_TOKEN')) this.#token = token;
+        else this.#refuse('E_UNKNOWN_TOKEN');
         return;
       }
       this.#player = resumed.player.id;
@@ -183,6 +185,8 @@ export class JsonPeer implements HubPeer {
       },
       miss: (queued, unreachable) => {
         this.#forward = undefined;
+        // A token nobody serves is nobody's to hear back.
+        if (this.#player === undefined) this.#token = undefined;
         this.#refuse(unreachable ? 'E_CLUSTER_UNAVAILABLE' : refusal);
         for (const line of queued) this.receive(line);
       },

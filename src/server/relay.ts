@@ -108,7 +108,7 @@ export class Relay {
     const forward = new Forward(this, ++this.#lastConnection, out);
     this.#forwards.set(forward.connection, forward);
     const owner = 'room' in target ? this.#registry.roomOwner(target.room) : this.#registry.tokenOwner(target.tokenHash);
-    // Redis does not answer: nobody can say where the room or the player is.
+    // No other server has it, or (unreachable) Redis cannot say: the peer answers for itself.
     const miss = (unreachable: boolean): void => {
       this.#forwards.delete(forward.connection);
       if (!forward.closed) hooks.miss(forward.start(undefined), unreachable);
