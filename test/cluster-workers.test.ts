@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createClient } from '@redis/client';
 import { clusterFixture } from './helpers/cluster.js';
+import { tempDir } from './helpers/db-files.js';
 import { JsonClient } from './helpers/json-client.js';
 import { runGuess } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** In a cluster, a player id ends with the id of the server (here: the worker) that gave it. */
 const serverOf = (player: string): string => player.slice(player.indexOf('.') + 1);
@@ -72,6 +75,26 @@ describe('guess serve --workers N', { timeout: 120_000 }, () => {
       players.push(player);
       await player.ask({ type: 'create', mode: 'solo' }, 'round_start');
     }
+  });
+
+  it('keeps each worker\u2019s games in its own file, and drains them all on Ctrl-C, which reaches every process of the terminal', async () => {
+    const dir = tempDir();
+    const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', dir.file('games.db')]);
+    servers.push(server);
+    assert.match(server.output(), new RegExp(`^Games are kept in ${escape(dir.file('games-w1.db'))} to ${escape(dir.file('games-w2.db'))}$`, 'm'));
+    await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
+    assert.ok(existsSync(dir.file('games-w1.db')) && existsSync(dir.file('games-w2.db')));
+    const ada = await JsonClient.hello(server.port, 'Ada');
+    players.push(ada);
+    await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    // A terminal's Ctrl-C signals the whole process group: the workers as well as the process that started them.
+    const pid = server.child.pid as number;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const exited = once(server.child, 'exit');
+    for (const each of [pid, ...children]) process.kill(each, 'SIGINT');
+    assert.equal(typeof (await ada.next('shutdown')).token, 'string');
+    const [exitCode] = (await exited) as [number | null];
+    assert.equal(exitCode, 0, server.output());
   });
 
   it('needs --redis, and says so in one line', async () => {
