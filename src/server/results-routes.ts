@@ -25,10 +25,11 @@ export async function serveResults(source: ResultsSource, assets: PageAssets, re
     return;
   }
   const since = periodStart(query.period, Date.now());
-  let results: RoundResult[];
+  // Each read only when the answer needs it: the board's JSON needs no rounds, the CSV no board.
+  let results: RoundResult[] = [];
   let board: Leaderboard | undefined;
   try {
-    results = await source.results({ mode: query.mode, since });
+    if (path !== '/api/leaderboard') results = await source.results({ mode: query.mode, since });
     if (path !== '/api/results.csv') board = await source.leaderboard(query, since);
   } catch {
     // Shared through Redis, which does not answer: no board rather than this server's part of it.
