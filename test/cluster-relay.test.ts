@@ -184,11 +184,16 @@ describe('a room on one server, played from another (--redis)', { timeout: 120_0
     const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
     const bob = await hello(b, 'Bob');
     await bob.ask({ type: 'join', code }, 'room');
+    const cy = await hello(b, 'Cy');
+    await cy.ask({ type: 'join', code }, 'room');
     const died = once(c.child, 'close');
     c.child.kill('SIGKILL');
     await died;
+    // Bob speaks, and hears at once that nobody answers; Cy, who says nothing, hears it once the lease lapses.
     bob.send({ type: 'start' });
     assert.equal((await bob.next('error')).code, 'E_CLUSTER_UNAVAILABLE');
     await bob.tcp.closed();
+    assert.equal((await cy.next('error')).code, 'E_CLUSTER_UNAVAILABLE');
+    await cy.tcp.closed();
   });
 });

@@ -79,12 +79,14 @@ export class Relay {
   }
 
   /**
-   * A server that died cannot say its connections are gone: once its lease has lapsed, the
-   * players it carried here are disconnected, and their seats wait for `resume` as any do.
+   * A server that died cannot say so: once its lease has lapsed, the players it carried here are
+   * disconnected (their seats wait for `resume` as any do), and this server's connections whose
+   * rooms it held hear that it cannot be reached, even if they send nothing.
    */
   async #dropOrphans(): Promise<void> {
     const servers = new Set<string>();
     for (const key of this.#remotes.keys()) servers.add(key.slice(0, key.lastIndexOf('/')));
+    for (const forward of this.#forwards.values()) if (forward.owner !== undefined) servers.add(forward.owner);
     for (const server of servers) {
       // Not known while Redis does not answer: nothing is dropped on a guess.
       if ((await this.#registry.alive(server)) !== false) continue;
@@ -93,6 +95,7 @@ export class Relay {
         this.#remotes.delete(key);
         peer.close();
       }
+      for (const forward of [...this.#forwards.values()]) if (forward.owner === server) forward.lost();
     }
   }
 
@@ -220,6 +223,11 @@ export class Forward {
     this.#relay = relay;
     this.connection = connection;
     this.out = out;
+  }
+
+  /** The server its messages go to, once the lookup has found it. */
+  get owner(): string | undefined {
+    return this.#owner;
   }
 
   /** The lookup is done: from now on messages go to `owner` (none: back to the peer). Returns those that waited. */
