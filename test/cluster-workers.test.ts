@@ -11,6 +11,11 @@ import { startServer } from './helpers/server.js';
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The processes a process started (here: the workers of `guess serve --workers`). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+}
+
 /** In a cluster, a player id ends with the id of the server (here: the worker) that gave it. */
 const serverOf = (player: string): string => player.slice(player.indexOf('.') + 1);
 
@@ -61,12 +66,12 @@ describe('guess serve --workers N', { timeout: 120_000 }, () => {
     const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', ':memory:']);
     servers.push(server);
     await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
-    const children = readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const children = childrenOf(server.child.pid as number);
     assert.equal(children.length, 2);
     const from = server.output().length;
     process.kill(children[0] as number, 'SIGKILL');
     await server.waitFor(/Worker \d stopped \(SIGKILL\); starting it again[\s\S]*answers: new rooms are open/, from);
-    const after = readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const after = childrenOf(server.child.pid as number);
     assert.equal(after.length, 2);
     assert.ok(!after.includes(children[0] as number));
     // Both workers serve: of two new connections, one goes to each.
@@ -89,7 +94,7 @@ describe('guess serve --workers N', { timeout: 120_000 }, () => {
     await ada.ask({ type: 'create', mode: 'race' }, 'room');
     // A terminal's Ctrl-C signals the whole process group: the workers as well as the process that started them.
     const pid = server.child.pid as number;
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const children = childrenOf(pid);
     const exited = once(server.child, 'exit');
     for (const each of [pid, ...children]) process.kill(each, 'SIGINT');
     assert.equal(typeof (await ada.next('shutdown')).token, 'string');

@@ -4,6 +4,7 @@ import { DEFAULT_RANGE } from '../core/game.js';
 import type { Logger } from 'pino';
 import { FSYNC_POLICIES, resolveConfig, type FsyncPolicy, type ServerConfig, type ServerOptions } from '../server/config.js';
 import { isWildcard, lanAddresses } from '../server/address.js';
+import { redisLocation } from '../server/registry.js';
 import { createGameServer, type GameServer } from '../server/server.js';
 import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -130,12 +131,6 @@ function workersFlag(values: ParsedArgs['values'], redis: string | undefined): n
   if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a number of processes from 1 to 64');
   if (redis === undefined) throw new UsageError('--workers needs --redis URL: the workers share their rooms through Redis');
   return workers;
-}
-
-/** The URL as printed and logged: without the password it may carry. */
-function redisLocation(url: string): string {
-  const { protocol, host } = new URL(url);
-  return `${protocol}//${host}`;
 }
 
 /**

@@ -513,10 +513,7 @@ export class Hub {
 
   #write(): void {
     const now = Date.now();
-    for (const result of this.#soloResults) {
-      this.#store.appendResult(result);
-      this.#shared?.append(result);
-    }
+    for (const result of this.#soloResults) this.#keepResult(result);
     this.#soloResults = [];
     if (this.#journal.length > 0) {
       this.#lastJournal = this.#store.appendJournal(this.#journal.join('\n'));
@@ -751,9 +748,14 @@ export class Hub {
       return;
     }
     this.#begin();
+    this.#keepResult(result);
+  };
+
+  /** In the turn's transaction, and in a cluster for every server's leaderboard too. */
+  #keepResult(result: RoundResult): void {
     this.#store.appendResult(result);
     this.#shared?.append(result);
-  };
+  }
 
   /** Retention: deletes the rounds that ended before `before`, with this turn's commit. */
   pruneResults(before: number): void {

@@ -41,3 +41,9 @@ export interface RoomRegistry {
   /** Leaves: the reserved codes no room uses are given back; the rooms' codes stay held, for a restart on the same store. */
   close(): Promise<void>;
 }
+
+/** A Redis URL as printed and logged: without the password it may carry. */
+export function redisLocation(url: string): string {
+  const { protocol, host } = new URL(url);
+  return `${protocol}//${host}`;
+}

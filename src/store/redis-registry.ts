@@ -1,7 +1,7 @@
 import { createClient } from '@redis/client';
 import type { RandomInt } from '../core/random.js';
 import { newRoomCode } from '../core/room-code.js';
-import type { RoomRegistry } from '../server/registry.js';
+import { redisLocation, type RoomRegistry } from '../server/registry.js';
 
 /** What the registry tells the operator about (the server's logger). */
 export interface RegistryLog {
@@ -87,9 +87,7 @@ export class RedisRegistry implements RoomRegistry {
   #warned = false;
 
   constructor(url: string, random: RandomInt, log: RegistryLog) {
-    // Printed and logged without a password the URL may carry.
-    const { protocol, host } = new URL(url);
-    this.#url = `${protocol}//${host}`;
+    this.#url = redisLocation(url);
     this.#random = random;
     this.#log = log;
     this.#client = createClient({ url, disableOfflineQueue: true, socket: { connectTimeout: 2_000 } });
