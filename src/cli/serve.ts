@@ -145,7 +145,9 @@ function drainOnSignal(server: GameServer, log: Logger, worker: boolean): Promis
     const drain = (reason: string): void => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      process.once('SIGINT', () => process.exit(130));
+      // A worker's SIGINT is the terminal's Ctrl-C, which may come after the SIGTERM that its
+      // starter sent for that same Ctrl-C: it is no second signal (see below).
+      if (!worker) process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       log.info({ reason, connections: server.connections, deadlineMs: server.config.shutdownTimeoutMs }, 'Shutting down');
       void server.shutdown().then(() => {
