@@ -183,7 +183,12 @@ export class Connection {
         this.wire.socket.end();
       }
     });
-    this.#letGo();
+    // A JSON goodbye may wait for the store's commit (see Hub.post): the session ends the socket
+    // once it has gone, and it closes when that is flushed.
+    if (this.#session instanceof JsonSession && this.wire.closing === undefined) {
+      this.wire.socket.resume();
+      this.wire.socket.once('finish', () => this.wire.socket.destroy());
+    } else this.#letGo();
   }
 
   // The hot path: every chunk a client sends. Its answers leave in one write (`hold`). try/catch

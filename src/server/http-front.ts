@@ -108,7 +108,7 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       held.delete(socket);
-      serveWebSocket(ws, req, config, sessions, live, wireOf(socket));
+      serveWebSocket(ws, req, config, sessions, live, wireOf(socket), () => draining);
     });
   });
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -127,12 +127,9 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
     },
     shutdown() {
       draining = true;
-      // ws writes the goodbye and the close frame to the socket at once (text frames, no
-      // compression), so our FIN follows them; the peer's close frame is not awaited.
-      for (const [session, socket] of live) {
-        session.shutdown();
-        closeWhenFlushed(socket);
-      }
+      // The goodbye may wait for the store's commit (see Hub.post): the session's end, which
+      // follows it, closes the socket (see serveWebSocket).
+      for (const session of live.keys()) session.shutdown();
       for (const [socket, busy] of held) if (busy === 0) closeWhenFlushed(socket);
     },
   };
@@ -193,7 +190,15 @@ function boundOutput(ws: WebSocket, wire: Wire, maxOutputBytes: number): void {
   socket.once('drain', () => (wire.stalledSince = 0));
 }
 
-function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfig, sessions: TextSessionFactory, live: Map<TextSession, Duplex>, wire: Wire | undefined): void {
+function serveWebSocket(
+  ws: WebSocket,
+  req: IncomingMessage,
+  config: ServerConfig,
+  sessions: TextSessionFactory,
+  live: Map<TextSession, Duplex>,
+  wire: Wire | undefined,
+  draining: () => boolean,
+): void {
   const address = req.socket.remoteAddress ?? '?';
   const peer = peerOf(req);
   // A bug met while serving this page's frames, or its close, ends this page alone.
@@ -219,6 +224,9 @@ function serveWebSocket(ws: WebSocket, req: IncomingMessage, config: ServerConfi
     },
     end() {
       ws.close(1000);
+      // ws writes the goodbye and the close frame to the socket at once (text frames, no
+      // compression), so our FIN follows them; while draining, the peer's close frame is not awaited.
+      if (draining()) closeWhenFlushed(req.socket);
     },
     hold() {
       req.socket.cork();
