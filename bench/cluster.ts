@@ -85,7 +85,7 @@ export function clusterMarkdown(figures: ClusterFigures | string): string {
     '',
     '### Several servers sharing one Redis',
     '',
-    `A race room of ${PLAYERS} players, each with one guess in flight, all connected to the room's server, then half of them to a second server, which relays their messages through Redis (\`guess serve --redis\`, the games kept in a file):`,
+    `A race room of ${PLAYERS} players, each with one guess in flight, all connected to the room's server, then half of them to a second server, which relays their messages through Redis (\`guess serve --redis\`, the games kept in Redis):`,
     '',
     '| setup | players | guesses/s | RTT p50 (µs) | p99 (µs) | errors |',
     '|---|--:|--:|--:|--:|--:|',

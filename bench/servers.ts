@@ -58,7 +58,8 @@ export async function startOurs(options: ServerOptions): Promise<ServerProcess> 
       GUESS_BIN,
       'serve',
       '--port', '0',
-      '--db', join(dir, 'games.db'),
+      // With --redis the games are kept in Redis: a file is refused.
+      '--db', options.flags?.includes('--redis') === true ? ':memory:' : join(dir, 'games.db'),
       '--min', String(min),
       '--max', String(max),
       '--log-level', 'warn',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createClient } from '@redis/client';
 import { tempDir } from './helpers/db-files.js';
@@ -103,41 +103,14 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
     }
   });
 
-  it('keep holding the codes of a server that was killed, and give them back to it when it restarts on its file', async () => {
+  it('keep the games in Redis, not in a file: --db FILE with --redis is a usage error that touches no file', async () => {
     const dir = tempDir();
-    const file = dir.file('a.db');
-    const redisClient = createClient({ url: cluster.redis.url });
-    await redisClient.connect();
     try {
-      const first = await startServer(['--seed', '7', '--db', file, '--redis', cluster.redis.url]);
-      servers.push(first);
-      await first.waitFor(/answers: new rooms are open/);
-      const ada = await JsonClient.hello(first.port, 'Ada');
-      const code = (await ada.ask({ type: 'create', mode: 'race' }, 'room')).code;
-      const owner = await redisClient.hGet('guess:rooms', code);
-      assert.ok(owner !== null, 'the room code is held in Redis');
-      first.child.kill('SIGKILL');
-      await once(first.child, 'close');
-      ada.close();
-      // The server is dead as far as Redis can tell: its lease is gone.
-      await redisClient.del(`guess:server:${owner}`);
-
-      // Seeded alike, this one draws the same codes first; the dead server's are not among its rooms.
-      const other = await serve('--redis', cluster.redis.url);
-      await other.waitFor(/answers: new rooms are open/);
-      const theirs = await createRooms(other, 3, players);
-      assert.ok(!theirs.includes(code), `${code} given again while its room may come back`);
-
-      const again = await startServer(['--seed', '7', '--db', file, '--redis', cluster.redis.url]);
-      servers.push(again);
-      await again.waitFor(/answers: new rooms are open/);
-      assert.equal(await redisClient.hGet('guess:rooms', code), owner, 'the restarted server is the same one');
-      assert.doesNotMatch(again.output(), /held by another server/);
-      const back = await JsonClient.connect(again.port);
-      players.push(back);
-      assert.equal((await back.ask({ type: 'resume', token: ada.token }, 'room')).code, code);
+      const run = await runGuess(['serve', '--port', '0', '--redis', cluster.redis.url, '--db', dir.file('a.db')]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /^guess: --db FILE has no use with --redis: the games are kept in Redis \(leave --db out, or give --db :memory:\)\n$/);
+      assert.ok(!existsSync(dir.file('a.db')));
     } finally {
-      await redisClient.close();
       dir.remove();
     }
   });

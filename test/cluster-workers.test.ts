@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createClient } from '@redis/client';
 import { clusterFixture } from './helpers/cluster.js';
-import { tempDir } from './helpers/db-files.js';
 import { JsonClient } from './helpers/json-client.js';
 import { runGuess } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
@@ -82,25 +81,31 @@ describe('guess serve --workers N', { timeout: 120_000 }, () => {
     }
   });
 
-  it('keeps each worker\u2019s games in its own file, and drains them all on Ctrl-C, which reaches every process of the terminal', async () => {
-    const dir = tempDir();
-    const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', dir.file('games.db')]);
+  it('keeps the workers\u2019 games in Redis, drains them all on Ctrl-C, which reaches every process of the terminal, and the next start takes them over', async () => {
+    const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', ':memory:']);
     servers.push(server);
-    assert.match(server.output(), new RegExp(`^Games are kept in ${escape(dir.file('games-w1.db'))} to ${escape(dir.file('games-w2.db'))}$`, 'm'));
+    assert.match(server.output(), new RegExp(`^Games are kept in Redis at ${escape(cluster.redis.url)}, where another server of the cluster takes them over if this one dies$`, 'm'));
     await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
-    assert.ok(existsSync(dir.file('games-w1.db')) && existsSync(dir.file('games-w2.db')));
     const ada = await JsonClient.hello(server.port, 'Ada');
     players.push(ada);
-    await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
     // A terminal's Ctrl-C signals the whole process group: the workers as well as the process that started them.
     const pid = server.child.pid as number;
     const children = childrenOf(pid);
     const exited = once(server.child, 'exit');
     for (const each of [pid, ...children]) process.kill(each, 'SIGINT');
-    assert.equal(typeof (await ada.next('shutdown')).token, 'string');
+    const { token } = await ada.next('shutdown');
+    assert.equal(typeof token, 'string');
     const [exitCode] = (await exited) as [number | null];
     assert.equal(exitCode, 0, server.output());
+
+    const again = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', ':memory:']);
+    servers.push(again);
+    const back = await JsonClient.connect(again.port);
+    players.push(back);
+    assert.equal((await back.ask({ type: 'resume', token }, 'room')).code, code);
   });
+
 
   it('needs --redis, and says so in one line', async () => {
     const run = await runGuess(['serve', '--port', '0', '--workers', '2']);

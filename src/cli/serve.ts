@@ -1,17 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_RANGE } from '../core/game.js';
 import type { Logger } from 'pino';
 import { FSYNC_POLICIES, resolveConfig, type FsyncPolicy, type ServerConfig, type ServerOptions } from '../server/config.js';
 import { isWildcard, lanAddresses } from '../server/address.js';
 import { redisLocation } from '../server/registry.js';
+import { isShared } from '../server/store.js';
 import { createGameServer, type GameServer } from '../server/server.js';
 import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { IN_MEMORY, serverDbPath } from './data-dir.js';
 import { createLogger } from './logger.js';
 import { chooseRandom } from './random.js';
-import { superviseWorkers, TEACHER_KEY_ENV, workerDbPath, workerNumber } from './workers.js';
+import { superviseWorkers, TEACHER_KEY_ENV, workerNumber } from './workers.js';
+
+/** How long a stopping server of a cluster waits for Redis to take its last commits. */
+const SETTLE_MS = 5_000;
 
 export async function serve(args: ParsedArgs): Promise<number> {
   const { values } = args;
@@ -46,20 +51,26 @@ export async function serve(args: ParsedArgs): Promise<number> {
   const redis = redisFlag(values);
   const workers = workersFlag(values, redis);
   const worker = workerNumber();
-  const path = serverDbPath(values, port);
+  // With Redis, the games are kept there (each server's rooms, for another to take over): no file.
+  if (redis !== undefined && typeof values.db === 'string' && values.db !== IN_MEMORY) {
+    throw new UsageError('--db FILE has no use with --redis: the games are kept in Redis (leave --db out, or give --db :memory:)');
+  }
+  const path = redis === undefined ? serverDbPath(values, port) : IN_MEMORY;
   const redisLine = redis === undefined ? undefined : `Room codes are shared through Redis at ${redisLocation(redis)}`;
+  const kept = redis === undefined ? path : `Redis at ${redisLocation(redis)}, where another server of the cluster takes them over if this one dies`;
   if (workers !== undefined && worker === undefined) {
-    const kept = path === IN_MEMORY ? IN_MEMORY : `${workerDbPath(path, 1)} to ${workerDbPath(path, workers)}`;
     return superviseWorkers(workers, teacherKey, log, (address) => {
       printBanner(address, { kept, redisLine, teacherKey, seed, workers });
     });
   }
-  const store = openSqliteStore(worker === undefined || path === IN_MEMORY ? path : workerDbPath(path, worker));
-  // Its own draws (the same sequence as the secrets' with --seed, so seeded servers try the same
-  // codes). The Redis client is loaded only for a cluster: 10 MB a server alone would carry for nothing.
+  // The Redis client is loaded only for a cluster: 10 MB a server alone would carry for nothing.
+  const store = redis === undefined ? openSqliteStore(path) : new (await import('../store/redis-store.js')).RedisStore(redis);
+  // Its own draws (the same sequence as the secrets' with --seed, so seeded servers try the same codes).
   const registry = redis === undefined ? undefined : new (await import('../store/redis-registry.js')).RedisRegistry(redis, chooseRandom(seed), log);
   const sharedResults = redis === undefined ? undefined : new (await import('../store/redis-results.js')).RedisResults(redis, log);
   const closeStores = async (): Promise<void> => {
+    // The last commits reach Redis before the lease ends and another server takes the rooms.
+    if (isShared(store)) await Promise.race([store.settled(), delay(SETTLE_MS, undefined, { ref: false })]);
     await registry?.close();
     await sharedResults?.close();
     store.close();
@@ -89,7 +100,7 @@ export async function serve(args: ParsedArgs): Promise<number> {
       if (worker !== undefined) process.disconnect();
     });
   // A worker's address is printed once, by the process that started them all.
-  if (worker === undefined) printBanner(address, { kept: store.location, redisLine, teacherKey, seed, workers: undefined });
+  if (worker === undefined) printBanner(address, { kept, redisLine, teacherKey, seed, workers: undefined });
   return stopped;
 }
 

@@ -13,11 +13,6 @@ export function workerNumber(): number | undefined {
   return cluster.isWorker && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
-/** A worker's own games file beside the one named: `65432.db` → `65432-w2.db`. */
-export function workerDbPath(path: string, worker: number): string {
-  return /\.db$/.test(path) ? path.replace(/\.db$/, `-w${worker}.db`) : `${path}-w${worker}`;
-}
-
 /**
  * `guess serve --workers N`: N processes serving one port (node:cluster hands each new connection
  * to the next worker), each a server of the cluster sharing one Redis, so that a room on one is

@@ -14,7 +14,8 @@ import { PendingEvents } from './pending-events.js';
 import type { RoomRegistry } from './registry.js';
 import { Relay, type Adoption } from './relay.js';
 import type { SharedResults } from './shared-results.js';
-import type { Store } from './store.js';
+import { isShared, type Store, type TakenWorld } from './store.js';
+import { Takeover } from './takeover.js';
 
 /** What the hub needs of a connected JSON peer. */
 export interface HubPeer {
@@ -97,6 +98,8 @@ export class Hub {
   readonly results: Pick<Store, 'leaderboard' | 'results'>;
   /** In a cluster: what carries a player's messages to the server that holds its room (see Relay). */
   relay: Relay | undefined;
+  /** In a cluster whose store is shared: takes over the rooms of servers that died. */
+  takeover: Takeover | undefined;
   readonly #store: Store;
   readonly #peers = new Map<PlayerId, HubPeer>();
   readonly #alarms = new Map<Room, Alarm>();
@@ -202,6 +205,7 @@ export class Hub {
     }
     // Players move between the servers of a cluster: their ids name the server that made them.
     this.lobby.idSuffix = `.${id}`;
+    if (isShared(this.#store)) this.takeover = new Takeover(this, this.#store, this.#registry);
     this.relay = new Relay(this, this.#registry, id);
     this.#registry.start(id, [...this.lobby.rooms.keys()]);
   }
@@ -382,6 +386,7 @@ export class Hub {
    */
   freeze(): void {
     if (this.#frozen) return;
+    this.takeover?.close();
     if (this.#soloResults.length > 0) this.#begin();
     clearTimeout(this.#soloTimer);
     this.#flush();
@@ -462,6 +467,60 @@ export class Hub {
     // Rewritten later, as any room with journaled guesses: a start with many rooms is not slowed
     // down by rewriting them all (the journal keeps what they lack until then).
     if (!this.#journaled.has(room)) this.#journaled.set(room, { id, at: now });
+  }
+
+  /**
+   * The rooms of a server whose lease lapsed, claimed from the shared store: they go on here as
+   * after a restart, every member disconnected and free to `resume` on any server, each seat held
+   * from now. Their records are written in this server's world with the next commit, which
+   * deletes the dead server's. Returns how many rooms came.
+   */
+  adoptWorld(from: string, world: TakenWorld): number {
+    const store = this.#store;
+    if (this.#frozen || !isShared(store)) return 0;
+    const records: { record: LobbyRoomRecord; savedAt: number }[] = [];
+    const applied = new Map<string, number>();
+    for (const row of world.rooms) {
+      if (this.lobby.rooms.has(row.code)) continue;
+      try {
+        records.push({ record: JSON.parse(row.record) as LobbyRoomRecord, savedAt: row.savedAt });
+        applied.set(row.code, row.applied);
+      } catch {
+        this.#log.error({ room: row.code, from }, `Room ${row.code} of server ${from} cannot be read back; it is not taken over`);
+      }
+    }
+    const now = Date.now();
+    this.#begin();
+    const members = new Set(records.flatMap((r) => r.record.members.map((m) => m.id)));
+    for (const { player, seq, body } of world.events) if (members.has(player)) store.appendEvents(player, seq, body);
+    this.lobby.restore(records, this.lobby.counters, now, this.#retryAfterMs);
+    this.#replaying = true;
+    try {
+      for (const { id, body } of world.journal) {
+        for (const line of body.split('\n')) if (applied.has(line.slice(0, line.indexOf(' ')))) this.#replay(id, line, applied, now);
+      }
+    } catch (error) {
+      // The rooms go on as far as their journal fits.
+      this.#log.error({ err: error, from }, `The journal of server ${from} does not fit its rooms (${(error as Error).message})`);
+    } finally {
+      this.#replaying = false;
+      this.#redraws = undefined;
+    }
+    const codes: string[] = [];
+    for (const { record } of records) {
+      const room = this.lobby.rooms.get(record.room.code);
+      if (room === undefined) continue;
+      codes.push(room.code);
+      // Written whole, in this server's world: the dead server's journal goes with its world.
+      this.#journaled.delete(room);
+      this.#touch(room);
+      this.#arm(room);
+      for (const member of record.members) this.#registry?.claimToken(member.token);
+    }
+    store.dropWorld(from);
+    this.#registry?.adoptCodes(codes);
+    this.#log.info({ from, rooms: codes.length }, `Took over ${codes.length} room${codes.length === 1 ? '' : 's'} of server ${from}, whose lease lapsed`);
+    return codes.length;
   }
 
   /** Something in `room` changed this turn: it is written before anything about it is sent. */

@@ -39,6 +39,8 @@ export class JsonPeer implements HubPeer {
   #token: string | undefined;
   /** Set once this connection's player is served by another server of the cluster: its messages go there. */
   #forward: Forward | undefined;
+  /** Looked for in the cluster once and found here (taken over meanwhile): not looked for again. */
+  #lookedUp = false;
 
   constructor(hub: Hub, out: TextOut) {
     this.#hub = hub;
@@ -173,7 +175,7 @@ export class JsonPeer implements HubPeer {
    */
   #elsewhere(target: RelayTarget, text: string, refusal: ErrorCode): boolean {
     const relay = this.#hub.relay;
-    if (relay === undefined) return false;
+    if (relay === undefined || this.#lookedUp) return false;
     this.#forward = relay.forward(this.#out, target, text, {
       handOver: () => {
         const player = this.#player;
@@ -189,6 +191,13 @@ export class JsonPeer implements HubPeer {
         if (this.#player === undefined) this.#token = undefined;
         this.#refuse(unreachable ? 'E_CLUSTER_UNAVAILABLE' : refusal);
         for (const line of queued) this.receive(line);
+      },
+      here: (queued) => {
+        this.#forward = undefined;
+        if (this.#player === undefined) this.#token = undefined;
+        this.#lookedUp = true;
+        for (const line of [text, ...queued]) this.receive(line);
+        this.#lookedUp = false;
       },
     });
     return true;

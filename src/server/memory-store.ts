@@ -70,6 +70,11 @@ export class MemoryStore implements Store {
     for (const player of this.#events.keys()) if (!kept.has(player)) this.#events.delete(player);
   }
 
+  /** Every player's kept events, oldest first: for a store that keeps a copy of this one elsewhere. */
+  get keptEvents(): ReadonlyMap<string, readonly { readonly seq: number; readonly body: string }[]> {
+    return this.#events;
+  }
+
   setMeta(key: string, value: string): void {
     this.#meta.set(key, value);
   }

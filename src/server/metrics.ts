@@ -16,6 +16,8 @@ export interface MetricsSource {
   readonly registry?: { readonly reachable: boolean } | undefined;
   /** With `--redis`: the messages carried between this server and the others (see Relay). */
   readonly relay?: { readonly stats: { readonly toOwners: number; readonly fromOwners: number; readonly roundTrips: number; readonly roundTripSeconds: number } } | undefined;
+  /** With `--redis`: the rooms taken over from servers that died (see Takeover). */
+  readonly takeover?: { readonly stats: { readonly takeovers: number; readonly rooms: number } } | undefined;
   readonly stats: { readonly commits: number; readonly commitNanos: number; readonly syncs: number; readonly syncNanos: number; readonly resumes: number };
 }
 
@@ -105,6 +107,11 @@ export function createMetrics(source: MetricsSource): Metrics {
     });
     total('guess_relay_round_trips_total', "Round trips of this server's connections to the servers holding their rooms (a message relayed, until the next reply)", () => relay.stats.roundTrips);
     total('guess_relay_round_trip_seconds_total', 'Time those round trips took: divided by their count, the relay latency a player sees', () => relay.stats.roundTripSeconds);
+  }
+  const takeover = source.takeover;
+  if (takeover !== undefined) {
+    total('guess_lease_takeovers_total', 'Servers whose lease lapsed (killed, paused, cut off) and whose rooms this server took over', () => takeover.stats.takeovers);
+    total('guess_rooms_taken_over_total', 'Rooms those takeovers brought to this server', () => takeover.stats.rooms);
   }
   return { contentType: registry.contentType, text: () => registry.metrics() };
 }

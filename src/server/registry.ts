@@ -16,17 +16,18 @@ export interface RoomRegistry {
   takeCode(): string | undefined;
   /** A room closed: its code is free again for the whole cluster. */
   releaseCode(code: string): void;
-  /** The server that holds room `code`; undefined for none. Rejects when the registry does not answer. */
-  roomOwner(code: string): Promise<string | undefined>;
+  /** The server that holds room `code` (see Owner). Rejects when the registry does not answer. */
+  roomOwner(code: string): Promise<Owner>;
+  /** Whether server `server` listens on the bus (a server killed a moment ago still has a lease, but no ears). */
+  listening(server: string): Promise<boolean>;
+  /** Rooms taken over from another server: their codes are this server's now. */
+  adoptCodes(codes: readonly string[]): void;
   /** The player whose token hashes to `hash` is served here from now on (`resume` on any server finds it here). */
   claimToken(hash: string): void;
   /** That player is gone from here (forgotten, or handed over to another server). */
   releaseToken(hash: string): void;
-  /**
-   * The server that serves the player whose token hashes to `hash`; undefined for none, or when
-   * that server's lease has lapsed. Rejects when the registry does not answer.
-   */
-  tokenOwner(hash: string): Promise<string | undefined>;
+  /** The server that serves the player whose token hashes to `hash` (see Owner). Rejects when the registry does not answer. */
+  tokenOwner(hash: string): Promise<Owner>;
   /** Whether server `server`'s lease lives; undefined while the registry does not answer. */
   alive(server: string): Promise<boolean | undefined>;
   /**
@@ -38,9 +39,23 @@ export interface RoomRegistry {
   onMessage: ((message: string) => void) | undefined;
   /** Whether the registry answered lately (for `/healthz`). */
   readonly reachable: boolean;
-  /** Leaves: the reserved codes no room uses are given back; the rooms' codes stay held, for a restart on the same store. */
+  /** How long a server's lease lives unrenewed: a server that stops is taken over this long after. */
+  readonly leaseMs: number;
+  /** Since when (Date.now()) the registry answers without a break (0: since before this server started); undefined while it does not. */
+  readonly upSince: number | undefined;
+  /**
+   * Leaves: the reserved codes no room uses are given back, and the lease ends, so that another
+   * server takes this one's rooms over at once; their codes stay held until it does.
+   */
   close(): Promise<void>;
 }
+
+/**
+ * Who has a room or a player: a live server (the one named, or the one that took its rooms over
+ * when its lease lapsed), or (`alive: false`) a dead server whose rooms no one has taken yet, which
+ * this server may take over; undefined for nobody.
+ */
+export type Owner = { readonly server: string; readonly alive: boolean } | undefined;
 
 /** A Redis URL as printed and logged: without the password it may carry. */
 export function redisLocation(url: string): string {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { PlayerId } from '../core/room-events.js';
 import { ERRORS } from '../protocol/errors.js';
 import { encodeServerMessage, errorMessage } from '../protocol/messages.js';
@@ -7,6 +8,12 @@ import type { RoomRegistry } from './registry.js';
 
 /** How often a server checks that the servers whose players it serves are still alive. */
 const WATCH_MS = 1_000;
+/**
+ * How long a `join` or `resume` whose room's server died waits for that server's lease to lapse
+ * (5 s), and the room to come here or to another server: beyond, the player hears E_CLUSTER_UNAVAILABLE.
+ */
+const LOCATE_MS = 8_000;
+const RELOOK_MS = 250;
 
 /** A player handed from one server to another: what the receiving lobby needs to go on with it. */
 export interface Adoption {
@@ -29,7 +36,8 @@ type BusMessage =
   | { readonly t: 'in'; readonly from: string; readonly c: number; readonly line: string }
   | { readonly t: 'gone'; readonly from: string; readonly c: number }
   | { readonly t: 'out'; readonly c: number; readonly texts: readonly string[] }
-  | { readonly t: 'end'; readonly c: number };
+  | { readonly t: 'end'; readonly c: number }
+  | { readonly t: 'lost'; readonly c: number };
 
 /** Where a connection's messages should go: the server holding a room, or the one serving a token's player. */
 export type RelayTarget = { readonly room: string } | { readonly tokenHash: string };
@@ -43,6 +51,8 @@ export interface ForwardHooks {
    * message, then reads `queued` itself.
    */
   miss(queued: readonly string[], unreachable: boolean): void;
+  /** This server has it now (it took over the rooms of the server that had it): the peer reads the first message and `queued` again, itself. */
+  here(queued: readonly string[]): void;
 }
 
 /**
@@ -84,6 +94,9 @@ export class Relay {
    * rooms it held hear that it cannot be reached, even if they send nothing.
    */
   async #dropOrphans(): Promise<void> {
+    // Just after an outage of Redis every lease may have lapsed: the living renew theirs first.
+    const up = this.#registry.upSince;
+    if (up === undefined || Date.now() - up < this.#registry.leaseMs) return;
     const servers = new Set<string>();
     for (const key of this.#remotes.keys()) servers.add(key.slice(0, key.lastIndexOf('/')));
     for (const forward of this.#forwards.values()) if (forward.owner !== undefined) servers.add(forward.owner);
@@ -110,15 +123,19 @@ export class Relay {
   forward(out: TextOut, target: RelayTarget, first: string, hooks: ForwardHooks): Forward {
     const forward = new Forward(this, ++this.#lastConnection, out);
     this.#forwards.set(forward.connection, forward);
-    const owner = 'room' in target ? this.#registry.roomOwner(target.room) : this.#registry.tokenOwner(target.tokenHash);
     // No other server has it, or (unreachable) Redis cannot say: the peer answers for itself.
     const miss = (unreachable: boolean): void => {
       this.#forwards.delete(forward.connection);
       if (!forward.closed) hooks.miss(forward.start(undefined), unreachable);
     };
-    owner.then((server) => {
-      const adopt = server === undefined || server === this.#server || forward.closed ? undefined : hooks.handOver();
-      if (server === undefined || server === this.#server || forward.closed || ('room' in target && adopt === undefined)) {
+    this.#locate(target).then((server) => {
+      if (server === this.#server) {
+        this.#forwards.delete(forward.connection);
+        if (!forward.closed) hooks.here(forward.start(undefined));
+        return;
+      }
+      const adopt = server === undefined || forward.closed ? undefined : hooks.handOver();
+      if (server === undefined || forward.closed || ('room' in target && adopt === undefined)) {
         miss(false);
         return;
       }
@@ -130,11 +147,43 @@ export class Relay {
     return forward;
   }
 
+  /**
+   * The server that has `target` and listens, or this one once it has taken over the rooms of a
+   * server that died with it; undefined for none. Rejects when Redis does not answer, or when a
+   * dead server's rooms have not come anywhere within LOCATE_MS.
+   */
+  async #locate(target: RelayTarget): Promise<string | undefined> {
+    const deadline = Date.now() + LOCATE_MS;
+    const takeover = this.#hub.takeover;
+    for (;;) {
+      const owner = 'room' in target ? await this.#registry.roomOwner(target.room) : await this.#registry.tokenOwner(target.tokenHash);
+      if (owner === undefined) return undefined;
+      if (owner.server === this.#server) {
+        // Claimed here a moment ago, perhaps: its rooms are here once the claim is done.
+        await takeover?.settled();
+        return this.#server;
+      }
+      if (owner.alive) {
+        // Killed a moment ago, a server still has its lease, but no longer listens.
+        if (await this.#registry.listening(owner.server)) return owner.server;
+      } else if (takeover !== undefined && (await takeover.takeWhenDead(owner.server, deadline)) === 'taken') {
+        return this.#server;
+      }
+      if (takeover === undefined || Date.now() >= deadline) throw new Error(`server ${owner.server} does not answer`);
+      await delay(RELOOK_MS);
+    }
+  }
+
   /** Sends; a server that cannot be reached ends the connections that depend on it here. */
   send(to: string, message: BusMessage): void {
     this.#registry.send(to, JSON.stringify(message)).catch(() => {
       if (message.t === 'open' || message.t === 'in') this.#forwards.get(message.c)?.lost();
-      else if (message.t === 'out' || message.t === 'end') this.#remotes.get(`${to}/${message.c}`)?.peer.close();
+      else if (message.t === 'out' || message.t === 'end') {
+        // The player missed what was lost: once the bus carries its next message, it hears so (see 'in').
+        const key = `${to}/${message.c}`;
+        this.#remotes.get(key)?.peer.close();
+        this.#remotes.delete(key);
+      }
     });
   }
 
@@ -175,9 +224,14 @@ export class Relay {
         for (const line of message.lines) peer.receive(line);
         return;
       }
-      case 'in':
-        this.#remotes.get(`${message.from}/${message.c}`)?.peer.receive(message.line);
+      case 'in': {
+        const remote = this.#remotes.get(`${message.from}/${message.c}`);
+        // Dropped here (its server's lease lapsed, or the bus lost what was sent to it): its
+        // connection ends, and the client resumes, with the events it missed.
+        if (remote === undefined) this.send(message.from, { t: 'lost', c: message.c });
+        else remote.peer.receive(message.line);
         return;
+      }
       case 'gone': {
         const key = `${message.from}/${message.c}`;
         this.#remotes.get(key)?.peer.close();
@@ -197,6 +251,9 @@ export class Relay {
         for (const text of message.texts) this.#hub.post(forward.out, text);
         return;
       }
+      case 'lost':
+        this.#forwards.get(message.c)?.lost();
+        return;
       case 'end': {
         const forward = this.#forwards.get(message.c);
         if (forward === undefined) return;

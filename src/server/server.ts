@@ -72,6 +72,7 @@ export function createGameServer(options: ServerOptions): GameServer {
   const metrics = createMetrics({
     registry: config.registry,
     relay: hub.relay,
+    takeover: hub.takeover,
     *connections() {
       for (const connection of connections) {
         const spoken = connection.spoken;

@@ -89,3 +89,35 @@ export interface StoredWorld {
   /** The largest journal id a row or a kept room holds (0 for none): new rows get larger ones. */
   readonly lastJournal: number;
 }
+
+/** What a server takes over from another: that server's kept world, with its players' kept events. */
+export interface TakenWorld extends StoredWorld {
+  readonly events: readonly { readonly player: string; readonly seq: number; readonly body: string }[];
+}
+
+/**
+ * A store that the servers of a cluster share (`--redis`): each server keeps its rooms in a world
+ * of its own, and once a server's lease lapses another one takes its world over, rooms, journal
+ * and events, and goes on with them. Commits are fenced: a server whose world was taken (it was
+ * paused, or cut off, past its lease) can no longer write, and learns so at its next commit.
+ */
+export interface SharedStore extends Store {
+  /** This server's id in the cluster, which names its world. */
+  readonly server: string;
+  /** The worlds whose server's lease has lapsed and that no live server has taken. Rejects when the store does not answer. */
+  deadWorlds(): Promise<string[]>;
+  /**
+   * Makes `world` this server's, in one step of the store (two servers never both get it): its
+   * contents; 'alive' while its server's lease lives, 'held' when another live server took it,
+   * 'gone' when there is none. Rejects when the store does not answer.
+   */
+  claim(world: string): Promise<TakenWorld | 'alive' | 'held' | 'gone'>;
+  /** In the turn's transaction: the world taken is deleted, its rooms now written in this server's. */
+  dropWorld(world: string): void;
+  /** Resolves once every commit asked for so far is done or has failed: a stopping server waits for it. */
+  settled(): Promise<void>;
+}
+
+export function isShared(store: Store): store is SharedStore {
+  return 'claim' in store;
+}

@@ -1,7 +1,8 @@
 import { createClient } from '@redis/client';
 import type { RandomInt } from '../core/random.js';
 import { newRoomCode } from '../core/room-code.js';
-import { redisLocation, type RoomRegistry } from '../server/registry.js';
+import { redisLocation, type Owner, type RoomRegistry } from '../server/registry.js';
+import { INBOX, LEASE, LEASE_MS, RENEW_MS, ROOMS, TOKENS, WORLD } from './redis-keys.js';
 
 /** What the registry tells the operator about (the server's logger). */
 export interface RegistryLog {
@@ -9,21 +10,8 @@ export interface RegistryLog {
   warn(fields: object, message: string): void;
 }
 
-const PREFIX = 'guess:';
-/** Every room code of the cluster, and the server that holds it. */
-const ROOMS = `${PREFIX}rooms`;
-/** A server's lease: the key lives while the server does. */
-const SERVER = `${PREFIX}server:`;
-/** The server that serves each player, by the hash of its token (what `resume` looks up). */
-const TOKENS = `${PREFIX}tokens`;
-/** A server's inbox on the bus: what other servers send it. */
-const INBOX = `${PREFIX}to:`;
-
-// A server renews its lease every second (which is also how it finds Redis answering); one that
-// stops (killed, paused, cut off) lapses within five. Its codes stay held: its rooms may come back
-// with it (a restart on the same file), and no other server serves them yet.
-const RENEW_MS = 1_000;
-const LEASE_MS = 5_000;
+// A server's codes stay held while its lease lives, and after: its rooms go on with the server
+// that takes its world over (see RedisStore), and the codes follow them there.
 
 // Codes reserved ahead, so that `create` never waits on the network: enough for a class creating
 // rooms at once; refilled, in one round trip, once a quarter of them is used.
@@ -48,10 +36,21 @@ const RELEASE = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 0`;
 
-/** The server that holds a field of a hash (a code, a token's hash), while its lease lives. */
-const LIVE_OWNER = `
+/**
+ * The server that holds a field of a hash (a code, a token's hash): the one named there while its
+ * lease lives, else the live server that took its world over; `{dead}` when the world of a dead
+ * server is there for the taking; false for none.
+ */
+const OWNER = `
 local owner = redis.call('HGET', KEYS[1], ARGV[1])
-if owner and redis.call('EXISTS', ARGV[2] .. owner) == 1 then return owner end
+if not owner then return false end
+for _ = 1, 8 do
+  if redis.call('EXISTS', ARGV[2] .. owner) == 1 then return owner end
+  local m = redis.call('HMGET', ARGV[3] .. owner, 'owner', 'gone')
+  if not m[1] then return false end
+  if m[1] == owner and not m[2] then return {owner} end
+  owner = m[1]
+end
 return false`;
 
 type Client = ReturnType<typeof createClient>;
@@ -73,6 +72,8 @@ export class RedisRegistry implements RoomRegistry {
   #server = '';
   /** Codes of this server's rooms. */
   readonly #held = new Set<string>();
+  /** Hashes of the tokens of this server's players: taken back, as the codes, after Redis may have lost them. */
+  readonly #tokens = new Set<string>();
   /** Codes reserved for rooms not created yet. */
   #pool: string[] = [];
   /** Codes of rooms closed while Redis did not answer: given back once it does. */
@@ -83,6 +84,7 @@ export class RedisRegistry implements RoomRegistry {
   #timer: NodeJS.Timeout | undefined;
   #busy = false;
   #beatStarted = 0;
+  #upSince: number | undefined;
   #closed = false;
   #warned = false;
 
@@ -104,6 +106,12 @@ export class RedisRegistry implements RoomRegistry {
 
   get reachable(): boolean {
     return this.#reachable;
+  }
+
+  readonly leaseMs = LEASE_MS;
+
+  get upSince(): number | undefined {
+    return this.#upSince;
   }
 
   start(server: string, codes: readonly string[]): void {
@@ -146,29 +154,43 @@ export class RedisRegistry implements RoomRegistry {
     this.#freed.delete(code);
   }
 
-  async roomOwner(code: string): Promise<string | undefined> {
-    return this.#liveOwner(ROOMS, code);
+  async roomOwner(code: string): Promise<Owner> {
+    return this.#owner(ROOMS, code);
   }
 
-  async tokenOwner(hash: string): Promise<string | undefined> {
-    return this.#liveOwner(TOKENS, hash);
+  async tokenOwner(hash: string): Promise<Owner> {
+    return this.#owner(TOKENS, hash);
   }
 
-  async #liveOwner(key: string, field: string): Promise<string | undefined> {
+  async #owner(key: string, field: string): Promise<Owner> {
     if (!this.#reachable) throw new Error(`Redis at ${this.#url} does not answer`);
     try {
-      const owner = await this.#client.sendCommand(['EVAL', LIVE_OWNER, '1', key, field, SERVER]);
-      return typeof owner === 'string' ? owner : undefined;
+      const owner = await this.#client.sendCommand(['EVAL', OWNER, '1', key, field, LEASE, WORLD]);
+      if (typeof owner === 'string') return { server: owner, alive: true };
+      if (Array.isArray(owner) && typeof owner[0] === 'string') return { server: owner[0], alive: false };
+      return undefined;
     } catch (error) {
       this.#down(error);
       throw error;
     }
   }
 
+  async listening(server: string): Promise<boolean> {
+    const reply = await this.#client.sendCommand(['PUBSUB', 'NUMSUB', `${INBOX}${server}`]);
+    return Array.isArray(reply) && Number(reply[1]) > 0;
+  }
+
+  adoptCodes(codes: readonly string[]): void {
+    for (const code of codes) this.#held.add(code);
+    if (this.#reachable) for (const code of codes) this.#client.sendCommand(['HSET', ROOMS, code, this.#server]).catch((error: unknown) => this.#down(error));
+    // Missed while Redis does not answer: the next heartbeat after it takes every held code.
+    else this.#reclaim = true;
+  }
+
   async alive(server: string): Promise<boolean | undefined> {
     if (!this.#reachable) return undefined;
     try {
-      return Number(await this.#client.sendCommand(['EXISTS', `${SERVER}${server}`])) === 1;
+      return Number(await this.#client.sendCommand(['EXISTS', `${LEASE}${server}`])) === 1;
     } catch (error) {
       this.#down(error);
       return undefined;
@@ -176,10 +198,12 @@ export class RedisRegistry implements RoomRegistry {
   }
 
   claimToken(hash: string): void {
+    this.#tokens.add(hash);
     if (this.#reachable) this.#client.sendCommand(['HSET', TOKENS, hash, this.#server]).catch((error: unknown) => this.#down(error));
   }
 
   releaseToken(hash: string): void {
+    this.#tokens.delete(hash);
     if (this.#reachable) this.#client.sendCommand(['EVAL', RELEASE, '1', TOKENS, hash, this.#server]).catch((error: unknown) => this.#down(error));
   }
 
@@ -201,6 +225,8 @@ export class RedisRegistry implements RoomRegistry {
         // Redis went away meanwhile: these few stay held, as a stopped server's rooms do.
       }
     }
+    // Gone: the world this server leaves is taken over by another at once, not after its lease.
+    if (this.#reachable) await this.#client.sendCommand(['DEL', `${LEASE}${this.#server}`]).catch(() => undefined);
     this.#client.destroy();
     this.#inbox.destroy();
   }
@@ -211,7 +237,7 @@ export class RedisRegistry implements RoomRegistry {
     this.#busy = true;
     this.#beatStarted = Date.now();
     try {
-      await this.#client.sendCommand(['SET', `${SERVER}${this.#server}`, '1', 'PX', String(LEASE_MS)]);
+      await this.#client.sendCommand(['SET', `${LEASE}${this.#server}`, '1', 'PX', String(LEASE_MS)]);
       if (this.#reclaim) await this.#takeBack();
       if (this.#freed.size > 0) await Promise.all([...this.#freed].map((code) => this.#giveBack(code)));
       // Stopped by close() too: its client no longer sends, and the failure ends the loop.
@@ -224,6 +250,8 @@ export class RedisRegistry implements RoomRegistry {
         for (const [i, code] of codes.entries()) if (taken[i] === 1) this.#pool.push(code);
       }
       if (!this.#reachable) this.#log.info({ redis: this.#url }, `Redis at ${this.#url} answers: new rooms are open`);
+      // Up from the start, it has seen no outage: only after one do the others need time to renew.
+      if (!this.#reachable) this.#upSince = this.#warned ? Date.now() : 0;
       this.#reachable = true;
     } catch (error) {
       this.#down(error);
@@ -232,11 +260,12 @@ export class RedisRegistry implements RoomRegistry {
     }
   }
 
-  /** Every code this server holds, asked for again in one round trip (thousands of rooms included). */
+  /** Every code and token this server holds, asked for again in one round trip each (thousands of rooms included). */
   async #takeBack(): Promise<void> {
     const held = [...this.#held];
     const kept = await Promise.all(held.map((code) => this.#reserve(code, true)));
     for (const [i, code] of held.entries()) if (kept[i] === 0) this.#log.warn({ room: code }, `Room ${code}'s code is held by another server of the cluster`);
+    await Promise.all([...this.#tokens].map((hash) => this.#client.sendCommand(['EVAL', RESERVE, '1', TOKENS, hash, this.#server, '1'])));
     const pool = this.#pool;
     this.#pool = [];
     const ours = await Promise.all(pool.map((code) => this.#reserve(code, true)));
@@ -254,6 +283,7 @@ export class RedisRegistry implements RoomRegistry {
     this.#reclaim = true;
     const news = this.#reachable || !this.#warned;
     this.#reachable = false;
+    this.#upSince = undefined;
     if (!news) return;
     this.#warned = true;
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
