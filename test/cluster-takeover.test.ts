@@ -93,6 +93,44 @@ describe('a server that dies, and the server that takes its rooms over (--redis)
     }
   });
 
+  it('plays pick across servers, the picker on either one, and goes on with a pick under way after its server is killed', async () => {
+    const a = await serve();
+    const b = await serve();
+    const ada = await hello(a, 'Ada');
+    const { code } = await ada.ask({ type: 'create', mode: 'pick', min: 1, max: 100 }, 'room');
+    const bob = await hello(b, 'Bob');
+    await bob.ask({ type: 'join', code }, 'room');
+    // Round 1 Ada picks on her own server; round 2 Bob picks through his.
+    for (const round of [1, 2]) {
+      bob.send({ type: 'start' });
+      const picking = await Promise.all([ada.next('picking'), bob.next('picking')]);
+      const [picker, guesser] = picking[0].picker === ada.player ? [ada, bob] : [bob, ada];
+      assert.equal(picker, round === 1 ? ada : bob);
+      assert.equal((await picker.ask({ type: 'pick', value: 40 + round }, 'picked')).value, 40 + round);
+      const start = await guesser.next('round_start');
+      const end = await guesser.binarySearch(1, 100);
+      assert.equal(end.secret, 40 + round);
+      assert.ok(opens(start.commitment, end));
+      assert.ok(opens(start.commitment, await picker.next('round_end')));
+    }
+    // Round 3: Ada is to pick when her server dies; she picks on B once it has the room.
+    bob.send({ type: 'start' });
+    assert.equal((await ada.next('picking')).picker, ada.player);
+    await bob.next('picking');
+    const died = once(a.child, 'close');
+    a.child.kill('SIGKILL');
+    await died;
+    ada.close();
+    const adaBack = await resume(b, ada.token);
+    assert.equal(adaBack.room.type === 'room' && adaBack.room.state, 'picking');
+    assert.equal((await adaBack.player.ask({ type: 'pick', value: 77 }, 'picked')).value, 77);
+    assert.equal((await bob.next('error')).code, 'E_CLUSTER_UNAVAILABLE');
+    const bobBack = await resume(b, bob.token);
+    const end = await bobBack.player.binarySearch(1, 100);
+    assert.equal(end.secret, 77);
+    assert.equal(end.round, 3);
+  });
+
   it('fences out an owner paused past its lease: woken, it writes nothing and stops, and its room goes on where it was taken', async () => {
     const a = await serve();
     const b = await serve();
