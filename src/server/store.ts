@@ -114,7 +114,11 @@ export interface SharedStore extends Store {
   claim(world: string): Promise<TakenWorld | 'alive' | 'held' | 'gone'>;
   /** In the turn's transaction: the world taken is deleted, its rooms now written in this server's. */
   dropWorld(world: string): void;
-  /** Resolves once every commit asked for so far is done or has failed: a stopping server waits for it. */
+  /**
+   * Resolves once everything committed so far is in the shared store, the commits reported done
+   * from memory while it did not answer included (or once it is known it never will be): a
+   * stopping server waits for it before it ends its lease.
+   */
   settled(): Promise<void>;
 }
 

@@ -124,6 +124,7 @@ export class RedisStore implements SharedStore {
   /** Commits reported done from memory, counted: a whole write made before the last of them does not hold it. */
   #fromMemoryCount = 0;
   readonly #watch: NodeJS.Timeout;
+  #ticks = 0;
   #fenced: Error | undefined;
   /** Worlds taken over and deleted, with the players whose events they hold: deleted again by a whole write. */
   readonly #dropped = new Map<string, readonly string[]>();
@@ -149,6 +150,19 @@ export class RedisStore implements SharedStore {
   }
 
   #watchAnswers(): void {
+    // A Redis that forgot everything without dropping the connection (FLUSHALL, a failover) is
+    // found within a second even by a server whose rooms are idle: the world goes whole.
+    if (++this.#ticks % 4 === 0 && this.#client.isReady && !this.#whole && !this.#down) {
+      this.#client.sendCommand(['EXISTS', this.#world]).then(
+        (exists) => {
+          if (Number(exists) === 0 && !this.#whole) {
+            this.#whole = true;
+            this.#pump();
+          }
+        },
+        () => undefined,
+      );
+    }
     const late = Date.now() - ANSWER_MS;
     const waiting = (this.#writingWhole && this.#wholeSentAt < late) || this.#batches.some((b) => b.state === 'sent' && b.whole !== true && (b.sentAt ?? Infinity) < late);
     if (waiting || (this.#batches.length > 0 && !this.#client.isReady)) {
@@ -257,8 +271,13 @@ export class RedisStore implements SharedStore {
   syncNow(): void {}
 
   settled(): Promise<void> {
-    if (this.#batches.length === 0) return Promise.resolve();
+    if (this.#isSettled()) return Promise.resolve();
     return new Promise((resolve) => this.#settled.push(resolve));
+  }
+
+  /** Everything kept in memory is in Redis (or can never be: the world was taken). */
+  #isSettled(): boolean {
+    return this.#fenced !== undefined || (this.#batches.length === 0 && !this.#whole && !this.#writingWhole);
   }
 
   close(): void {
@@ -328,11 +347,6 @@ export class RedisStore implements SharedStore {
       if (batch.state !== 'waiting') continue;
       batch.state = 'sent';
       batch.sentAt = Date.now();
-      if (batch.commands.length === 0) {
-        // Nothing to write: done once those before it are.
-        batch.state = 'done';
-        continue;
-      }
       this.#client.sendCommand(['EVAL', COMMIT, '1', this.#world, this.server, FIRST_EPOCH, ...batch.commands]).then(
         (reply) => this.#answered(batch, reply),
         (error: unknown) => {
@@ -452,7 +466,7 @@ export class RedisStore implements SharedStore {
       const batch = this.#batches.shift() as Batch;
       batch.done(undefined, Number(process.hrtime.bigint() - batch.started));
     }
-    if (this.#batches.length === 0 && this.#settled.length > 0) {
+    if (this.#settled.length > 0 && this.#isSettled()) {
       const settled = this.#settled;
       this.#settled = [];
       for (const resolve of settled) resolve();
