@@ -61,24 +61,34 @@ describe('guess serve --workers N', { timeout: 120_000 }, () => {
     assert.equal(exitCode, 0);
   });
 
-  it('starts a worker again when one dies, and goes on serving', async () => {
+  it('starts a worker again when one dies, goes on serving, and the room of a worker that died comes back', async () => {
     const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', ':memory:']);
     servers.push(server);
     await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
     const children = childrenOf(server.child.pid as number);
     assert.equal(children.length, 2);
-    const from = server.output().length;
-    process.kill(children[0] as number, 'SIGKILL');
-    await server.waitFor(/Worker \d stopped \(SIGKILL\); starting it again[\s\S]*answers: new rooms are open/, from);
+    const ada = await JsonClient.hello(server.port, 'Ada');
+    players.push(ada);
+    const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    // Both die, one after the other, so the one that held Ada's room is among them.
+    for (const child of children) {
+      const from = server.output().length;
+      process.kill(child, 'SIGKILL');
+      await server.waitFor(/Worker \d stopped \(SIGKILL\); starting it again[\s\S]*Worker \d serves again/, from);
+    }
     const after = childrenOf(server.child.pid as number);
     assert.equal(after.length, 2);
-    assert.ok(!after.includes(children[0] as number));
+    assert.ok(!after.some((pid) => children.includes(pid)));
     // Both workers serve: of two new connections, one goes to each.
     for (const name of ['Eve', 'Fay']) {
       const player = await JsonClient.hello(server.port, name);
       players.push(player);
       await player.ask({ type: 'create', mode: 'solo' }, 'round_start');
     }
+    // A new worker takes the dead one's room over once its lease lapses, and Ada resumes it.
+    const back = await JsonClient.connect(server.port);
+    players.push(back);
+    assert.equal((await back.ask({ type: 'resume', token: ada.token }, 'room')).code, code);
   });
 
   it('keeps the workers\u2019 games in Redis, drains them all on Ctrl-C, which reaches every process of the terminal, and the next start takes them over', async () => {

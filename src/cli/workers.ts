@@ -30,8 +30,10 @@ export function superviseWorkers(count: number, teacherKey: string, log: Logger,
       const worker = cluster.fork({ [WORKER_ENV]: String(number), [TEACHER_KEY_ENV]: teacherKey });
       workers.set(worker, number);
     };
-    cluster.on('listening', (_worker, address) => {
-      if (++listening === count) banner({ address: address.address, family: address.addressType === 6 ? 'IPv6' : 'IPv4', port: address.port });
+    cluster.on('listening', (worker, address) => {
+      // A worker started again: the port is served in full again from now on.
+      if (listening >= count) log.info({ worker: workers.get(worker) }, `Worker ${workers.get(worker) ?? 0} serves again`);
+      else if (++listening === count) banner({ address: address.address, family: address.addressType === 6 ? 'IPv6' : 'IPv4', port: address.port });
     });
     // Node's types say numbers and strings; a worker killed by a signal has a null exit code.
     cluster.on('exit', (worker, exitCode: number | null, signal: string | null) => {
