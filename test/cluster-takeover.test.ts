@@ -93,6 +93,26 @@ describe('a server that dies, and the server that takes its rooms over (--redis)
     }
   });
 
+  it('answers a resume and a join sent the moment the room\u2019s server is killed, once the room has come over', async () => {
+    const a = await serve();
+    const b = await serve();
+    const ada = await hello(a, 'Ada');
+    const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    const bob = await hello(b, 'Bob');
+    // No pause after the kill: the lookups may still find A listening, and what they send it is lost.
+    a.child.kill('SIGKILL');
+    const asked = Date.now();
+    const back = await JsonClient.connect(b.port);
+    players.push(back);
+    back.send({ type: 'resume', token: ada.token });
+    bob.send({ type: 'join', code });
+    const [adaRoom, bobRoom] = await Promise.all([back.next('room'), bob.next('room')]);
+    assert.ok(Date.now() - asked < 10_000, `the room came back after ${Date.now() - asked} ms`);
+    assert.equal(adaRoom.code, code);
+    assert.equal(bobRoom.code, code);
+    assert.deepEqual(bobRoom.players.map((p) => p.name).sort(), ['Ada', 'Bob']);
+  });
+
   it('plays pick across servers, the picker on either one, and goes on with a pick under way after its server is killed', async () => {
     const a = await serve();
     const b = await serve();

@@ -192,6 +192,7 @@ export class JsonPeer implements HubPeer {
         this.#refuse(unreachable ? 'E_CLUSTER_UNAVAILABLE' : refusal);
         for (const line of queued) this.receive(line);
       },
+      takeBack: (adoption) => this.adopt(adoption),
       here: (queued) => {
         this.#forward = undefined;
         if (this.#player === undefined) this.#token = undefined;

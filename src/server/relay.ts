@@ -53,6 +53,8 @@ export interface ForwardHooks {
   miss(queued: readonly string[], unreachable: boolean): void;
   /** This server has it now (it took over the rooms of the server that had it): the peer reads the first message and `queued` again, itself. */
   here(queued: readonly string[]): void;
+  /** The player handed over (handOver) did not go after all: the peer has it again. */
+  takeBack(adoption: Adoption): void;
 }
 
 /**
@@ -123,28 +125,49 @@ export class Relay {
   forward(out: TextOut, target: RelayTarget, first: string, hooks: ForwardHooks): Forward {
     const forward = new Forward(this, ++this.#lastConnection, out);
     this.#forwards.set(forward.connection, forward);
+    this.#open(forward, { target, lines: [first], adopt: undefined, hooks });
+    return forward;
+  }
+
+  /**
+   * Finds who has the opening's target and sends it the connection's lines so far; an opening
+   * whose server died before it answered comes back here (see Forward.lost), and goes to whoever
+   * has the room now: that server never read them.
+   */
+  #open(forward: Forward, opening: Opening): void {
+    const { target, hooks } = opening;
     // No other server has it, or (unreachable) Redis cannot say: the peer answers for itself.
     const miss = (unreachable: boolean): void => {
       this.#forwards.delete(forward.connection);
-      if (!forward.closed) hooks.miss(forward.start(undefined), unreachable);
+      if (forward.closed) return;
+      if (opening.adopt !== undefined) hooks.takeBack(opening.adopt);
+      hooks.miss([...opening.lines.slice(1), ...forward.start(undefined)], unreachable);
     };
     this.#locate(target).then((server) => {
       if (server === this.#server) {
         this.#forwards.delete(forward.connection);
-        if (!forward.closed) hooks.here(forward.start(undefined));
+        if (forward.closed) return;
+        if (opening.adopt !== undefined) hooks.takeBack(opening.adopt);
+        hooks.here([...opening.lines.slice(1), ...forward.start(undefined)]);
         return;
       }
-      const adopt = server === undefined || forward.closed ? undefined : hooks.handOver();
+      const adopt = server === undefined || forward.closed ? undefined : (opening.adopt ?? hooks.handOver());
       if (server === undefined || forward.closed || ('room' in target && adopt === undefined)) {
         miss(false);
         return;
       }
-      const lines = [first, ...forward.start(server)];
+      const lines = [...opening.lines, ...forward.start(server)];
+      forward.opening = { target, lines, adopt, hooks };
       this.stats.toOwners += lines.length;
       forward.sent();
       this.send(server, { t: 'open', from: this.#server, c: forward.connection, ...(adopt === undefined ? {} : { adopt }), lines });
     }, () => miss(true));
-    return forward;
+  }
+
+  /** The server an opening went to died before it answered: the opening goes again (see #open). */
+  reopen(forward: Forward, opening: Opening): void {
+    forward.requeue();
+    this.#open(forward, opening);
   }
 
   /**
@@ -241,6 +264,8 @@ export class Relay {
       case 'out': {
         const forward = this.#forwards.get(message.c);
         if (forward === undefined) return;
+        // Answered: from now on what it sent has been read there, and cannot be sent again elsewhere.
+        forward.opening = undefined;
         this.stats.fromOwners += message.texts.length;
         const waited = forward.answered();
         if (waited !== undefined) {
@@ -264,12 +289,22 @@ export class Relay {
   }
 }
 
+/** What a connection sent another server before that server answered, and where it was looking: sent again if that server dies. */
+interface Opening {
+  readonly target: RelayTarget;
+  readonly lines: readonly string[];
+  readonly adopt: Adoption | undefined;
+  readonly hooks: ForwardHooks;
+}
+
 /** One connection of this server whose messages go to another server (see Relay.forward). */
 export class Forward {
   readonly #relay: Relay;
   readonly connection: number;
   readonly out: TextOut;
   #owner: string | undefined;
+  /** Until the server it went to answers: what to send again should that server die first. */
+  opening: Opening | undefined;
   /** Messages that arrived while the lookup ran. */
   #queued: string[] | undefined = [];
   closed = false;
@@ -285,6 +320,12 @@ export class Forward {
   /** The server its messages go to, once the lookup has found it. */
   get owner(): string | undefined {
     return this.#owner;
+  }
+
+  /** The server it went to died unanswered: messages wait again while the next lookup runs. */
+  requeue(): void {
+    this.#queued = [];
+    this.#owner = undefined;
   }
 
   /** The lookup is done: from now on messages go to `owner` (none: back to the peer). Returns those that waited. */
@@ -327,6 +368,12 @@ export class Forward {
   /** The owner cannot be reached: the player hears it and the connection ends (its seat there waits for `resume`). */
   lost(): void {
     if (this.closed) return;
+    const opening = this.opening;
+    if (opening !== undefined) {
+      this.opening = undefined;
+      this.#relay.reopen(this, opening);
+      return;
+    }
     this.closed = true;
     this.#relay.drop(this.connection);
     const hub = this.#relay.hub;
