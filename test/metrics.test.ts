@@ -50,6 +50,10 @@ describe('GET /metrics', { timeout: 30_000 }, () => {
     assert.equal(sample(during.body, 'guess_rooms{mode="solo"}'), 1);
     assert.equal(sample(during.body, 'guess_guesses_total{dialect="plain"}'), 2);
     assert.equal(sample(during.body, 'guess_guesses_total{dialect="json"}'), 1);
+    // hello, create and guess; the plain connection's two lines.
+    assert.equal(sample(during.body, 'guess_messages_total{dialect="json"}'), 3);
+    assert.equal(sample(during.body, 'guess_messages_total{dialect="plain"}'), 2);
+    assert.ok((sample(during.body, 'guess_message_handling_seconds_total') ?? 0) > 0, 'the time they took');
     assert.ok((sample(during.body, 'guess_store_commits_total') ?? 0) >= 2, 'the room and the guess were committed');
     for (const secret of [room.code, 'Ada', ada.token, ada.player]) assert.ok(!during.body.includes(`"${secret}"`), `no label holds ${secret}`);
 
@@ -63,6 +67,8 @@ describe('GET /metrics', { timeout: 30_000 }, () => {
     const after = await scrape(server.port);
     assert.equal(sample(after.body, 'guess_connections{transport="tcp",dialect="plain"}'), undefined, 'the plain connection is gone');
     assert.equal(sample(after.body, 'guess_guesses_total{dialect="plain"}'), 2, 'its guesses still counted');
+    assert.equal(sample(after.body, 'guess_messages_total{dialect="plain"}'), 2, 'and its messages');
+    assert.equal(sample(after.body, 'guess_messages_total{dialect="json"}'), 4, 'the resume too');
     assert.equal(sample(after.body, 'guess_resumes_total'), 1);
     back.close();
   });

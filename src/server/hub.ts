@@ -93,7 +93,7 @@ export class Hub {
    * syncs that put them on disk and their time, during which play goes on; the resumes; the JSON
    * guesses accepted (a plain or classic connection counts its own on its wire).
    */
-  readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0, resumes: 0, guesses: 0 };
+  readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0, resumes: 0, guesses: 0, messages: 0, handlingSeconds: 0 };
   /** This server's own finished rounds, as its store keeps them (in a cluster the routes read SharedResults). */
   readonly results: Pick<Store, 'leaderboard' | 'results'>;
   /** In a cluster: what carries a player's messages to the server that holds its room (see Relay). */

@@ -48,6 +48,7 @@ export class JsonPeer implements HubPeer {
   }
 
   receive(text: string): void {
+    this.#hub.stats.messages++;
     if (this.#forward !== undefined) {
       this.#forward.send(text);
       return;

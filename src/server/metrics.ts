@@ -12,13 +12,15 @@ export interface MetricsSource {
   rooms(): Iterable<string>;
   /** Guesses accepted since start, by dialect. */
   guesses(): ReadonlyMap<string, number>;
+  /** Messages read since start, by dialect. */
+  messages(): ReadonlyMap<string, number>;
   /** With `--redis`: whether Redis answers. */
   readonly registry?: { readonly reachable: boolean } | undefined;
   /** With `--redis`: the messages carried between this server and the others (see Relay). */
   readonly relay?: { readonly stats: { readonly toOwners: number; readonly fromOwners: number; readonly roundTrips: number; readonly roundTripSeconds: number } } | undefined;
   /** With `--redis`: the rooms taken over from servers that died (see Takeover). */
   readonly takeover?: { readonly stats: { readonly takeovers: number; readonly rooms: number } } | undefined;
-  readonly stats: { readonly commits: number; readonly commitNanos: number; readonly syncs: number; readonly syncNanos: number; readonly resumes: number };
+  readonly stats: { readonly commits: number; readonly commitNanos: number; readonly syncs: number; readonly syncNanos: number; readonly resumes: number; readonly handlingSeconds: number };
 }
 
 export interface Metrics {
@@ -65,6 +67,16 @@ export function createMetrics(source: MetricsSource): Metrics {
       for (const [dialect, count] of source.guesses()) this.inc({ dialect }, count);
     },
   });
+  new Counter({
+    name: 'guess_messages_total',
+    help: 'Messages read from clients since start, by dialect (a plain or classic line, a JSON object over TCP or WebSocket)',
+    labelNames: ['dialect'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [dialect, count] of source.messages()) this.inc({ dialect }, count);
+    },
+  });
   const total = (name: string, help: string, read: () => number): void => {
     new Counter({
       name,
@@ -80,6 +92,7 @@ export function createMetrics(source: MetricsSource): Metrics {
   total('guess_store_commit_seconds_total', 'Time spent in those commits', () => source.stats.commitNanos / 1e9);
   total('guess_store_syncs_total', 'Flushes of the store to the disk since start', () => source.stats.syncs);
   total('guess_store_sync_seconds_total', 'Time those flushes took (off the event loop)', () => source.stats.syncNanos / 1e9);
+  total('guess_message_handling_seconds_total', "Time spent handling clients' messages, from their bytes to the replies (divided by guess_messages_total: the time per message)", () => source.stats.handlingSeconds);
   total('guess_resumes_total', 'Players who took their seat back with their token since start', () => source.stats.resumes);
   const cluster = source.registry;
   if (cluster !== undefined) {

@@ -5,7 +5,7 @@ import type { Watchable } from './class-view.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { Connection } from './connection.js';
 import { isLoopback, isWildcard, lanAddresses } from './address.js';
-import { createHttpFront } from './http-front.js';
+import { createHttpFront, type TextSession } from './http-front.js';
 import { Hub } from './hub.js';
 import { JsonPeer } from './json-peer.js';
 import { createMetrics } from './metrics.js';
@@ -65,9 +65,10 @@ export function createGameServer(options: ServerOptions): GameServer {
   });
   // Guesses of plain and classic connections already closed; open ones count on their wire.
   const guessesOfClosed = new Map<string, number>();
-  const countGuesses = (counts: Map<string, number>, connection: Connection): void => {
+  const messagesOfClosed = new Map<string, number>();
+  const countGuesses = (counts: Map<string, number>, connection: Connection, of: 'guesses' | 'messages' = 'guesses'): void => {
     const spoken = connection.spoken;
-    if (spoken === 'plain' || spoken === 'classic') counts.set(spoken, (counts.get(spoken) ?? 0) + connection.wire.guesses);
+    if (spoken === 'plain' || spoken === 'classic') counts.set(spoken, (counts.get(spoken) ?? 0) + connection.wire[of]);
   };
   const metrics = createMetrics({
     registry: config.registry,
@@ -90,6 +91,13 @@ export function createGameServer(options: ServerOptions): GameServer {
       counts.set('json', hub.stats.guesses);
       return counts;
     },
+    messages() {
+      const counts = new Map(messagesOfClosed);
+      for (const connection of connections) countGuesses(counts, connection, 'messages');
+      // A JSON message is counted by its peer, over TCP and WebSocket alike.
+      counts.set('json', hub.stats.messages);
+      return counts;
+    },
     stats: hub.stats,
   });
   const spectators = new Spectators();
@@ -104,7 +112,7 @@ export function createGameServer(options: ServerOptions): GameServer {
           lan: () => (isWildcard(config.host) ? lanAddresses() : []),
           today: () => hub.results.leaderboard({ mode: 'all', period: 'today', minRounds: MIN_ROUNDS }, periodStart('today', Date.now())),
         };
-  const http = createHttpFront(config, { assets, health, metrics, classView, results: config.sharedResults ?? hub.results }, (peer) => new JsonPeer(hub, peer), (socket) => bySocket.get(socket)?.wire);
+  const http = createHttpFront(config, { assets, health, metrics, classView, results: config.sharedResults ?? hub.results }, (peer) => timed(new JsonPeer(hub, peer), hub.stats), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
   // 10,000 connections a sweep is a loop over plain fields, and the hot path sets no timers.
@@ -138,6 +146,7 @@ export function createGameServer(options: ServerOptions): GameServer {
   const closed = (connection: Connection): void => {
     connections.delete(connection);
     countGuesses(guessesOfClosed, connection);
+    countGuesses(messagesOfClosed, connection, 'messages');
     const address = connection.wire.socket.remoteAddress ?? '?';
     const left = (perAddress.get(address) ?? 1) - 1;
     if (left === 0) perAddress.delete(address);
@@ -221,5 +230,21 @@ export function createGameServer(options: ServerOptions): GameServer {
       for (const connection of connections) connection.wire.drop('shutdown');
       await listening;
     },
+  };
+}
+
+/** A WebSocket's session, its handling time counted as a TCP connection's is (see Connection). */
+function timed(session: TextSession, stats: { handlingSeconds: number }): TextSession {
+  return {
+    receive(text) {
+      const started = performance.now();
+      try {
+        session.receive(text);
+      } finally {
+        stats.handlingSeconds += (performance.now() - started) / 1000;
+      }
+    },
+    shutdown: () => session.shutdown(),
+    close: () => session.close(),
   };
 }

@@ -37,6 +37,8 @@ export class Wire {
   readonly #rate: RateLimiter | undefined;
   /** Accepted guesses, for the operator's log line at disconnect. */
   guesses = 0;
+  /** Messages read (each is admitted, or refused by the rate limit), for `/metrics`. */
+  messages = 0;
   /** When bytes last arrived (set once per chunk, never per message): idle checks and the rate window read it. */
   lastActivity: number;
   /** Since when replies have waited for the peer to read them; 0 while it keeps up. */
@@ -147,6 +149,7 @@ export class Wire {
 
   /** Counts one incoming message against the per-connection rate limit. */
   admit(): Admission {
+    this.messages++;
     return this.#rate === undefined ? 'ok' : this.#rate.admit(this.lastActivity);
   }
 
