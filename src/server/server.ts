@@ -66,7 +66,8 @@ export function createGameServer(options: ServerOptions): GameServer {
   // Guesses of plain and classic connections already closed; open ones count on their wire.
   const guessesOfClosed = new Map<string, number>();
   const messagesOfClosed = new Map<string, number>();
-  const countGuesses = (counts: Map<string, number>, connection: Connection, of: 'guesses' | 'messages' = 'guesses'): void => {
+  /** Adds a plain or classic connection's guesses or messages to its dialect's count (JSON ones are the hub's). */
+  const countPerDialect = (counts: Map<string, number>, connection: Connection, of: 'guesses' | 'messages'): void => {
     const spoken = connection.spoken;
     if (spoken === 'plain' || spoken === 'classic') counts.set(spoken, (counts.get(spoken) ?? 0) + connection.wire[of]);
   };
@@ -86,14 +87,14 @@ export function createGameServer(options: ServerOptions): GameServer {
     },
     guesses() {
       const counts = new Map(guessesOfClosed);
-      for (const connection of connections) countGuesses(counts, connection);
+      for (const connection of connections) countPerDialect(counts, connection, 'guesses');
       // A JSON guess is counted by the rooms, over TCP and WebSocket alike.
       counts.set('json', hub.stats.guesses);
       return counts;
     },
     messages() {
       const counts = new Map(messagesOfClosed);
-      for (const connection of connections) countGuesses(counts, connection, 'messages');
+      for (const connection of connections) countPerDialect(counts, connection, 'messages');
       // A JSON message is counted by its peer, over TCP and WebSocket alike.
       counts.set('json', hub.stats.messages);
       return counts;
@@ -145,8 +146,8 @@ export function createGameServer(options: ServerOptions): GameServer {
   // it was asked for at accept, so it still knows it here.
   const closed = (connection: Connection): void => {
     connections.delete(connection);
-    countGuesses(guessesOfClosed, connection);
-    countGuesses(messagesOfClosed, connection, 'messages');
+    countPerDialect(guessesOfClosed, connection, 'guesses');
+    countPerDialect(messagesOfClosed, connection, 'messages');
     const address = connection.wire.socket.remoteAddress ?? '?';
     const left = (perAddress.get(address) ?? 1) - 1;
     if (left === 0) perAddress.delete(address);
