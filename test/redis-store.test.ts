@@ -20,7 +20,8 @@ type Step =
   | { readonly op: 'meta'; readonly value: string }
   | { readonly op: 'commit'; readonly wait: boolean }
   | { readonly op: 'kill' }
-  | { readonly op: 'flush' };
+  | { readonly op: 'flush' }
+  | { readonly op: 'forgetScripts' };
 
 const text = fc.string({ minLength: 1, maxLength: 12 });
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -37,6 +38,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('commit' as const), wait: fc.boolean() }),
   fc.constant({ op: 'kill' as const }),
   fc.constant({ op: 'flush' as const }),
+  fc.constant({ op: 'forgetScripts' as const }),
 );
 
 describe('the store of a server of a cluster, in Redis', { timeout: 300_000 }, () => {
@@ -83,7 +85,7 @@ describe('the store of a server of a cluster, in Redis', { timeout: 300_000 }, (
     };
   }
 
-  it('holds in Redis what it holds in memory once settled, whatever connections Redis drops and whatever it forgets meanwhile', async () => {
+  it('holds in Redis what it holds in memory once settled, whatever connections Redis drops and whatever data or scripts it forgets meanwhile', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
         const store = new RedisStore(redis.url);
@@ -139,6 +141,9 @@ describe('the store of a server of a cluster, in Redis', { timeout: 300_000 }, (
               case 'flush':
                 await admin.flushAll();
                 break;
+              case 'forgetScripts':
+                await admin.sendCommand(['SCRIPT', 'FLUSH']);
+                break;
             }
           }
           void commit();
@@ -151,6 +156,30 @@ describe('the store of a server of a cluster, in Redis', { timeout: 300_000 }, (
       }),
       { numRuns: 40, seed: 20261130 },
     );
+  });
+
+  it('commits with the script itself where Redis will not load scripts', async () => {
+    await admin.sendCommand(['SCRIPT', 'FLUSH']);
+    await admin.sendCommand(['ACL', 'SETUSER', 'default', '-script|load']);
+    const store = new RedisStore(redis.url);
+    try {
+      await store.settled();
+      const noscripts = async (): Promise<number> => Number(/errorstat_NOSCRIPT:count=(\d+)/.exec(await admin.info('errorstats'))?.[1] ?? 0);
+      const counts: number[] = [];
+      for (const record of ['first', 'second', 'third']) {
+        store.putRoom('AAAAA', record, 1, 0);
+        const error = await new Promise<Error | undefined>((resolve) => store.commit((e) => resolve(e)));
+        assert.equal(error, undefined);
+        await store.settled();
+        assert.equal(await admin.hGet(`guess:world:${store.server}:rooms`, 'AAAAA'), `1 0 ${record}`);
+        counts.push(await noscripts());
+      }
+      // Refused once, then never asked by SHA1 again (rather than writing the world whole at every commit).
+      assert.equal(counts[2], counts[0]);
+    } finally {
+      store.close();
+      await admin.sendCommand(['ACL', 'SETUSER', 'default', '+script|load']);
+    }
   });
 
   it('refuses to write a world another server has claimed, and says so to every commit', async () => {

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createClient, ErrorReply } from '@redis/client';
 import type { Leaderboard, LeaderboardQuery, ResultFilter } from '../core/leaderboard.js';
 import type { RoundResult } from '../core/results.js';
 import { MemoryStore } from '../server/memory-store.js';
 import { redisLocation } from '../server/registry.js';
-import type { SharedStore, StoredWorld, TakenWorld } from '../server/store.js';
+import type { SharedStore, StoredRoom, StoredWorld, TakenWorld } from '../server/store.js';
 import { LEASE, LEASE_MS, WORLD, WORLDS } from './redis-keys.js';
 
 /** A world's epoch counts its owners: the server that made it writes in epoch 1, each takeover adds one. */
@@ -30,6 +30,11 @@ if m[1] ~= ARGV[1] or m[2] ~= ARGV[2] then return 'FENCED ' .. m[1] end
 local FIRST = 3
 ${RUN_COMMANDS}
 return 'OK'`;
+/**
+ * Commits name the script by its SHA1 (EVALSHA), not by its text: the text goes once, with each
+ * whole write (SCRIPT LOAD), which every commit waits behind.
+ */
+const COMMIT_SHA = createHash('sha1').update(COMMIT).digest('hex');
 
 /** The whole world written again (at start, after Redis forgot it or a failure), unless another server took it. */
 const SNAPSHOT = `
@@ -130,6 +135,10 @@ export class RedisStore implements SharedStore {
   readonly #dropped = new Map<string, readonly string[]>();
   readonly #taken = new Map<string, readonly string[]>();
   #settled: (() => void)[] = [];
+  /** Whether a commit by SHA1 went through since the script was last loaded (undefined: not yet). */
+  #shaWorks: boolean | undefined;
+  /** A Redis that will not keep the script (SCRIPT LOAD refused): commits send its text. */
+  #textOnly = false;
 
   constructor(url: string) {
     this.server = randomBytes(9).toString('base64url');
@@ -184,7 +193,7 @@ export class RedisStore implements SharedStore {
 
   putRoom(code: string, record: string, savedAt: number, applied: number): void {
     this.#memory.putRoom(code, record, savedAt, applied);
-    this.#add('HSET', `${this.#world}:rooms`, code, `${savedAt} ${applied} ${record}`);
+    this.#addRoom({ code, record, savedAt, applied });
   }
 
   deleteRoom(code: string): void {
@@ -194,7 +203,7 @@ export class RedisStore implements SharedStore {
 
   appendJournal(body: string): number {
     const id = this.#memory.appendJournal(body);
-    this.#add('ZADD', `${this.#world}:journal`, String(id), `${id} ${body}`);
+    this.#addJournal(id, body);
     return id;
   }
 
@@ -206,7 +215,20 @@ export class RedisStore implements SharedStore {
   appendEvents(player: string, seq: number, body: string): void {
     this.#memory.appendEvents(player, seq, body);
     this.#add('SADD', `${this.#world}:players`, player);
-    this.#add('ZADD', `${this.#world}:ev:${player}`, String(seq), `${seq} ${body}`);
+    this.#addEvents(player, seq, body);
+  }
+
+  // Each row is written by its command here, from a turn or a whole write, and read back by claim().
+  #addRoom(room: StoredRoom): void {
+    this.#add('HSET', `${this.#world}:rooms`, room.code, numbered(room.savedAt, numbered(room.applied, room.record)));
+  }
+
+  #addJournal(id: number, body: string): void {
+    this.#add('ZADD', `${this.#world}:journal`, String(id), numbered(id, body));
+  }
+
+  #addEvents(player: string, seq: number, body: string): void {
+    this.#add('ZADD', `${this.#world}:ev:${player}`, String(seq), numbered(seq, body));
   }
 
   eventsAfter(player: string, seq: number): string[] {
@@ -298,19 +320,20 @@ export class RedisStore implements SharedStore {
     const [rooms = [], journal = [], meta = [], events = []] = reply as unknown as string[][];
     const taken: TakenWorld = {
       rooms: pairs(rooms).map(([code, value]) => {
-        const [savedAt, applied, record] = splitTwo(value);
-        return { code, record, savedAt: Number(savedAt), applied: Number(applied) };
+        const [savedAt, rest] = unnumbered(value);
+        const [applied, record] = unnumbered(rest);
+        return { code, record, savedAt, applied };
       }),
       journal: journal.map((member) => {
-        const space = member.indexOf(' ');
-        return { id: Number(member.slice(0, space)), body: member.slice(space + 1) };
+        const [id, body] = unnumbered(member);
+        return { id, body };
       }),
       lastJournal: 0,
       meta: new Map(pairs(meta)),
       events: (pairs(events as unknown as (string | string[])[]) as [string, string[]][]).flatMap(([player, rows]) =>
         rows.map((row) => {
-          const space = row.indexOf(' ');
-          return { player, seq: Number(row.slice(0, space)), body: row.slice(space + 1) };
+          const [seq, body] = unnumbered(row);
+          return { player, seq, body };
         }),
       ),
     };
@@ -347,7 +370,8 @@ export class RedisStore implements SharedStore {
       if (batch.state !== 'waiting') continue;
       batch.state = 'sent';
       batch.sentAt = Date.now();
-      this.#client.sendCommand(['EVAL', COMMIT, '1', this.#world, this.server, FIRST_EPOCH, ...batch.commands]).then(
+      const script = this.#textOnly ? ['EVAL', COMMIT] : ['EVALSHA', COMMIT_SHA];
+      this.#client.sendCommand([...script, '1', this.#world, this.server, FIRST_EPOCH, ...batch.commands]).then(
         (reply) => this.#answered(batch, reply),
         (error: unknown) => {
           if (batch.whole !== true) this.#failed(error);
@@ -370,13 +394,13 @@ export class RedisStore implements SharedStore {
     const open = this.#commands;
     this.#commands = [];
     const world = this.#memory.load();
-    for (const room of world.rooms) this.#add('HSET', `${this.#world}:rooms`, room.code, `${room.savedAt} ${room.applied} ${room.record}`);
-    for (const { id, body } of world.journal) this.#add('ZADD', `${this.#world}:journal`, String(id), `${id} ${body}`);
+    for (const room of world.rooms) this.#addRoom(room);
+    for (const { id, body } of world.journal) this.#addJournal(id, body);
     for (const [key, value] of world.meta) this.#add('HSET', `${this.#world}:meta`, key, value);
     for (const [player, rows] of this.#memory.keptEvents) {
       if (rows.length === 0) continue;
       this.#add('SADD', `${this.#world}:players`, player);
-      for (const { seq, body } of rows) this.#add('ZADD', `${this.#world}:ev:${player}`, String(seq), `${seq} ${body}`);
+      for (const { seq, body } of rows) this.#addEvents(player, seq, body);
     }
     for (const [taken, players] of this.#dropped) this.#addDrop(taken, players);
     const commands = this.#commands;
@@ -384,6 +408,9 @@ export class RedisStore implements SharedStore {
     this.#writingWhole = true;
     this.#wholeSentAt = Date.now();
     const fromMemory = this.#fromMemoryCount;
+    // Redis runs commands in the order they come, so every commit sent after this finds the script.
+    if (!this.#textOnly) this.#client.sendCommand(['SCRIPT', 'LOAD', COMMIT]).catch(() => undefined);
+    this.#shaWorks = undefined;
     this.#client.sendCommand(['EVAL', SNAPSHOT, '1', this.#world, this.server, FIRST_EPOCH, WORLDS, LEASE, String(LEASE_MS), ...commands]).then(
       (reply: unknown) => {
         this.#writingWhole = false;
@@ -408,6 +435,7 @@ export class RedisStore implements SharedStore {
   #answered(batch: Batch, reply: unknown): void {
     if (batch.state === 'done' || batch.whole === true) return;
     if (reply === 'OK') {
+      this.#shaWorks = true;
       batch.state = 'done';
       this.#finish();
     } else if (reply === 'LOST') {
@@ -419,6 +447,15 @@ export class RedisStore implements SharedStore {
 
   /** Redis did not answer (or refused the script): whether the writes were made is unknown, so the world goes whole. */
   #failed(error: unknown): void {
+    // Redis forgot its scripts (SCRIPT FLUSH, a restart): this commit did nothing, nor did any
+    // sent after it; the whole write that follows stands for them all, and loads the script again.
+    if (error instanceof ErrorReply && error.message.startsWith('NOSCRIPT')) {
+      // Not even once since it was loaded: this Redis does not keep it.
+      if (this.#shaWorks === undefined) this.#textOnly = true;
+      this.#whole = true;
+      this.#pump();
+      return;
+    }
     if (error instanceof ErrorReply) {
       this.#fail(new Error(`Redis refused a commit (${error.message.split('\n')[0] ?? ''})`));
       return;
@@ -480,9 +517,12 @@ function pairs<T>(flat: readonly T[]): [string, T][] {
   return out;
 }
 
-/** `a b rest…` as [a, b, rest]. */
-function splitTwo(text: string): [string, string, string] {
-  const first = text.indexOf(' ');
-  const second = text.indexOf(' ', first + 1);
-  return [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
+/** A row as Redis keeps it: `N rest…`, its number first (a room's row is `savedAt applied record`). */
+function numbered(n: number, rest: string): string {
+  return `${n} ${rest}`;
+}
+
+function unnumbered(row: string): [number, string] {
+  const space = row.indexOf(' ');
+  return [Number(row.slice(0, space)), row.slice(space + 1)];
 }
