@@ -4,7 +4,7 @@ import { before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { JsonClient, opens, type Message } from './helpers/json-client.js';
 import { clusterFixture } from './helpers/cluster.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import type { RunningServer } from './helpers/server.js';
 
 /** Every event to a player carries its own number: the same event to two players differs only there. */
 function seqOf(message: object): number {
@@ -42,22 +42,10 @@ async function webSocketPlayer(port: number): Promise<{ send(message: object): v
 
 describe('a room on one server, played from another (--redis)', { timeout: 120_000 }, () => {
   const cluster = clusterFixture();
-  const { servers, players } = cluster;
+  const { players, hello } = cluster;
   let a: RunningServer;
   let b: RunningServer;
-
-  async function serve(): Promise<RunningServer> {
-    const server = await startServer(['--redis', cluster.redis.url, '--db', ':memory:', '--min', '1', '--max', '1000']);
-    servers.push(server);
-    await server.waitFor(/answers: new rooms are open/);
-    return server;
-  }
-
-  async function hello(server: RunningServer, name: string): Promise<JsonClient> {
-    const player = await JsonClient.hello(server.port, name);
-    players.push(player);
-    return player;
-  }
+  const serve = (): Promise<RunningServer> => cluster.serve(1000);
 
   async function resume(server: RunningServer, token: string, seq?: number): Promise<JsonClient> {
     const player = await JsonClient.connect(server.port);

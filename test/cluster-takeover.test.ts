@@ -4,39 +4,25 @@ import { afterEach, describe, it } from 'node:test';
 import { createClient } from '@redis/client';
 import { JsonClient, opens } from './helpers/json-client.js';
 import { clusterFixture } from './helpers/cluster.js';
-import { startServer, type RunningServer } from './helpers/server.js';
+import type { RunningServer } from './helpers/server.js';
 
 // A million numbers: a first guess of 1 wins once in a million runs, not once in a hundred.
 const MAX = 1_000_000;
 
 describe('a server that dies, and the server that takes its rooms over (--redis)', { timeout: 180_000 }, () => {
   const cluster = clusterFixture();
-  const { players } = cluster;
-  /** This test's servers: each test starts from an empty cluster, so that the rooms a server takes over are this test's. */
-  let servers: RunningServer[] = [];
+  const { players, servers, hello } = cluster;
+  const serve = (): Promise<RunningServer> => cluster.serve(MAX);
 
+  // Each test starts from an empty cluster, so that the rooms a server takes over are this test's.
   afterEach(async () => {
     for (const player of players.splice(0)) player.close();
-    await Promise.all(servers.map((server) => server.stop()));
-    servers = [];
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
     const redis = createClient({ url: cluster.redis.url });
     await redis.connect();
     await redis.flushAll();
     await redis.close();
   });
-
-  async function serve(): Promise<RunningServer> {
-    const server = await startServer(['--redis', cluster.redis.url, '--db', ':memory:', '--min', '1', '--max', String(MAX)]);
-    servers.push(server);
-    await server.waitFor(/answers: new rooms are open/);
-    return server;
-  }
-
-  async function hello(server: RunningServer, name: string): Promise<JsonClient> {
-    const player = await JsonClient.hello(server.port, name);
-    players.push(player);
-    return player;
-  }
 
   async function resume(server: RunningServer, token: string): Promise<{ player: JsonClient; room: Awaited<ReturnType<JsonClient['next']>> }> {
     const player = await JsonClient.connect(server.port);
@@ -163,10 +149,15 @@ describe('a server that dies, and the server that takes its rooms over (--redis)
       a.child.kill('SIGCONT');
     }
     // Woken, A hears Bob's guess: it must not answer it, for the room is B's now.
-    const exited = once(a.child, 'exit');
+    const exited = once(a.child, 'exit').then(([code]) => `exited with ${String(code)}`);
     bob.send({ type: 'guess', value: 3 });
-    const [code] = (await exited) as [number | null];
-    assert.equal(code, 1);
+    // Should A answer, the test fails then and there, not by its timeout.
+    const answered = bob.next('result').then(
+      (result) => `answered the guess (attempts ${String(result.attempts)})`,
+      // The connection closes as A exits: that is A's exit to report.
+      () => exited,
+    );
+    assert.equal(await Promise.race([exited, answered]), 'exited with 1');
     assert.match(a.output(), /took this server's rooms over while it did not answer/);
     assert.ok(!bob.received.some((m) => m.type === 'result' && m.value === 3), 'A answered a guess it could not write');
     ada.close();

@@ -1,7 +1,7 @@
 import { after, before } from 'node:test';
-import type { JsonClient } from './json-client.js';
+import { JsonClient } from './json-client.js';
 import { startRedis, type RunningRedis } from './redis.js';
-import type { RunningServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 
 export interface ClusterFixture {
   /** The suite's own Redis, started before its first test. */
@@ -9,6 +9,10 @@ export interface ClusterFixture {
   /** Stopped after the last test: push every server and player a test starts. */
   readonly servers: RunningServer[];
   readonly players: JsonClient[];
+  /** A server of the cluster (its games in this Redis, numbers in 1..max), once it says new rooms are open. */
+  readonly serve: (max: number) => Promise<RunningServer>;
+  /** A player greeted on `server`, closed after the suite. */
+  readonly hello: (server: RunningServer, name: string) => Promise<JsonClient>;
 }
 
 /** For a suite of servers sharing one Redis: call it in the `describe`, read the fixture in the tests. */
@@ -24,12 +28,24 @@ export function clusterFixture(): ClusterFixture {
     await Promise.all(servers.map((server) => server.stop()));
     await redis?.stop();
   });
-  return {
+  const fixture: ClusterFixture = {
     get redis(): RunningRedis {
       if (redis === undefined) throw new Error('Redis is started before the first test');
       return redis;
     },
     servers,
     players,
+    serve: async (max) => {
+      const server = await startServer(['--redis', fixture.redis.url, '--db', ':memory:', '--min', '1', '--max', String(max)]);
+      servers.push(server);
+      await server.waitFor(/answers: new rooms are open/);
+      return server;
+    },
+    hello: async (server, name) => {
+      const player = await JsonClient.hello(server.port, name);
+      players.push(player);
+      return player;
+    },
   };
+  return fixture;
 }
