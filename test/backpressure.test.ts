@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import { WebSocket } from 'ws';
 import { seededRandom } from '../src/core/random.js';
 import { createGameServer } from '../src/server/server.js';
 
@@ -12,15 +13,20 @@ const BATCH = 32 * 1024;
 const MAX_GUESSES = 256 * BATCH;
 const REPLY = Buffer.from('Too small!\n');
 
+/** A game server behind our own listener, which hands it each socket: the test watches the server's side of the first. */
+async function watchedServer() {
+  const game = createGameServer({ random: seededRandom(2), log: QUIET, host: '127.0.0.1', port: 0 });
+  const listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => game.handleSocket(socket));
+  const accepted = once(listener, 'connection') as Promise<[Socket]>;
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  return { game, listener, accepted, port: (listener.address() as AddressInfo).port };
+}
+
 describe('a peer that stops reading its replies, then reads again', () => {
   it('is slowed down, not cut off: the server stops reading it, reads on once it drains, and every guess is answered', { timeout: 30_000 }, async () => {
-    const game = createGameServer({ random: seededRandom(2), log: QUIET, host: '127.0.0.1', port: 0 });
-    // Our own listener hands each socket to the game server, so the test can watch the server's side of it.
-    const listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => game.handleSocket(socket));
-    const accepted = once(listener, 'connection') as Promise<[Socket]>;
-    listener.listen(0, '127.0.0.1');
-    await once(listener, 'listening');
-    const client = connect({ port: (listener.address() as AddressInfo).port, host: '127.0.0.1', noDelay: true });
+    const { game, listener, accepted, port } = await watchedServer();
+    const client = connect({ port, host: '127.0.0.1', noDelay: true });
     client.on('error', () => {});
     try {
       await once(client, 'connect');
@@ -60,6 +66,68 @@ describe('a peer that stops reading its replies, then reads again', () => {
       assert.equal(game.connections, 1, 'and the slow reader is still connected');
     } finally {
       client.destroy();
+      listener.close();
+      await game.close();
+    }
+  });
+});
+
+/** Guess frames per batch, and the bound past which a server that never pauses is caught. */
+const WS_BATCH = 5_000;
+const WS_MAX_GUESSES = 400 * WS_BATCH;
+
+describe('a WebSocket page that stops reading its replies, then reads again', () => {
+  it('is slowed down, not cut off: the server stops reading its frames, reads on once it drains, and every guess is answered', { timeout: 60_000 }, async () => {
+    const { game, listener, accepted, port } = await watchedServer();
+    const page = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    page.on('error', () => {});
+    try {
+      await once(page, 'open');
+      const [serverSide] = await accepted;
+      const inbox: Array<{ type: string; outcome?: string; attempts?: number }> = [];
+      let wake: (() => void) | undefined;
+      page.on('message', (data: Buffer) => {
+        inbox.push(JSON.parse(data.toString('utf8')) as (typeof inbox)[number]);
+        wake?.();
+      });
+      const next = async (type: string): Promise<(typeof inbox)[number]> => {
+        for (;;) {
+          const at = inbox.findIndex((m) => m.type === type);
+          if (at >= 0) return inbox.splice(0, at + 1).at(-1) as (typeof inbox)[number];
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      };
+      page.send(JSON.stringify({ type: 'hello', name: 'Slow' }));
+      page.send(JSON.stringify({ type: 'create', mode: 'solo', min: 1, max: 1_000_000_000 }));
+      await next('round_start');
+
+      // The page reads nothing: the server's replies fill the kernel's buffers, then its own.
+      page.pause();
+      const stalled = once(serverSide, 'pause').then(() => true);
+      const guess = JSON.stringify({ type: 'guess', value: 1 });
+      let sent = 0;
+      for (let paused = false; !paused; ) {
+        if (sent >= WS_MAX_GUESSES || page.readyState !== WebSocket.OPEN) assert.fail(`the server still read on after ${sent} unread guesses`);
+        for (let i = 1; i < WS_BATCH; i++) page.send(guess);
+        const written = new Promise<boolean>((resolve) => page.send(guess, () => resolve(false)));
+        sent += WS_BATCH;
+        paused = await Promise.race([written, stalled]);
+      }
+      assert.equal(game.connections, 1, 'the slow reader is still connected');
+
+      // 1 is the lowest number: each guess is answered “low” (the seeded secret is not 1), its attempts one more each time.
+      const drained = once(serverSide, 'drain');
+      page.resume();
+      await drained;
+      assert.equal(serverSide.isPaused(), false, 'the server reads again once its replies have drained');
+      for (let attempts = 1; attempts <= sent; attempts++) {
+        const result = await next('result');
+        assert.deepEqual([result.outcome, result.attempts], ['low', attempts]);
+      }
+      assert.equal(page.readyState, WebSocket.OPEN);
+      assert.equal(game.connections, 1, 'and the slow reader is still connected');
+    } finally {
+      page.terminate();
       listener.close();
       await game.close();
     }

@@ -42,10 +42,6 @@ export interface HttpFront {
   readonly shutdown: () => void;
 }
 
-// Replies a browser has not yet read before it is made to wait: a page that stops reading is
-// slowed down, as a TCP peer is, and a fast one never notices.
-const MAX_UNSENT_REPLIES = 256;
-
 /**
  * HTTP and WebSocket on the game's own port. The connection detector hands over sockets that
  * start with an HTTP method; a Node `http` server (never listening itself) parses them, serves
@@ -172,22 +168,26 @@ function upgradeRefusal(req: IncomingMessage, allowed: readonly string[]): { sta
 }
 
 /**
- * Pausing a page that stops reading holds back only the replies it asks for: a room's broadcasts
- * do not wait for it. So what waits for it is bounded as for a TCP peer (see Wire): past
- * `maxOutputBytes` it is dropped, and once its socket's buffer is full the server's sweep drops
- * it if the buffer has not drained within `writeTimeoutMs`. No timer per message: the sweep
- * reads `stalledSince`.
+ * Checked after each write. A page that stops reading is slowed down, as a TCP peer is (see
+ * Wire): once its socket's buffer is full, its frames are no longer read until the buffer drains;
+ * a fast page never notices. Pausing holds back only the replies it asks for, not a room's
+ * broadcasts, so what waits for it is bounded too: past `maxOutputBytes` it is dropped, and the
+ * server's sweep drops it if its buffer has not drained within `writeTimeoutMs` (it reads
+ * `stalledSince`: no timer per message, and no callback per frame).
  */
-function boundOutput(ws: WebSocket, wire: Wire, maxOutputBytes: number): void {
-  if (ws.bufferedAmount > maxOutputBytes) {
+function paceOutput(ws: WebSocket, socket: Duplex, wire: Wire | undefined, maxOutputBytes: number): void {
+  if (wire !== undefined && ws.bufferedAmount > maxOutputBytes) {
     wire.drop('output-limit');
     return;
   }
-  const socket = wire.socket;
-  if (wire.stalledSince !== 0 || !socket.writableNeedDrain) return;
-  wire.stalledSince = Date.now();
+  if (ws.isPaused || !socket.writableNeedDrain) return;
+  ws.pause();
+  if (wire !== undefined) wire.stalledSince = Date.now();
   // A closure per stall, not per message: stalls are rare.
-  socket.once('drain', () => (wire.stalledSince = 0));
+  socket.once('drain', () => {
+    if (wire !== undefined) wire.stalledSince = 0;
+    if (ws.readyState === ws.OPEN) ws.resume();
+  });
 }
 
 function serveWebSocket(
@@ -206,21 +206,14 @@ function serveWebSocket(
   // The same per-connection message rate as a TCP connection's, with the same loopback exemption.
   const limit = isLoopback(address) && !config.limitLoopback ? Number.POSITIVE_INFINITY : config.maxMessagesPerSecond;
   const rate = new RateLimiter(limit);
-  let unsent = 0;
-  const sent = (): void => {
-    unsent--;
-    if (unsent < MAX_UNSENT_REPLIES / 2 && ws.isPaused) ws.resume();
-  };
   if (wire !== undefined) wire.websocket = true;
   const session = sessions({
     peer,
     send(text) {
       if (ws.readyState !== ws.OPEN) return;
       if (wire?.tap !== undefined) wire.tap('to-client', text);
-      unsent++;
-      ws.send(text, sent);
-      if (unsent >= MAX_UNSENT_REPLIES && !ws.isPaused) ws.pause();
-      if (wire !== undefined) boundOutput(ws, wire, config.maxOutputBytes);
+      ws.send(text);
+      paceOutput(ws, req.socket, wire, config.maxOutputBytes);
     },
     end() {
       ws.close(1000);
@@ -233,6 +226,7 @@ function serveWebSocket(
     },
     release() {
       req.socket.uncork();
+      paceOutput(ws, req.socket, wire, config.maxOutputBytes);
     },
   });
   ws.on('message', (data) => {
@@ -245,7 +239,7 @@ function serveWebSocket(
       const text = encodeServerMessage(errorMessage(error.code, error.message));
       if (wire?.tap !== undefined) wire.tap('to-client', text);
       ws.send(text);
-      if (wire !== undefined) boundOutput(ws, wire, config.maxOutputBytes);
+      paceOutput(ws, req.socket, wire, config.maxOutputBytes);
       // 1008: policy violation, the WebSocket's word for a peer that broke the rules.
       if (admission === 'close') ws.close(1008, 'rate limit');
       return;
