@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createClient } from '@redis/client';
 import { parseCsv } from './helpers/csv.js';
 import { JsonClient } from './helpers/json-client.js';
+import { runGuess } from './helpers/process.js';
 import { clusterFixture } from './helpers/cluster.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
@@ -88,6 +90,57 @@ describe('one leaderboard for every server sharing a Redis (--redis)', { timeout
     const page = await get(d, '/leaderboard?mode=race');
     assert.match(page.body, /Ada/);
     assert.match(page.body, /Bob/);
+  });
+
+  it('guess stats --redis prints the cluster\u2019s board while its servers run, and --forget takes a player out of each round', async () => {
+    const url = cluster.redis.url;
+    // The rounds of this test alone.
+    const redis = createClient({ url });
+    await redis.connect();
+    await redis.flushAll();
+    await redis.close();
+    const a = await serve('--redis', url);
+    await a.waitFor(/answers: new rooms are open/);
+    await winRace(a, 'Bob');
+    // A race of two that Ada wins, Cy in it too: forgetting Ada keeps Cy's part of the round.
+    const ada = await JsonClient.hello(a.port, 'Ada');
+    const cy = await JsonClient.hello(a.port, 'Cy');
+    players.push(ada, cy);
+    const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');
+    await cy.ask({ type: 'join', code }, 'room');
+    ada.send({ type: 'start' });
+    await Promise.all([ada.next('round_start'), cy.next('round_start')]);
+    assert.equal((await ada.binarySearch(1, 100)).winner?.name, 'Ada');
+    // Its stop sends Redis what is left (see RedisResults.close); another server of the cluster runs on.
+    await a.stop();
+    const b = await serve('--redis', url);
+    await b.waitFor(/answers: new rooms are open/);
+
+    const board = async (): Promise<string[]> => {
+      const run = await runGuess(['stats', '--redis', url, '--mode', 'race', '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      return (JSON.parse(run.stdout) as Board).players.raceWins.map((line) => line.name).sort();
+    };
+    assert.deepEqual(await board(), ['Ada', 'Bob']);
+    const tables = await runGuess(['stats', '--redis', url]);
+    assert.equal(tables.code, 0, tables.stderr);
+    assert.match(tables.stdout, /Race rounds won[\s\S]*Ada/);
+    assert.match(tables.stdout, /Attempts per round/);
+
+    const forgot = await runGuess(['stats', '--redis', url, '--forget', 'ADA']);
+    assert.deepEqual([forgot.code, forgot.stdout], [0, 'Forgot ADA: removed from 1 round of the cluster\n']);
+    assert.deepEqual(await board(), ['Bob']);
+    const rows = parseCsv((await get(b, '/api/results.csv')).body);
+    const name = rows[0]?.indexOf('name') ?? -1;
+    assert.deepEqual(rows.slice(1).map((row) => row[name]).sort(), ['Bob', 'Cy'], 'the running server\u2019s CSV agrees: Cy\u2019s part of the round is kept');
+  });
+
+  it('says in one line that Redis does not answer, and that --redis goes without --db', async () => {
+    const down = await runGuess(['stats', '--redis', 'redis://127.0.0.1:1']);
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /^guess: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .*\n$/);
+    const both = await runGuess(['stats', '--redis', cluster.redis.url, '--db', 'x.db']);
+    assert.deepEqual([both.code, both.stderr], [2, 'guess: give --redis, or --db or --port, not both\n']);
   });
 
   it('answers 503 rather than one server\u2019s part of the board while Redis does not answer, and sends it the rounds that waited once it does', async () => {

@@ -97,3 +97,17 @@ export function parseAddress(text: string | undefined, fallback: { host: string;
   if (!/^[0-9]+$/.test(portText) || port < 1 || port > 65535) throw new UsageError(`bad port in '${text}': use HOST:PORT, e.g. 127.0.0.1:65432`);
   return { host, port };
 }
+
+/** `--redis redis://HOST:PORT` (or rediss:// for TLS), checked before any file is opened. */
+export function redisFlag(values: ParsedArgs['values']): string | undefined {
+  const url = values.redis;
+  if (typeof url !== 'string') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--redis needs a URL such as redis://127.0.0.1:6379, not ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new UsageError(`--redis needs a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
+  return url;
+}

@@ -139,20 +139,21 @@ export const COMMANDS = {
   },
   stats: {
     summary: 'the leaderboard and statistics of the games a server kept',
-    usage: 'guess stats [--db PATH | --port P] [--mode M] [--period P] [--min-rounds N] [--json]',
+    usage: 'guess stats [--db PATH | --port P | --redis URL] [--mode M] [--period P] [--min-rounds N] [--json]',
     flags: {
       ...DB_FILE_FLAGS,
+      redis: { type: 'string', value: 'URL', help: 'read the rounds of every server of a cluster from its Redis (redis://HOST:PORT) instead of a file' },
       mode: { type: 'string', value: 'M', help: 'race, pick, solo or all (default all)' },
       period: { type: 'string', value: 'P', help: 'today, 7d or all (default all)' },
       'min-rounds': { type: 'string', value: 'N', help: `rounds found to be ranked by efficiency (default ${MIN_ROUNDS})` },
       json: { type: 'boolean', help: 'print JSON instead of tables' },
-      forget: { type: 'string', value: 'NAME', help: 'delete every round of the player NAME (any case) instead; the server must be stopped' },
+      forget: { type: 'string', value: 'NAME', help: 'delete every round of the player NAME (any case) instead; the server must be stopped (with --redis the cluster may run)' },
     },
     positionals: 0,
     details:
       'Players are their names, compared regardless of case: an honour system, nobody proves who they are. ' +
       'Efficiency is attempts per round divided by what binary search needs at most for the range (7 for 1..100): lower is better. ' +
-      'It only reads the file, so it works while a server has it open.',
+      'It only reads the file, so it works while a server has it open; with --redis it reads the cluster\u2019s shared rounds while its servers run.',
   },
   help: {
     summary: 'describe every command, or one: guess help COMMAND',

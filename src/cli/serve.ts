@@ -8,7 +8,7 @@ import { isWildcard, lanAddresses } from '../server/address.js';
 import { redisLocation } from '../server/registry.js';
 import { isShared } from '../server/store.js';
 import { createGameServer, type GameServer } from '../server/server.js';
-import { intFlag, portFlag, rangeFlags, UsageError, type ParsedArgs } from './args.js';
+import { intFlag, portFlag, rangeFlags, redisFlag, UsageError, type ParsedArgs } from './args.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { IN_MEMORY, serverDbPath } from './data-dir.js';
 import { createLogger } from './logger.js';
@@ -253,18 +253,4 @@ function describeListenError(error: NodeJS.ErrnoException, host: string, port: n
     default:
       return `cannot listen on ${host}:${port}: ${error.message}`;
   }
-}
-
-/** `--redis redis://HOST:PORT` (or rediss:// for TLS), checked before any file is opened. */
-function redisFlag(values: ParsedArgs['values']): string | undefined {
-  const url = stringFlag(values, 'redis');
-  if (url === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--redis needs a URL such as redis://127.0.0.1:6379, not ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new UsageError(`--redis needs a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
-  return url;
 }

@@ -1,21 +1,28 @@
-import { parseModeFilter, parsePeriod, MIN_ROUNDS, type Leaderboard, type Sections } from '../core/leaderboard.js';
+import { parseModeFilter, parsePeriod, periodStart, MIN_ROUNDS, type Leaderboard, type LeaderboardQuery, type Sections } from '../core/leaderboard.js';
+import type { RoundResult } from '../core/results.js';
 import { barLabel, shownBars, statistics, type Histogram, type Statistics } from '../core/statistics.js';
+import type { ClusterRounds } from '../store/redis-results.js';
 import { forgetPlayer, readStats } from '../store/stats.js';
-import { intFlag, UsageError, type ParsedArgs } from './args.js';
+import { intFlag, redisFlag, UsageError, type ParsedArgs } from './args.js';
 import { sourcePath } from './db.js';
 
 const MODE_NAMES = { all: 'every mode', race: 'race', pick: 'pick', solo: 'solo' } as const;
 const PERIOD_NAMES = { all: 'all time', '7d': 'the last 7 days', today: 'today' } as const;
 
-/** `guess stats`: the leaderboard of the games a server kept, read from its file (even while it runs). */
-export function stats(args: ParsedArgs): Promise<number> {
+/**
+ * `guess stats`: the leaderboard of the games a server kept, read from its file (even while it
+ * runs), or those of every server of a cluster, read from its Redis (`--redis`).
+ */
+export async function stats(args: ParsedArgs): Promise<number> {
   const { values } = args;
+  const redis = redisFlag(values);
+  if (redis !== undefined && (values.db !== undefined || values.port !== undefined)) throw new UsageError('give --redis, or --db or --port, not both');
   if (typeof values.forget === 'string') {
     const name = values.forget.trim();
     if (name === '') throw new UsageError('--forget needs the name of the player to forget');
-    const rounds = forgetPlayer(sourcePath(values), name);
-    process.stdout.write(`Forgot ${name}: removed from ${rounds} ${rounds === 1 ? 'round' : 'rounds'}\n`);
-    return Promise.resolve(0);
+    const rounds = redis === undefined ? forgetPlayer(sourcePath(values), name) : await clusterRounds(redis, (cluster) => cluster.forget(name));
+    process.stdout.write(`Forgot ${name}: removed from ${rounds} ${rounds === 1 ? 'round' : 'rounds'}${redis === undefined ? '' : ' of the cluster'}\n`);
+    return 0;
   }
   const mode = parseModeFilter(stringFlag(values.mode));
   if (mode === undefined) throw new UsageError(`--mode must be race, pick, solo or all, got '${String(values.mode)}'`);
@@ -23,10 +30,26 @@ export function stats(args: ParsedArgs): Promise<number> {
   if (period === undefined) throw new UsageError(`--period must be today, 7d or all, got '${String(values.period)}'`);
   const minRounds = intFlag(values, 'min-rounds') ?? MIN_ROUNDS;
   if (minRounds < 1) throw new UsageError(`--min-rounds must be 1 or more, got ${minRounds}`);
-  const { leaderboard, results } = readStats(sourcePath(values), { mode, period, minRounds }, Date.now());
+  const query = { mode, period, minRounds };
+  const { leaderboard, results } = redis === undefined ? readStats(sourcePath(values), query, Date.now()) : await clusterStats(redis, query, Date.now());
   const stats = statistics(results);
   process.stdout.write(values.json === true ? `${JSON.stringify({ ...leaderboard, statistics: stats }, null, 2)}\n` : `${formatLeaderboard(leaderboard)}\n${formatStatistics(stats)}`);
-  return Promise.resolve(0);
+  return 0;
+}
+
+/** Redis's client is loaded only for a cluster. */
+async function clusterRounds<T>(url: string, use: (cluster: ClusterRounds) => Promise<T>): Promise<T> {
+  const cluster = await (await import('../store/redis-results.js')).ClusterRounds.open(url);
+  try {
+    return await use(cluster);
+  } finally {
+    cluster.close();
+  }
+}
+
+function clusterStats(url: string, query: LeaderboardQuery, now: number): Promise<{ leaderboard: Leaderboard; results: RoundResult[] }> {
+  const since = periodStart(query.period, now);
+  return clusterRounds(url, async (cluster) => ({ leaderboard: await cluster.leaderboard(query, since), results: await cluster.results({ mode: query.mode, since }) }));
 }
 
 function stringFlag(value: string | boolean | undefined): string | undefined {

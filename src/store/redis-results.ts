@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { matches, rankLeaderboard, tallyResults, type Leaderboard, type LeaderboardQuery, type ResultFilter } from '../core/leaderboard.js';
-import type { RoundResult } from '../core/results.js';
+import { playerKey, type RoundResult } from '../core/results.js';
+import { redisLocation } from '../server/registry.js';
 import type { SharedResults } from '../server/shared-results.js';
 import type { RegistryLog } from './redis-registry.js';
 
@@ -52,12 +53,12 @@ export class RedisResults implements SharedResults {
     this.#send();
   }
 
-  async leaderboard(query: LeaderboardQuery, since: number | undefined): Promise<Leaderboard> {
-    return rankLeaderboard(tallyResults(await this.#rounds(since), { mode: query.mode, since }), query);
+  leaderboard(query: LeaderboardQuery, since: number | undefined): Promise<Leaderboard> {
+    return leaderboardOf(this.#client, query, since);
   }
 
-  async results(filter: ResultFilter): Promise<RoundResult[]> {
-    return (await this.#rounds(filter.since)).filter((result) => matches(result, filter));
+  results(filter: ResultFilter): Promise<RoundResult[]> {
+    return resultsOf(this.#client, filter);
   }
 
   prune(before: number): void {
@@ -70,11 +71,6 @@ export class RedisResults implements SharedResults {
     await this.#flight;
     await this.#sendAll();
     this.#client.destroy();
-  }
-
-  async #rounds(since: number | undefined): Promise<RoundResult[]> {
-    const members = await this.#client.sendCommand<string[]>(['ZRANGE', RESULTS, since === undefined ? '-inf' : String(since), '+inf', 'BYSCORE']);
-    return members.map((member) => JSON.parse(member.slice(member.indexOf('|') + 1)) as RoundResult);
   }
 
   /** Rounds wait for Redis: said once per outage. */
@@ -111,5 +107,97 @@ export class RedisResults implements SharedResults {
       this.#behind = false;
       this.#log.info({ rounds: sent }, `Sent Redis the ${sent} finished round${sent === 1 ? '' : 's'} that waited while it did not answer`);
     }
+  }
+}
+
+/** The rounds that ended at `since` or later, as kept: `ID|JSON`. */
+function readMembers(client: Client, since: number | undefined): Promise<string[]> {
+  return client.sendCommand<string[]>(['ZRANGE', RESULTS, since === undefined ? '-inf' : String(since), '+inf', 'BYSCORE']);
+}
+
+function roundOf(member: string): RoundResult {
+  return JSON.parse(member.slice(member.indexOf('|') + 1)) as RoundResult;
+}
+
+// Ranked by the same rules as a lone server's (core/leaderboard), for a server and for `guess stats` alike.
+async function leaderboardOf(client: Client, query: LeaderboardQuery, since: number | undefined): Promise<Leaderboard> {
+  return rankLeaderboard(tallyResults((await readMembers(client, since)).map(roundOf), { mode: query.mode, since }), query);
+}
+
+async function resultsOf(client: Client, filter: ResultFilter): Promise<RoundResult[]> {
+  return (await readMembers(client, filter.since)).map(roundOf).filter((result) => matches(result, filter));
+}
+
+/** Each change only if its round is still kept (retention may have dropped it meanwhile): `old new score`, new '' to drop. */
+const REWRITE = `
+local n = 0
+for i = 1, #ARGV, 3 do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    if ARGV[i + 1] ~= '' then redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i + 1]) end
+    n = n + 1
+  end
+end
+return n`;
+
+/**
+ * The cluster's rounds for `guess stats --redis`, read (and, for `--forget`, rewritten) while the
+ * servers run: a round, once kept, never changes but by this, and a change to a round that
+ * retention dropped meanwhile is skipped.
+ */
+export class ClusterRounds {
+  readonly #client: Client;
+
+  private constructor(client: Client) {
+    this.#client = client;
+  }
+
+  /** Connected, or a one-line error naming where Redis was looked for. */
+  static async open(url: string): Promise<ClusterRounds> {
+    const client: Client = createClient({ url, socket: { connectTimeout: 2_000, reconnectStrategy: false } });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      client.destroy();
+      throw new Error(`cannot reach Redis at ${redisLocation(url)}: ${(error as Error).message || 'no answer'}`, { cause: error });
+    }
+    return new ClusterRounds(client);
+  }
+
+  leaderboard(query: LeaderboardQuery, since: number | undefined): Promise<Leaderboard> {
+    return leaderboardOf(this.#client, query, since);
+  }
+
+  results(filter: ResultFilter): Promise<RoundResult[]> {
+    return resultsOf(this.#client, filter);
+  }
+
+  /**
+   * Deletes the person's part of every round (a bot of that name stays), and their name where they
+   * won a pick match, as a lone server's file does. Returns the rounds they played.
+   */
+  async forget(name: string): Promise<number> {
+    const key = playerKey(name);
+    const changes: string[] = [];
+    let played = 0;
+    for (const member of await readMembers(this.#client, undefined)) {
+      const round = roundOf(member);
+      const players = round.players.filter((player) => player.bot !== null || playerKey(player.name) !== key);
+      const winner = round.match?.winner;
+      const wonMatch = winner !== null && winner !== undefined && !winner.bot && playerKey(winner.name) === key;
+      if (players.length === round.players.length && !wonMatch) continue;
+      if (players.length < round.players.length) played++;
+      const kept: RoundResult = { ...round, players, match: wonMatch ? { winner: { ...winner, name: '' } } : round.match };
+      // A round left with nobody in it goes; any other is kept without them.
+      const rewritten = players.length === 0 && round.players.length > 0 ? '' : `${member.slice(0, member.indexOf('|'))}|${JSON.stringify(kept)}`;
+      changes.push(member, rewritten, String(round.endedAt));
+    }
+    for (let i = 0; i < changes.length; i += 3 * BATCH) await this.#client.sendCommand(['EVAL', REWRITE, '1', RESULTS, ...changes.slice(i, i + 3 * BATCH)]);
+    return played;
+  }
+
+  close(): void {
+    this.#client.destroy();
   }
 }
