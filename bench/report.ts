@@ -201,7 +201,7 @@ export function markdown(results: Results): string {
     lines.push(
       '',
       'The store, as `guess serve` runs by default (`--fsync second`): every turn of the event loop that changed a room is one commit, on the event loop, and the replies of that turn ' +
-        'wait for it; a sync (an fsync of the log, off the event loop) puts every commit before it on disk, a second after the first one it lacks. ' +
+        'wait for it (a turn of guesses alone is one write to the side journal beside the file, the others a transaction); a sync (an fsync of the log and the side journal, off the event loop) puts every commit before it on disk, a second after the first one it lacks. ' +
         'Read from `/healthz` at both ends of the window, in the median repetition; a plain game writes nothing.',
       '',
       '| dialect | conns | commits/s | guesses per commit | mean commit | event loop committing | syncs/s | mean sync |',

@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
+import { openDatabase } from './handles.js';
 import { openForReading } from './open.js';
 import { userVersion } from './schema.js';
+import { readSideRows, type JournalRow } from './side-journal.js';
 
 export interface DatabaseInfo {
   readonly path: string;
@@ -37,7 +39,9 @@ export function describeDatabase(path: string): DatabaseInfo {
       // A row may hold several events, one per line.
       events: count("select coalesce(sum(length(body) - length(replace(body, char(10), '')) + 1), 0) from events", 'events'),
       eventPlayers: count('select count(distinct player) from events', 'events'),
-      journal: count("select coalesce(sum(length(body) - length(replace(body, char(10), '')) + 1), 0) from journal", 'journal'),
+      journal:
+        count("select coalesce(sum(length(body) - length(replace(body, char(10), '')) + 1), 0) from journal", 'journal') +
+        lines(notInTable(db, tables.has('journal'), readSideRows(path))),
     };
   } finally {
     db.close();
@@ -48,10 +52,36 @@ export function describeDatabase(path: string): DatabaseInfo {
 export async function backupDatabase(path: string, file: string): Promise<void> {
   const db = openForReading(path);
   try {
+    // Read first: the rows the server copies into the database meanwhile are in the copy instead.
+    const side = readSideRows(path);
     await db.backup(file);
+    if (side.length > 0) keepRows(file, side);
   } finally {
     db.close();
   }
+}
+
+/** The side journal's rows (see SideJournal) go into the copy's journal: a copy is one file. */
+function keepRows(file: string, rows: readonly JournalRow[]): void {
+  const copy = openDatabase(file);
+  try {
+    const insert = copy.prepare<[number, string]>('insert or ignore into journal (id, body) values (?, ?)');
+    copy.exec('begin');
+    for (const { id, body } of rows) insert.run(id, body);
+    copy.exec('commit');
+  } finally {
+    copy.close();
+  }
+}
+
+function notInTable(db: Database, hasJournal: boolean, rows: readonly JournalRow[]): JournalRow[] {
+  if (!hasJournal || rows.length === 0) return [...rows];
+  const has = db.prepare<[number], number>('select count(*) from journal where id = ?').pluck();
+  return rows.filter((row) => has.get(row.id) === 0);
+}
+
+function lines(rows: readonly JournalRow[]): number {
+  return rows.reduce((sum, row) => sum + row.body.split('\n').length, 0);
 }
 
 /** Seats and spectators as a room's record lists them; a record of another shape counts nothing. */
