@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 
 /** A journal row: one turn's guesses, one line each (see Hub). */
 export interface JournalRow {
@@ -142,7 +142,7 @@ export class SideJournal {
   close(): void {
     for (const file of this.#files) {
       closeSync(file.fd);
-      unlinkSync(file.path);
+      rmSync(file.path, { force: true });
     }
   }
 }
