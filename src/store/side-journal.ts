@@ -115,13 +115,9 @@ export class SideJournal {
     if (!this.#files[other].used) this.#active = other;
   }
 
-  /** Puts the rows on disk; `done` once they are. */
-  sync(done: (error: Error | undefined) => void): void {
-    const [first, second] = this.#files;
-    fdatasync(first.fd, (error) => {
-      if (error !== null) done(error);
-      else fdatasync(second.fd, (again) => done(again ?? undefined));
-    });
+  /** The files' descriptors, for a sync that puts their rows on disk. */
+  get fds(): readonly number[] {
+    return this.#files.map((file) => file.fd);
   }
 
   syncNow(): void {
@@ -144,6 +140,19 @@ export class SideJournal {
       closeSync(file.fd);
       rmSync(file.path, { force: true });
     }
+  }
+}
+
+/** fdatasync of every descriptor at once (the disk runs them side by side); `done` once all are on disk, with the first error. */
+export function fdatasyncAll(fds: readonly number[], done: (error: Error | undefined) => void): void {
+  let left = fds.length;
+  let failure: Error | undefined;
+  if (left === 0) done(undefined);
+  for (const fd of fds) {
+    fdatasync(fd, (error) => {
+      failure ??= error ?? undefined;
+      if (--left === 0) done(failure);
+    });
   }
 }
 

@@ -1,11 +1,11 @@
-import { fdatasync, fdatasyncSync } from 'node:fs';
+import { fdatasyncSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Store, StoredRoom, StoredWorld } from '../server/store.js';
 import type { Leaderboard, LeaderboardQuery, ResultFilter } from '../core/leaderboard.js';
 import type { RoundResult } from '../core/results.js';
 import { openForWriting } from './open.js';
 import { ResultTables } from './results.js';
-import { SideJournal, type JournalRow } from './side-journal.js';
+import { fdatasyncAll, SideJournal, type JournalRow } from './side-journal.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
 
@@ -243,13 +243,9 @@ export class SqliteStore implements Store {
       return;
     }
     const commits = this.#commits;
-    side.sync((error) => {
-      if (error !== undefined) done(error);
-      else
-        fdatasync(wal, (again) => {
-          if (again === null) side.durable(commits);
-          done(again ?? undefined);
-        });
+    fdatasyncAll([...side.fds, wal], (error) => {
+      if (error === undefined) side.durable(commits);
+      done(error);
     });
   }
 
