@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Histogram } from './histogram.js';
 import type { Command, Event, WireStats } from './ipc.js';
 import type { ConnectReport, LoadOptions } from './load.js';
+import { pinning } from './pinning.js';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.js', import.meta.url));
 
@@ -22,7 +23,9 @@ class Generator {
   readonly #waiting: Array<{ resolve: (event: Event) => void; reject: (error: Error) => void }> = [];
 
   constructor() {
-    this.#child = fork(LOADGEN, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Pinned, fork runs `taskset -c CORES node loadgen.js`; the IPC channel survives the exec.
+    const options = pinning === undefined ? { execArgv: [] } : { execPath: 'taskset', execArgv: ['-c', pinning.generators, process.execPath] };
+    this.#child = fork(LOADGEN, [], { ...options, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#child.on('message', (event: Event) => {
       const waiter = this.#waiting.shift();
       if (waiter === undefined) return;
@@ -41,6 +44,10 @@ class Generator {
       this.#waiting.push({ resolve, reject });
       this.#child.send(command);
     });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
   }
 
   kill(): void {
@@ -97,6 +104,11 @@ export class Generators {
       errors: sum(stats.map((s) => s.errors)),
       errorSamples: stats.flatMap((s) => s.errorSamples).slice(0, 5),
     };
+  }
+
+  /** The processes' ids, once started (undefined for one that could not start). */
+  get pids(): Array<number | undefined> {
+    return this.#all.map((generator) => generator.pid);
   }
 
   kill(): void {

@@ -6,6 +6,8 @@ import type { StartupResult } from './startup.js';
 export interface Machine {
   readonly cpu: string;
   readonly cores: number;
+  /** Which cores the server and the generators ran on (see pinning.ts). */
+  readonly pinning: string;
   readonly ramGiB: number;
   readonly node: string;
   readonly kernel: string;
@@ -180,7 +182,7 @@ export function markdown(results: Results): string {
     'Our server runs as `guess serve --db FILE --log-level warn --seat-hold-ms 1000`, FILE in a temporary directory ' +
       '(at info it logs two lines per connection; every JSON bot opens a solo room, and rooms outlive dropped players for the seat hold). ' +
       '`ours / bare`: against bare `ws` (bare-ws) for WebSocket rows, against the bare `node:net` baseline for the others. ' +
-      'Server and generators share the machine\'s cores; loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine).',
+      `${m.pinning} Loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine).`,
     '',
     '| dialect | conns | server | gen procs | guesses/s | ours / bare | RTT p50 | p99 | p99.9 | server CPU | CPU per guess | server RSS | served | errors |',
     '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',

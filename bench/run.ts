@@ -10,6 +10,7 @@
  */
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import { pinningLine } from './pinning.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FSYNC_POLICIES } from '../src/server/config.js';
@@ -176,6 +177,7 @@ async function main(): Promise<number> {
     kernel: release(),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     loadAverage: loadavg(),
+    pinning: pinningLine(),
   };
   if (options.cpuProf !== undefined) mkdirSync(options.cpuProf, { recursive: true });
   const nodeArgs = options.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Range } from '../src/core/game.js';
+import { pinned, pinning } from './pinning.js';
 
 /** The repository root, from the compiled file in dist/bench/. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,7 +66,7 @@ export async function startOurs(options: ServerOptions): Promise<ServerProcess> 
       '--log-level', 'warn',
       '--log-format', 'json',
       ...(options.flags ?? []),
-    ], remove);
+    ], remove, options.flags?.includes('--workers') === true ? undefined : pinning?.server);
   } catch (error) {
     remove();
     throw error;
@@ -74,12 +75,12 @@ export async function startOurs(options: ServerOptions): Promise<ServerProcess> 
 
 export function startBaseline(options: ServerOptions): Promise<ServerProcess> {
   const { min, max } = options.range;
-  return startProcess('baseline', [BASELINE, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined);
+  return startProcess('baseline', [BASELINE, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined, pinning?.server);
 }
 
 export function startBareWs(options: ServerOptions): Promise<ServerProcess> {
   const { min, max } = options.range;
-  return startProcess('bare-ws', [BARE_WS, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined);
+  return startProcess('bare-ws', [BARE_WS, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined, pinning?.server);
 }
 
 /** Each running server, and what to remove once it has exited. */
@@ -115,8 +116,10 @@ export function readHealth(port: number): Promise<Health> {
   });
 }
 
-async function startProcess(name: ServerName, args: readonly string[], cleanUp: () => void): Promise<ServerProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, { cwd: ROOT });
+async function startProcess(name: ServerName, args: readonly string[], cleanUp: () => void, cores: string | undefined): Promise<ServerProcess> {
+  // taskset execs node in its own process: the pid is the server's.
+  const command = pinned(cores, args);
+  const child: ChildProcessWithoutNullStreams = spawn(command.command, command.args, { cwd: ROOT });
   running.set(child, cleanUp);
   child.once('exit', () => {
     running.delete(child);

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { aggregate, cellKey, type Row } from '../bench/aggregate.js';
 import type { DialectName } from '../bench/dialects.js';
 import { measureIdle, type IdleResult, type LoadResult } from '../bench/measure.js';
 import { markdown, verdicts, type Results } from '../bench/report.js';
-import { readHealth, startBareWs, startOurs, type ServerName } from '../bench/servers.js';
+import { Generators } from '../bench/generators.js';
+import { pinning } from '../bench/pinning.js';
+import { readHealth, startBareWs, startBaseline, startOurs, type ServerName } from '../bench/servers.js';
 import { playsWithoutError } from './helpers/bench-load.js';
+import { startRedis } from './helpers/redis.js';
 
 interface Figures {
   readonly gps: number;
@@ -53,7 +57,7 @@ function idle(server: ServerName, dialect: DialectName, bytesPerConn: number): I
 
 function results(loads: readonly Row[], idleResults: readonly IdleResult[] = []): Results {
   return {
-    machine: { cpu: 'test', cores: 2, ramGiB: 1, node: 'v20', kernel: '6', date: '2026-01-01T00:00:00Z', loadAverage: [0, 0, 0] },
+    machine: { cpu: 'test', cores: 2, ramGiB: 1, node: 'v20', kernel: '6', date: '2026-01-01T00:00:00Z', loadAverage: [0, 0, 0], pinning: 'Nothing is pinned.' },
     settings: { range: { min: 1, max: 1_000_000 }, warmupMs: 1, windowMs: 1, reps: 3, repsAt10k: 1, command: 'npm run bench' },
     loads,
     idle: idleResults,
@@ -170,6 +174,49 @@ describe('the benchmark report, WebSocket against bare ws', () => {
     assert.match(table, /^\| plain \| 100 \| ours \| 1 \| 950 \| 0\.95 \|/m);
     assert.match(table, /^\| ws \| 100 \| ours \| 1 \| 1,000 \| 0\.50 \|/m);
     assert.match(table, /^\| 100 \| 1,000 \| 2,000 \| 0\.50 \| 1\.00 \| 1,000 µs \| 500 µs \| 2\.00 \|$/m);
+  });
+});
+
+/** The cores a process may run on, as `taskset -c` lists them. */
+function coresOf(pid: number): string {
+  const line = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  assert.ok(line !== null, `no Cpus_allowed_list for ${pid}`);
+  return line[1] as string;
+}
+
+describe('the benchmark\u2019s cores', () => {
+  const mine = coresOf(process.pid);
+
+  it('runs each measured server on a core of its own and the generators on the others, and says so in the report', async () => {
+    const servers = [await startBaseline({ range: { min: 1, max: 16 } }), await startOurs({ range: { min: 1, max: 16 } })];
+    const generators = new Generators(1);
+    try {
+      for (const server of servers) assert.equal(coresOf(server.pid), pinning?.server ?? mine, server.name);
+      // Answering a command, the generator is node itself, past taskset's exec.
+      await generators.mark();
+      const [pid] = generators.pids;
+      assert.ok(pid !== undefined);
+      assert.equal(coresOf(pid), pinning?.generators ?? mine);
+    } finally {
+      generators.kill();
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+    if (pinning !== undefined) assert.notEqual(pinning.server, pinning.generators);
+    assert.match(markdown(results([])), /Nothing is pinned\./);
+  });
+
+  it('leaves a cluster\u2019s workers free to use every core', async () => {
+    const redis = await startRedis();
+    try {
+      const server = await startOurs({ range: { min: 1, max: 16 }, flags: ['--redis', redis.url, '--workers', '2'] });
+      try {
+        assert.equal(coresOf(server.pid), mine);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await redis.stop();
+    }
   });
 });
 
