@@ -10,13 +10,13 @@
  */
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { pinningLine } from './pinning.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FSYNC_POLICIES } from '../src/server/config.js';
 import { DIALECT_NAMES, type DialectName } from './dialects.js';
 import { aggregate, cellKey } from './aggregate.js';
 import { measureIdle, measureLoad, probe, type IdleResult, type LoadPlan, type LoadResult } from './measure.js';
+import { pinningLine } from './pinning.js';
 import { fileLimits } from './proc.js';
 import { markdown, verdicts, type Results } from './report.js';
 import { killServers, ROOT, startBareWs, startBaseline, startOurs, type ServerProcess } from './servers.js';
