@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Histogram } from './histogram.js';
 import type { Command, Event, WireStats } from './ipc.js';
 import type { ConnectReport, LoadOptions } from './load.js';
-import { pinning } from './pinning.js';
+import { pinned, pinning } from './pinning.js';
 
 const LOADGEN = fileURLToPath(new URL('./loadgen.js', import.meta.url));
 
@@ -24,8 +24,8 @@ class Generator {
 
   constructor() {
     // Pinned, fork runs `taskset -c CORES node loadgen.js`; the IPC channel survives the exec.
-    const options = pinning === undefined ? { execArgv: [] } : { execPath: 'taskset', execArgv: ['-c', pinning.generators, process.execPath] };
-    this.#child = fork(LOADGEN, [], { ...options, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const node = pinned(pinning?.generators, []);
+    this.#child = fork(LOADGEN, [], { execPath: node.command, execArgv: node.args, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#child.on('message', (event: Event) => {
       const waiter = this.#waiting.shift();
       if (waiter === undefined) return;
