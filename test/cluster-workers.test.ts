@@ -6,7 +6,7 @@ import { createClient } from '@redis/client';
 import { clusterFixture } from './helpers/cluster.js';
 import { JsonClient } from './helpers/json-client.js';
 import { runGuess } from './helpers/process.js';
-import { startServer } from './helpers/server.js';
+import { startServer, type RunningServer } from './helpers/server.js';
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -18,6 +18,14 @@ function childrenOf(pid: number): number[] {
 /** In a cluster, a player id ends with the id of the server (here: the worker) that gave it. */
 const serverOf = (player: string): string => player.slice(player.indexOf('.') + 1);
 
+/**
+ * Both workers have Redis answering and room codes to give: each worker's own line, since one
+ * worker may say it twice (after a reconnection) before the other has said it once.
+ */
+async function bothOpen(server: RunningServer): Promise<void> {
+  for (const worker of [1, 2]) await server.waitFor(new RegExp(`"worker":${worker},[^\\n]*answers: new rooms are open`));
+}
+
 describe('guess serve --workers N', { timeout: 120_000 }, () => {
   const cluster = clusterFixture();
   const { servers, players } = cluster;
@@ -28,7 +36,7 @@ describe('guess serve --workers N', { timeout: 120_000 }, () => {
     assert.match(server.output(), /^2 worker processes share this port, each a server of the cluster$/m);
     assert.equal(server.output().match(/^Listening on /gm)?.length, 1, 'the address is printed once, not once per worker');
     // Each worker joins the cluster as a server of its own.
-    await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
+    await bothOpen(server);
     const redis = createClient({ url: cluster.redis.url });
     await redis.connect();
     const leases = await redis.keys('guess:server:*');
@@ -64,7 +72,7 @@ describe('guess serve --workers N', { timeout: 120_000 }, () => {
   it('starts a worker again when one dies, goes on serving, and the room of a worker that died comes back', async () => {
     const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', ':memory:']);
     servers.push(server);
-    await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
+    await bothOpen(server);
     const children = childrenOf(server.child.pid as number);
     assert.equal(children.length, 2);
     const ada = await JsonClient.hello(server.port, 'Ada');
@@ -95,7 +103,7 @@ describe('guess serve --workers N', { timeout: 120_000 }, () => {
     const server = await startServer(['--workers', '2', '--redis', cluster.redis.url, '--db', ':memory:']);
     servers.push(server);
     assert.match(server.output(), new RegExp(`^Games are kept in Redis at ${escape(cluster.redis.url)}, where another server of the cluster takes them over if this one dies$`, 'm'));
-    await server.waitFor(/answers: new rooms are open[\s\S]*answers: new rooms are open/);
+    await bothOpen(server);
     const ada = await JsonClient.hello(server.port, 'Ada');
     players.push(ada);
     const { code } = await ada.ask({ type: 'create', mode: 'race' }, 'room');

@@ -21,7 +21,10 @@ const SETTLE_MS = 5_000;
 export async function serve(args: ParsedArgs): Promise<number> {
   const { values } = args;
   const seed = intFlag(values, 'seed');
-  const log = createLogger(stringFlag(values, 'log-level'), stringFlag(values, 'log-format'), process.stdout);
+  const worker = workerNumber();
+  // A worker's lines say which worker wrote them: N processes share one stdout.
+  const logger = createLogger(stringFlag(values, 'log-level'), stringFlag(values, 'log-format'), process.stdout);
+  const log = worker === undefined ? logger : logger.child({ worker });
   const trace = values.trace === true ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
   const teacherKey = teacherKeyFlag(values);
   const options: ServerOptions = {
@@ -50,7 +53,6 @@ export async function serve(args: ParsedArgs): Promise<number> {
   const { port } = usable(options);
   const redis = redisFlag(values);
   const workers = workersFlag(values, redis);
-  const worker = workerNumber();
   // With Redis, the games are kept there (each server's rooms, for another to take over): no file.
   if (redis !== undefined && typeof values.db === 'string' && values.db !== IN_MEMORY) {
     throw new UsageError('--db FILE has no use with --redis: the games are kept in Redis (leave --db out, or give --db :memory:)');
