@@ -4,7 +4,8 @@ import { commit, newSalt } from './commitment.js';
 import { nameInRoom } from './room-names.js';
 import type { RoomRoundResult } from './results.js';
 import type { RoomDeps, RoomRefusal } from './room-rules.js';
-import { HISTORY_LIMIT, newSeat, seatView, type Seat, type Spectator } from './seat.js';
+import { History } from './history.js';
+import { newSeat, seatView, type Seat, type Spectator } from './seat.js';
 import { SENTENCES, compare, type Range } from './game.js';
 import type {
   BotKind,
@@ -64,7 +65,7 @@ export class Room {
   #guessers = new Set<PlayerId>();
   #foundCount = 0;
   /** This round's players who left it, should they come back before it ends. */
-  #departed = new Map<PlayerId, { attempts: number; found: boolean; history: HistoryEntry[]; guesser: boolean }>();
+  #departed = new Map<PlayerId, { attempts: number; found: boolean; history: History; guesser: boolean }>();
   #pickDeadline: number | undefined;
   #botAt: number | undefined;
   #emptySince: number | undefined;
@@ -286,7 +287,7 @@ export class Room {
       botDelayMs: this.#deps.rules.botDelayMs,
       match: { rounds: this.#match.rounds ?? null, firstTo: this.#match.firstTo ?? null },
       // A seat is its record but for the bot (its knowledge as data) and the absent deadline.
-      seats: [...this.#seats.values()].map((s) => ({ ...s, bot: s.bot?.save() ?? null, dropDeadline: s.dropDeadline ?? null, history: [...s.history] })),
+      seats: [...this.#seats.values()].map((s) => ({ ...s, bot: s.bot?.save() ?? null, dropDeadline: s.dropDeadline ?? null, history: s.history.entries() })),
       spectators: [...this.#spectators.values()].map((s) => ({ id: s.id, name: s.name })),
       nextSeat: this.#nextSeat,
       state: this.#state,
@@ -296,7 +297,7 @@ export class Room {
       lastPickerSeat: this.#lastPickerSeat,
       guessers: [...this.#guessers],
       foundCount: this.#foundCount,
-      departed: [...this.#departed].map(([id, d]) => ({ id, attempts: d.attempts, found: d.found, history: [...d.history], guesser: d.guesser })),
+      departed: [...this.#departed].map(([id, d]) => ({ id, attempts: d.attempts, found: d.found, history: d.history.entries(), guesser: d.guesser })),
       pickDeadline: this.#pickDeadline ?? null,
       botAt: this.#botAt ?? null,
       emptySince: this.#emptySince ?? null,
@@ -322,7 +323,7 @@ export class Room {
     });
     for (const s of record.seats) {
       const bot = s.bot === null ? undefined : Bot.restore(s.bot);
-      room.#seats.set(s.id, { ...s, bot, history: [...s.history], connected: bot !== undefined, dropDeadline: bot === undefined ? clock.now + clock.holdMs : undefined });
+      room.#seats.set(s.id, { ...s, bot, history: History.from(s.history), connected: bot !== undefined, dropDeadline: bot === undefined ? clock.now + clock.holdMs : undefined });
     }
     for (const s of record.spectators) room.#spectators.set(s.id, { id: s.id, name: s.name, heldUntil: clock.now + clock.holdMs });
     room.#nextSeat = record.nextSeat;
@@ -333,7 +334,7 @@ export class Room {
     room.#lastPickerSeat = record.lastPickerSeat;
     room.#guessers = new Set(record.guessers);
     room.#foundCount = record.foundCount;
-    for (const d of record.departed) room.#departed.set(d.id, { attempts: d.attempts, found: d.found, history: [...d.history], guesser: d.guesser });
+    for (const d of record.departed) room.#departed.set(d.id, { attempts: d.attempts, found: d.found, history: History.from(d.history), guesser: d.guesser });
     room.#pickDeadline = later(record.pickDeadline);
     room.#botAt = later(record.botAt);
     room.#emptySince = record.emptySince === null ? undefined : clock.now - Math.max(0, clock.savedAt - record.emptySince);
@@ -362,9 +363,9 @@ export class Room {
       round: this.#round,
       picker: this.#state === 'picking' || this.#state === 'playing' ? this.#picker : null,
       commitment: this.#state === 'playing' ? (this.#secret?.commitment ?? null) : null,
-      players: [...this.#seats.values()].map((s) => ({ ...seatView(s), guesses: s.history.map(seen) })),
+      players: [...this.#seats.values()].map((s) => ({ ...seatView(s), guesses: s.history.entries().map(seen) })),
       spectators: this.#spectators.size,
-      history: seat === undefined ? [] : [...seat.history],
+      history: seat === undefined ? [] : seat.history.entries(),
       standings: this.#standings(),
       ...(this.mode === 'solo' ? {} : { match: this.#matchState(this.#matchResult) }),
       ...(this.#state === 'ended' && this.#lastRound !== undefined ? { lastRound: this.#lastRound } : {}),
@@ -434,7 +435,7 @@ export class Room {
       seat.found = false;
       seat.foundOrder = 0;
       seat.foundAt = undefined;
-      seat.history = [];
+      seat.history.clear();
       seat.bot?.reset(this.range);
     }
   }
@@ -468,8 +469,7 @@ export class Room {
     const secret = this.#secret?.value ?? NaN;
     const outcome: OutcomeKind = compare(secret, value);
     seat.attempts++;
-    if (seat.history.length >= HISTORY_LIMIT) seat.history.shift();
-    seat.history.push({ value, outcome });
+    seat.history.push(value, outcome);
     if (seat.bot === undefined) {
       this.#deps.deliver(seat.id, { type: 'result', value, outcome, message: SENTENCES[outcome], attempts: seat.attempts });
     } else seat.bot.learn(value, outcome);

@@ -1,8 +1,6 @@
 import type { Bot } from './bot.js';
-import type { HistoryEntry, PlayerId, SeatView } from './room-events.js';
-
-/** A room keeps at most this many of a player's guesses for the `room` snapshot. */
-export const HISTORY_LIMIT = 100;
+import { History } from './history.js';
+import type { PlayerId, SeatView } from './room-events.js';
 
 export interface Seat {
   readonly id: PlayerId;
@@ -18,7 +16,7 @@ export interface Seat {
   foundOrder: number;
   /** When this round's secret was found (the clock's value), for the results kept. */
   foundAt?: number | undefined;
-  history: HistoryEntry[];
+  history: History;
   wins: number;
   rounds: number;
   guesses: number;
@@ -32,7 +30,7 @@ export interface Spectator {
 }
 
 export function newSeat(id: PlayerId, name: string, seat: number, bot: Bot | undefined): Seat {
-  return { id, name, seat, bot, connected: true, dropDeadline: undefined, attempts: 0, found: false, foundOrder: 0, history: [], wins: 0, rounds: 0, guesses: 0 };
+  return { id, name, seat, bot, connected: true, dropDeadline: undefined, attempts: 0, found: false, foundOrder: 0, history: new History(), wins: 0, rounds: 0, guesses: 0 };
 }
 
 export function seatView(s: Seat): SeatView {

@@ -21,6 +21,8 @@ import { Takeover } from './takeover.js';
 export interface HubPeer {
   /** Sends one encoded message. */
   sendText(text: string): void;
+  /** Sends a room's event, numbered `seq` (encoded once it is to leave: see Hub.postEvent). */
+  sendEvent(event: RoomEvent, seq: number): void;
   /** Another connection resumed this peer's player: stop speaking for it and close. */
   supersede(): void;
 }
@@ -161,10 +163,11 @@ export class Hub {
   /** The flush to come (fsync 'second'). */
   #syncTimer: NodeJS.Timeout | undefined;
   /**
-   * Held messages, in order, three entries each: a connection's output, the text (null: end the
-   * connection), and the number of the commit that must be on disk first.
+   * Held messages, in order, four entries each: a connection's output, the text (null: end the
+   * connection) or a room's event, the number of the commit that must be on disk first, and the
+   * event's number.
    */
-  #held: (TextOut | string | null | number)[] = [];
+  #held: (TextOut | RoomEvent | string | null | number)[] = [];
   #savedCounters = '';
 
   constructor(config: ServerConfig) {
@@ -360,7 +363,8 @@ export class Hub {
     this.#guessing = room;
     this.#outcome = undefined;
     try {
-      return this.lobby.guess(id, value, now);
+      // The room is the player's (roomOf): asking the lobby would look the player up again.
+      return room === undefined ? 'E_NOT_IN_ROOM' : room.guess(id, value, now);
     } finally {
       this.#guessing = undefined;
     }
@@ -375,8 +379,20 @@ export class Hub {
     // Even a message that changed nothing waits for the commits before it: it must not overtake
     // their replies on its connection.
     const after = this.#open ? this.#issued + 1 : this.#issued;
-    if (after > this.#durable) this.#held.push(out, text, after);
-    else deliver(out, text);
+    if (after > this.#durable) this.#held.push(out, text, after, 0);
+    else deliver(out, text, 0);
+  }
+
+  /**
+   * As `post`, for a room's event numbered `seq`. Held, it waits as the event itself and is
+   * encoded as it leaves: a turn's replies wait for its commit, and a text made at once would
+   * be copied by every young collection meanwhile (a `result`'s text is a chain of pieces until
+   * written), where the event is one small object.
+   */
+  postEvent(out: TextOut, event: RoomEvent, seq: number): void {
+    const after = this.#open ? this.#issued + 1 : this.#issued;
+    if (after > this.#durable) this.#held.push(out, event, after, seq);
+    else deliver(out, event, seq);
   }
 
   /**
@@ -696,15 +712,17 @@ export class Hub {
   /** Hands over the held messages whose commit is on disk, in order. */
   #release(): void {
     const held = this.#held;
-    const outs = new Set<TextOut>();
+    // Held once per run of messages to the same output (a win's three are one run), released as
+    // many times: holding is idempotent or counted, so a second run on one output adds nothing.
+    const outs: TextOut[] = [];
     let i = 0;
-    for (; i < held.length && (held[i + 2] as number) <= this.#durable; i += 3) {
+    for (; i < held.length && (held[i + 2] as number) <= this.#durable; i += 4) {
       const out = held[i] as TextOut;
-      if (!outs.has(out)) {
-        outs.add(out);
+      if (out !== outs[outs.length - 1]) {
+        outs.push(out);
         out.hold();
       }
-      deliver(out, held[i + 1] as string | null);
+      deliver(out, held[i + 1] as RoomEvent | string | null, held[i + 3] as number);
     }
     this.#held = i === held.length ? [] : held.slice(i);
     for (const out of outs) out.release();
@@ -760,21 +778,24 @@ export class Hub {
    * and kept in the store for `resume`, then sent if the player is connected.
    */
   readonly #send = (to: PlayerId, event: RoomEvent, seq: number, live: boolean): void => {
-    let text: string;
-    // A result goes to one player; anything else may be a broadcast, encoded once for all.
-    if (event.type === 'result') text = encodeNumbered(event, seq);
-    else {
-      if (event !== this.#lastEvent) {
-        this.#lastEvent = event;
-        this.#lastText = encodeServerMessage(event).slice(0, -1);
-      }
-      text = `${this.#lastText},"seq":${seq}}`;
+    // A result goes to one player, encoded as it leaves; anything else may be a broadcast,
+    // encoded once for all.
+    if (event.type === 'result') {
+      if (!this.#frozen) this.#keep(to, seq, undefined, event);
+      if (live) this.#peers.get(to)?.sendEvent(event, seq);
+      return;
     }
+    if (event !== this.#lastEvent) {
+      this.#lastEvent = event;
+      this.#lastText = encodeServerMessage(event).slice(0, -1);
+    }
+    const text = `${this.#lastText},"seq":${seq}}`;
     if (!this.#frozen) this.#keep(to, seq, text, event);
     if (live) this.#peers.get(to)?.sendText(text);
   };
 
-  #keep(to: PlayerId, seq: number, text: string, event: RoomEvent): void {
+  /** `text` is the event's as sent, or undefined for a `result` (encoded here only if it must be kept as text). */
+  #keep(to: PlayerId, seq: number, text: string | undefined, event: RoomEvent): void {
     this.#begin();
     const room = this.#guessing;
     if (room !== undefined && event.type === 'result') this.#outcome = event.outcome;
@@ -834,9 +855,9 @@ export class Hub {
   };
 }
 
-function deliver(out: TextOut, text: string | null): void {
-  if (text === null) out.end();
-  else out.send(text);
+function deliver(out: TextOut, message: RoomEvent | string | null, seq: number): void {
+  if (message === null) out.end();
+  else out.send(typeof message === 'string' ? message : encodeNumbered(message, seq));
 }
 
 /** The number a kept event carries: its text ends `,"seq":N}`. */

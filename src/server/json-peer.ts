@@ -1,4 +1,4 @@
-import type { PlayerId } from '../core/room-events.js';
+import type { PlayerId, RoomEvent } from '../core/room-events.js';
 import { ERRORS, type ErrorCode } from '../protocol/errors.js';
 import {
   PROTOCOL_VERSION,
@@ -98,6 +98,10 @@ export class JsonPeer implements HubPeer {
 
   sendText(text: string): void {
     this.#hub.post(this.#out, text);
+  }
+
+  sendEvent(event: RoomEvent, seq: number): void {
+    this.#hub.postEvent(this.#out, event, seq);
   }
 
   supersede(): void {
