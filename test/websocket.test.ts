@@ -25,14 +25,16 @@ describe('the WebSocket endpoint', () => {
   let server: RunningServer;
   let open: RunningServer;
   let strict: RunningServer;
+  let exempt: RunningServer;
   before(async () => {
-    [server, open, strict] = await Promise.all([
+    [server, open, strict, exempt] = await Promise.all([
       startServer(),
       startServer(['--allow-origin', 'http://friend.example, http://other.example:8080']),
       startServer(['--limit-loopback', '--max-messages-per-second', '5']),
+      startServer(['--max-messages-per-second', '5']),
     ]);
   });
-  after(() => Promise.all([server.stop(), open.stop(), strict.stop()]));
+  after(() => Promise.all([server.stop(), open.stop(), strict.stop(), exempt.stop()]));
 
   it('accepts the page this server served and programs without an Origin', async () => {
     const base = `ws://127.0.0.1:${server.port}/ws`;
@@ -58,8 +60,9 @@ describe('the WebSocket endpoint', () => {
     assert.equal((await handshake(`ws://127.0.0.1:${server.port}/elsewhere`, undefined)).status, 404);
   });
 
-  it('answers frames over the message rate with E_RATE_LIMITED, as TCP does', async () => {
-    const { socket } = await handshake(`ws://127.0.0.1:${strict.port}/ws`, undefined);
+  /** The replies to twenty frames sent at once. */
+  async function twentyAtOnce(port: number): Promise<{ socket: WebSocket; replies: Array<{ type: string; code?: string }> }> {
+    const { socket } = await handshake(`ws://127.0.0.1:${port}/ws`, undefined);
     const replies: Array<{ type: string; code?: string }> = [];
     const twenty = new Promise<void>((resolve) => {
       socket.on('message', (data: Buffer) => {
@@ -69,9 +72,23 @@ describe('the WebSocket endpoint', () => {
     });
     for (let i = 0; i < 20; i++) socket.send('{"type":"nonsense"}');
     await twenty;
+    return { socket, replies };
+  }
+
+  it('answers frames over the message rate with E_RATE_LIMITED, as TCP does', async () => {
+    const { socket, replies } = await twentyAtOnce(strict.port);
     const limited = replies.filter((reply) => reply.code === 'E_RATE_LIMITED').length;
     assert.ok(limited >= 15, `${limited} of 20 frames sent at once were over a limit of 5 per second`);
     assert.equal(replies.filter((reply) => reply.code === 'E_UNKNOWN_TYPE').length, 20 - limited);
+    socket.close();
+  });
+
+  it('exempts loopback from the message rate by default, as TCP does', async () => {
+    const { socket, replies } = await twentyAtOnce(exempt.port);
+    assert.deepEqual(
+      replies.map((reply) => reply.code),
+      Array.from({ length: 20 }, () => 'E_UNKNOWN_TYPE'),
+    );
     socket.close();
   });
 

@@ -203,9 +203,10 @@ function serveWebSocket(
   const peer = peerOf(req);
   // A bug met while serving this page's frames, or its close, ends this page alone.
   const fault = (error: unknown): void => contain(config.log, { peer }, error, () => closeForFault(ws), () => ws.terminate());
-  // The same per-connection message rate as a TCP connection's, with the same loopback exemption.
-  const limit = isLoopback(address) && !config.limitLoopback ? Number.POSITIVE_INFINITY : config.maxMessagesPerSecond;
-  const rate = new RateLimiter(limit);
+  // The same per-connection message rate as a TCP connection's, with the same loopback exemption:
+  // an exempt page gets no limiter at all, nothing to keep or to count per frame.
+  const limit = config.maxMessagesPerSecond;
+  const rate = isLoopback(address) && !config.limitLoopback ? undefined : new RateLimiter(limit);
   if (wire !== undefined) wire.websocket = true;
   const session = sessions({
     peer,
@@ -233,7 +234,7 @@ function serveWebSocket(
     // Closing (a fault, a goodbye, a superseded seat): what the page still sends is not read.
     if (ws.readyState !== ws.OPEN) return;
     if (wire?.tap !== undefined) wire.tap('to-server', Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data);
-    const admission = rate.admit(Date.now());
+    const admission = rate === undefined ? 'ok' : rate.admit(Date.now());
     if (admission !== 'ok') {
       const error = new ProtocolError('E_RATE_LIMITED', `Too many messages: the limit is ${limit} per second; slow down`);
       const text = encodeServerMessage(errorMessage(error.code, error.message));
