@@ -200,7 +200,7 @@ const RESULT_MIDDLE: Readonly<Record<OutcomeKind, string>> = {
 };
 
 /** A `result` whose message is its outcome's sentence and whose numbers print as themselves. */
-function isUsualResult(message: ServerMessage): message is Extract<ServerMessage, { type: 'result' }> {
+export function isUsualResult(message: ServerMessage): message is Extract<ServerMessage, { type: 'result' }> {
   return message.type === 'result' && message.message === SENTENCES[message.outcome] && Number.isFinite(message.value) && Number.isFinite(message.attempts);
 }
 

@@ -376,11 +376,7 @@ export class Hub {
    * `null` ends the connection (after what was sent before it).
    */
   post(out: TextOut, text: string | null): void {
-    // Even a message that changed nothing waits for the commits before it: it must not overtake
-    // their replies on its connection.
-    const after = this.#open ? this.#issued + 1 : this.#issued;
-    if (after > this.#durable) this.#held.push(out, text, after, 0);
-    else deliver(out, text, 0);
+    this.#post(out, text, 0);
   }
 
   /**
@@ -390,9 +386,15 @@ export class Hub {
    * written), where the event is one small object.
    */
   postEvent(out: TextOut, event: RoomEvent, seq: number): void {
+    this.#post(out, event, seq);
+  }
+
+  #post(out: TextOut, message: RoomEvent | string | null, seq: number): void {
+    // Even a message that changed nothing waits for the commits before it: it must not overtake
+    // their replies on its connection.
     const after = this.#open ? this.#issued + 1 : this.#issued;
-    if (after > this.#durable) this.#held.push(out, event, after, seq);
-    else deliver(out, event, seq);
+    if (after > this.#durable) this.#held.push(out, message, after, seq);
+    else deliver(out, message, seq);
   }
 
   /**

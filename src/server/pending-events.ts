@@ -1,8 +1,7 @@
-import { SENTENCES } from '../core/game.js';
 import type { RoomEvent } from '../core/room-events.js';
 import type { Room } from '../core/room.js';
 import { OUTCOMES, packedResult } from '../protocol/kept-events.js';
-import { encodeNumbered } from '../protocol/messages.js';
+import { encodeNumbered, isUsualResult } from '../protocol/messages.js';
 
 const OUTCOME_INDEX: Readonly<Record<(typeof OUTCOMES)[number], number>> = { low: 0, high: 1, win: 2 };
 
@@ -43,7 +42,7 @@ export class PendingEvents {
 
   /** The event numbered `last + 1`, as sent (`text`; a `result` may come without, and is encoded here if it must be). */
   push(event: RoomEvent, text: string | undefined): void {
-    if (event.type === 'result' && event.message === SENTENCES[event.outcome] && Number.isSafeInteger(event.value) && Number.isSafeInteger(event.attempts) && event.attempts >= 0 && event.attempts < 2 ** 48) {
+    if (isUsualResult(event) && Number.isSafeInteger(event.value) && Number.isSafeInteger(event.attempts) && event.attempts >= 0 && event.attempts < 2 ** 48) {
       this.#kept.push(event.attempts * 3 + OUTCOME_INDEX[event.outcome]);
       this.#values.push(event.value);
     } else {
