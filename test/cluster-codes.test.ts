@@ -47,6 +47,35 @@ describe('servers sharing one Redis (--redis)', { timeout: 120_000 }, () => {
     assert.equal(new Set(codes).size, 2 * ROOMS_EACH, `codes given twice: ${codes.join(' ')}`);
   });
 
+  it('open their port once Redis has first answered: a player who comes at once can create a room', async () => {
+    const server = await serve('--redis', cluster.redis.url);
+    const output = server.output();
+    const answered = output.search(/answers: new rooms are open/);
+    assert.ok(answered >= 0 && answered < output.search(/^Listening on /m), output);
+    const ada = await JsonClient.hello(server.port, 'Ada');
+    players.push(ada);
+    await ada.ask({ type: 'create', mode: 'solo' }, 'room');
+  });
+
+  it('open their port all the same when Redis does not answer at start, and open new rooms once it does', async () => {
+    cluster.redis.pause();
+    try {
+      const server = await serve('--redis', cluster.redis.url);
+      const output = server.output();
+      const silent = output.search(/does not answer \(/);
+      assert.ok(silent >= 0 && silent < output.search(/^Listening on /m), output);
+      const ada = await JsonClient.hello(server.port, 'Ada');
+      players.push(ada);
+      assert.equal(await ada.refused({ type: 'create', mode: 'solo' }), 'E_CLUSTER_UNAVAILABLE');
+      const from = server.output().length;
+      cluster.redis.resume();
+      await server.waitFor(/answers: new rooms are open/, from);
+      await ada.ask({ type: 'create', mode: 'solo' }, 'room');
+    } finally {
+      cluster.redis.resume();
+    }
+  });
+
   it('refuse new rooms while Redis is down, go on with the games under way, and open again when it is back', async () => {
     const server = await serve('--redis', cluster.redis.url);
     await server.waitFor(/answers: new rooms are open/);

@@ -12,6 +12,11 @@ export interface RoomRegistry {
    * same server) holding the codes of the rooms it already has (restored from its store).
    */
   start(server: string, codes: readonly string[]): void;
+  /**
+   * Settles once the registry has first answered, or failed to (then it goes on trying, and new
+   * rooms are refused until it answers); never rejects.
+   */
+  ready(): Promise<void>;
   /** A code no other server of the cluster holds, now this server's; undefined while the registry is unreachable. */
   takeCode(): string | undefined;
   /** A room closed: its code is free again for the whole cluster. */

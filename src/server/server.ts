@@ -192,7 +192,10 @@ export function createGameServer(options: ServerOptions): GameServer {
     get connections() {
       return connections.size;
     },
-    listen() {
+    async listen() {
+      // A cluster's server opens its port once its registry has first answered (or failed to):
+      // the first players would otherwise hear E_CLUSTER_UNAVAILABLE from a registry still connecting.
+      await config.registry?.ready();
       return new Promise((resolve, reject) => {
         // Half-open: a peer that sends its last guess and shuts its side still gets the answer.
         const server = createServer({ noDelay: true, allowHalfOpen: true }, handleSocket);

@@ -87,6 +87,10 @@ export class RedisRegistry implements RoomRegistry {
   #upSince: number | undefined;
   #closed = false;
   #warned = false;
+  /** The first heartbeat's outcome, and the inbox's subscription, each known (see ready); a failure settles both. */
+  #beaten: () => void = () => undefined;
+  #subscribed: () => void = () => undefined;
+  readonly #started = Promise.all([new Promise<void>((resolve) => (this.#beaten = resolve)), new Promise<void>((resolve) => (this.#subscribed = resolve))]);
 
   constructor(url: string, random: RandomInt, log: RegistryLog) {
     this.#url = redisLocation(url);
@@ -116,6 +120,7 @@ export class RedisRegistry implements RoomRegistry {
 
   start(server: string, codes: readonly string[]): void {
     this.#server = server;
+    const started = Date.now();
     for (const code of codes) this.#held.add(code);
     this.#client.connect().then(
       () => this.#beat(),
@@ -125,13 +130,20 @@ export class RedisRegistry implements RoomRegistry {
     this.#inbox
       .connect()
       .then(() => this.#inbox.subscribe(`${INBOX}${server}`, (message) => this.onMessage?.(message)))
+      .then(() => this.#subscribed())
       .catch((error: unknown) => this.#down(error));
     this.#timer = setInterval(() => {
       // A Redis that holds the connection but stops answering (paused, swamped) is down too.
       if (this.#busy && Date.now() - this.#beatStarted > 2 * RENEW_MS) this.#down(new Error(`no answer in ${2 * RENEW_MS} ms`));
+      // So is one that takes the connection at start and never says hello.
+      else if (!this.#reachable && !this.#warned && Date.now() - started > 2 * RENEW_MS) this.#down(new Error(`no answer in ${2 * RENEW_MS} ms`));
       void this.#beat();
     }, RENEW_MS);
     this.#timer.unref();
+  }
+
+  async ready(): Promise<void> {
+    await this.#started;
   }
 
   takeCode(): string | undefined {
@@ -257,6 +269,7 @@ export class RedisRegistry implements RoomRegistry {
       this.#down(error);
     } finally {
       this.#busy = false;
+      this.#beaten();
     }
   }
 
@@ -280,6 +293,8 @@ export class RedisRegistry implements RoomRegistry {
   /** One line per outage, not one per failed command or reconnect. */
   #down(error: unknown): void {
     if (this.#closed) return;
+    this.#beaten();
+    this.#subscribed();
     this.#reclaim = true;
     const news = this.#reachable || !this.#warned;
     this.#reachable = false;
