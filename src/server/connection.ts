@@ -198,6 +198,7 @@ export class Connection {
     wire.lastActivity = Date.now();
     if (wire.closing !== undefined) return;
     wire.traceIncoming(chunk);
+    wire.read(chunk.length);
     wire.hold();
     const started = performance.now();
     try {

@@ -9,6 +9,7 @@ import type { ServerConfig } from './config.js';
 import { contain, INTERNAL_ERROR } from './guard.js';
 import { handleRequest, SECURITY_HEADERS, WEBSOCKET_PATH, type Routes } from './http-routes.js';
 import { originAllowed } from './origin.js';
+import { PageFlow } from './page-flow.js';
 import { RateLimiter } from './rate-limit.js';
 import { closeWhenFlushed, type Wire } from './wire.js';
 
@@ -167,29 +168,6 @@ function upgradeRefusal(req: IncomingMessage, allowed: readonly string[]): { sta
   return undefined;
 }
 
-/**
- * Checked after each write. A page that stops reading is slowed down, as a TCP peer is (see
- * Wire): once its socket's buffer is full, its frames are no longer read until the buffer drains;
- * a fast page never notices. Pausing holds back only the replies it asks for, not a room's
- * broadcasts, so what waits for it is bounded too: past `maxOutputBytes` it is dropped, and the
- * server's sweep drops it if its buffer has not drained within `writeTimeoutMs` (it reads
- * `stalledSince`: no timer per message, and no callback per frame).
- */
-function paceOutput(ws: WebSocket, socket: Duplex, wire: Wire | undefined, maxOutputBytes: number): void {
-  if (wire !== undefined && ws.bufferedAmount > maxOutputBytes) {
-    wire.drop('output-limit');
-    return;
-  }
-  if (ws.isPaused || !socket.writableNeedDrain) return;
-  ws.pause();
-  if (wire !== undefined) wire.stalledSince = Date.now();
-  // A closure per stall, not per message: stalls are rare.
-  socket.once('drain', () => {
-    if (wire !== undefined) wire.stalledSince = 0;
-    if (ws.readyState === ws.OPEN) ws.resume();
-  });
-}
-
 function serveWebSocket(
   ws: WebSocket,
   req: IncomingMessage,
@@ -208,13 +186,14 @@ function serveWebSocket(
   const limit = config.maxMessagesPerSecond;
   const rate = isLoopback(address) && !config.limitLoopback ? undefined : new RateLimiter(limit);
   if (wire !== undefined) wire.websocket = true;
+  const flow = new PageFlow(ws, req.socket, wire, config.maxOutputBytes);
   const session = sessions({
     peer,
     send(text) {
       if (ws.readyState !== ws.OPEN) return;
       if (wire?.tap !== undefined) wire.tap('to-client', text);
       ws.send(text);
-      paceOutput(ws, req.socket, wire, config.maxOutputBytes);
+      flow.wrote();
     },
     end() {
       ws.close(1000);
@@ -227,7 +206,7 @@ function serveWebSocket(
     },
     release() {
       req.socket.uncork();
-      paceOutput(ws, req.socket, wire, config.maxOutputBytes);
+      flow.wrote();
     },
   });
   ws.on('message', (data) => {
@@ -240,7 +219,7 @@ function serveWebSocket(
       const text = encodeServerMessage(errorMessage(error.code, error.message));
       if (wire?.tap !== undefined) wire.tap('to-client', text);
       ws.send(text);
-      paceOutput(ws, req.socket, wire, config.maxOutputBytes);
+      flow.wrote();
       // 1008: policy violation, the WebSocket's word for a peer that broke the rules.
       if (admission === 'close') ws.close(1008, 'rate limit');
       return;
@@ -251,6 +230,7 @@ function serveWebSocket(
       : data instanceof ArrayBuffer
         ? Buffer.from(data).toString('utf8')
         : data.toString('utf8');
+    flow.read(text.length);
     try {
       session.receive(text);
     } catch (error) {

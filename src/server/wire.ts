@@ -23,6 +23,15 @@ export type CloseReason =
   | 'internal-error';
 
 /**
+ * What one connection may read in a row before its reading gives way to the next turn of the
+ * event loop: one read's worth. A JSON reply waits for its turn's commit (see Hub), and a client
+ * that sends faster than the server turns would otherwise have a whole turn's reads (Node reads up
+ * to 2 MB from a socket in one go) answered at once: several megabytes written together, past the
+ * output limit, however promptly it reads.
+ */
+export const READ_SHARE_BYTES = 64 * 1024;
+
+/**
  * One connection's socket as the sessions see it: write with backpressure, trace when asked.
  * A peer that does not read its replies is slowed down, not cut off: reading pauses while the
  * socket's write buffer is full and resumes when it drains. Replies that still pile up past
@@ -53,6 +62,10 @@ export class Wire {
   tap: Tap | undefined;
   /** Upgraded to the game's WebSocket: its frames, not its bytes, are its messages. */
   websocket = false;
+  /** Bytes read since reading last gave way (see `read`). */
+  #readSince = 0;
+  /** Reading gives way until the next turn of the event loop. */
+  #yielding = false;
 
   constructor(socket: Socket, config: ServerConfig, rateExempt: boolean) {
     this.socket = socket;
@@ -110,7 +123,7 @@ export class Wire {
       this.drop('output-limit');
       return;
     }
-    if (flowing || this.socket.isPaused()) return;
+    if (flowing || this.stalledSince !== 0) return;
     this.socket.pause();
     this.stalledSince = Date.now();
     // A closure per stall, not a bound handler kept by every connection: stalls are rare.
@@ -119,7 +132,21 @@ export class Wire {
 
   #drained(): void {
     this.stalledSince = 0;
-    if (this.closing === undefined) this.socket.resume();
+    if (this.closing === undefined && !this.#yielding) this.socket.resume();
+  }
+
+  /** `bytes` were read: past READ_SHARE_BYTES in a row, reading waits for the next turn. */
+  read(bytes: number): void {
+    if ((this.#readSince += bytes) < READ_SHARE_BYTES) return;
+    this.#readSince = 0;
+    if (this.#yielding) return;
+    this.#yielding = true;
+    this.socket.pause();
+    // After the turn's commit, which was asked for first, and its replies.
+    setImmediate(() => {
+      this.#yielding = false;
+      if (this.closing === undefined && this.stalledSince === 0) this.socket.resume();
+    });
   }
 
   /** Sends a last message and closes our side once it is flushed. */
