@@ -28,6 +28,16 @@ async function stop(server: RunningServer, signal: Stop, clients: readonly JsonC
   }
 }
 
+/** The rounds of room `code` whose results the file holds, as `guess stats` reads them. */
+function keptRounds(path: string, code: string): number[] {
+  const db = openDatabase(path, { readonly: true });
+  try {
+    return db.prepare<[string], number>('select round from results where room = ? order by round').pluck().all(code);
+  } finally {
+    db.close();
+  }
+}
+
 /** A new connection that resumes `token` as its very first line; resolves once the `room` snapshot came. */
 async function resume(port: number, token: string, seq?: number): Promise<{ client: JsonClient; room: Extract<Message, { type: 'room' }> }> {
   const client = await JsonClient.connect(port);
@@ -149,6 +159,51 @@ describe('a restart on the same --db loses nothing acknowledged', { timeout: 120
       db.close();
     }
     assert.ok(opens(next.commitment, await a.client.binarySearch(1, 100)), 'the round drawn before the kill is the one played after it');
+  });
+
+  /** A server on `path` where Ada won a solo round, its result then written with a transaction (Bob's room). */
+  const oneRoundWritten = async (path: string): Promise<{ first: RunningServer; ada: JsonClient; code: string }> => {
+    const first = await serve(['--db', path]);
+    const ada = keep(await JsonClient.hello(first.port, 'Ada'));
+    const { code } = await ada.ask({ type: 'create', mode: 'solo', min: 1, max: 100 }, 'room');
+    await ada.next('round_start');
+    await ada.binarySearch(1, 100);
+    await ada.next('round_start');
+    // A change that needs a transaction: the waiting result goes with it, marked as written.
+    const bob = keep(await JsonClient.hello(first.port, 'Bob'));
+    await bob.ask({ type: 'create', mode: 'solo' }, 'room');
+    return { first, ada, code };
+  };
+
+  it('SIGKILL after a win already written and one whose result still waits: each won round is kept once', async () => {
+    const path = dir.file('two-wins.db');
+    const { first, ada, code } = await oneRoundWritten(path);
+    const rounds = (): number[] => keptRounds(path, code);
+    assert.deepEqual(rounds(), [1]);
+    // The second win's turn is guesses alone: its result waits (a second at most), its guess is in the journal.
+    await ada.binarySearch(1, 100);
+    await ada.next('round_start');
+    await stop(first, 'SIGKILL', []);
+
+    // Both wins are in the journal (a room's record is rewritten three seconds after its first
+    // journaled guess): the restart keeps again the round whose result was not written, only it.
+    await serve(['--db', path, '--port', String(first.port)]);
+    assert.deepEqual(rounds(), [1, 2]);
+  });
+
+  it('a file of the version before the results mark: the rounds its journal ends were kept with it, and are not kept again', async () => {
+    const path = dir.file('before-mark.db');
+    // The result written with a transaction, as a server of that version wrote it with its guess.
+    const { first, code } = await oneRoundWritten(path);
+    await stop(first, 'SIGKILL', []);
+    const db = openDatabase(path);
+    try {
+      db.exec("delete from meta where key = 'results-through'; pragma user_version = 8");
+    } finally {
+      db.close();
+    }
+    await serve(['--db', path, '--port', String(first.port)]);
+    assert.deepEqual(keptRounds(path, code), [1]);
   });
 
   it('SIGKILL with a bot and a spectator: the spectator resumes its place and the bot plays on until it finds the secret', async () => {

@@ -27,9 +27,9 @@ function ofDialect(path: string, dialect: RoundResult['dialect']): RoundResult[]
 
 /**
  * One server on a file, played over every dialect; the file is read as `guess stats` reads it,
- * while the server still runs. A JSON reply is sent only once its turn is on disk, so a client
- * that has its `round_end` will find the round in the file; a plain or classic reply is not held,
- * so those games are looked for once the server has logged the connection's end, a later turn.
+ * while the server still runs. A finished round is written with the next transaction (a second
+ * later at most), so the file is read after one (`aCommit`); a plain or classic reply is not
+ * held, so those games are looked for once the server has logged the connection's end.
  */
 const TEACHER_KEY = 'results-teacher-key';
 
@@ -131,6 +131,7 @@ describe('every finished round is kept in the server\u2019s file', { timeout: 60
     const ada = await hello('Ada');
     const { code } = await ada.ask({ type: 'create', mode: 'solo' }, 'room');
     const end = await ada.binarySearch(1, 100);
+    await aCommit();
     const [kept, ...more] = ofDialect(path, 'json').filter((r) => r.room === code);
     assert.deepEqual(more, []);
     assert.ok(kept !== undefined);
@@ -147,6 +148,7 @@ describe('every finished round is kept in the server\u2019s file', { timeout: 60
     await bob.ask({ type: 'start' }, 'round_start');
     const end = await bob.binarySearch(1, 100);
     assert.equal(end.winner?.name, 'Bob');
+    await aCommit();
     const [kept, ...more] = ofDialect(path, 'json').filter((r) => r.room === code);
     assert.deepEqual(more, []);
     assert.ok(kept !== undefined);
@@ -171,6 +173,7 @@ describe('every finished round is kept in the server\u2019s file', { timeout: 60
     const end = await dee.binarySearch(1, 100);
     assert.equal(end.secret, 37);
     await dee.next('match_end');
+    await aCommit();
     const [kept, ...more] = ofDialect(path, 'json').filter((r) => r.room === code);
     assert.deepEqual(more, []);
     assert.ok(kept !== undefined);

@@ -39,7 +39,7 @@ describe('the SQLite store', { timeout: 30_000 }, () => {
     it('creates the latest version in a new file, in WAL mode', () => {
       const path = dir.file('new.db');
       openSqliteStore(path).close();
-      assert.equal(SCHEMA_VERSION, 8);
+      assert.equal(SCHEMA_VERSION, 9);
       assert.equal(fileVersion(path), SCHEMA_VERSION);
       assert.deepEqual(tables(path), TABLES);
       const db = openDatabase(path, { readonly: true });

@@ -45,9 +45,13 @@ const FOLD_PER_TURN = 256;
 // rest (DNS lookups, crypto, file reads).
 const MAX_SYNCS = 3;
 
-// Plain and classic games found are written with the next commit, or after this long: a server
-// busy with them alone commits about once a second for them, not once a turn.
-const SOLO_RESULTS_MS = 1000;
+// Finished rounds are written with the next transaction, or after this long: a turn of guesses
+// alone stays one append to the side journal even when it ends rounds, and a server busy with
+// plain games alone commits about once a second for them, not once a turn.
+const RESULTS_MS = 1000;
+
+// The meta key of the last journal row whose rounds' results are written (see Hub.record).
+const RESULTS_THROUGH = 'results-through';
 
 // With `fsync: 'second'`, the log is flushed this long after the first commit it lacks.
 const SYNC_EVERY_MS = 1000;
@@ -143,8 +147,12 @@ export class Hub {
   /** A journal entry being replayed: the numbers its guess drew then, drawn again in order. */
   #redraws: number[] | undefined;
   #redrawn = 0;
-  /** The journal is being replayed at start: rounds it ends were kept with it, not again. */
+  /** The journal is being replayed: rounds it ends are kept only past `#resultsThrough` (see record). */
   #replaying = false;
+  /** The entry being replayed ends rounds whose results are not written yet. */
+  #recordReplayed = false;
+  /** The last journal row whose rounds' results are written, as the store's meta says. */
+  #resultsThrough = 0;
   /**
    * Commits asked of the store, those it has reported done (in order; a store may commit off the
    * event loop), and the last one whose messages may go (with fsync 'commit': known to be on disk).
@@ -152,9 +160,11 @@ export class Hub {
   #issued = 0;
   #committed = 0;
   #durable = 0;
-  /** Finished plain and classic games not yet written: they go with the next commit. */
-  #soloResults: RoundResult[] = [];
-  #soloTimer: NodeJS.Timeout | undefined;
+  /** Finished rounds not yet written: they go with the next transaction, within RESULTS_MS. */
+  #results: RoundResult[] = [];
+  #resultsTimer: NodeJS.Timeout | undefined;
+  /** The waiting results go with this turn's commit, a transaction or not. */
+  #resultsDue = false;
   /** Syncs running, and the last commit the latest of them covers. */
   #syncing = 0;
   #syncTarget = 0;
@@ -179,7 +189,17 @@ export class Hub {
     this.#store = config.store ?? new MemoryStore();
     this.#registry = config.registry;
     this.#shared = config.sharedResults;
-    this.results = this.#store;
+    // Read here, a round that has ended is on the board at once: the results waiting are written first.
+    this.results = {
+      leaderboard: (query, since) => {
+        this.#writeResultsNow();
+        return this.#store.leaderboard(query, since);
+      },
+      results: (filter) => {
+        this.#writeResultsNow();
+        return this.#store.results(filter);
+      },
+    };
     const draw = config.random;
     this.lobby = new Lobby({
       random: (min, max) => this.#random(draw, min, max),
@@ -405,8 +425,11 @@ export class Hub {
   freeze(): void {
     if (this.#frozen) return;
     this.takeover?.close();
-    if (this.#soloResults.length > 0) this.#begin();
-    clearTimeout(this.#soloTimer);
+    if (this.#results.length > 0) {
+      this.#resultsDue = true;
+      this.#begin();
+    }
+    clearTimeout(this.#resultsTimer);
     this.#flush();
     clearTimeout(this.#syncTimer);
     this.#syncTimer = undefined;
@@ -449,10 +472,14 @@ export class Hub {
     this.#lastJournal = world.lastJournal;
     this.#begin();
     this.#store.retainEvents(records.flatMap((r) => r.record.members.map((m) => m.id)));
+    const through = world.meta.get(RESULTS_THROUGH);
+    // Without the mark, the file was written by a server that kept every result with its journal row.
+    this.#resultsThrough = through === undefined ? world.lastJournal : Number(through);
+    if (through === undefined) this.#store.setMeta(RESULTS_THROUGH, String(this.#resultsThrough));
     this.#replaying = true;
     try {
       for (const { id, body } of world.journal) {
-        for (const line of body.split('\n')) this.#replay(id, line, applied, now);
+        for (const line of body.split('\n')) this.#replay(id, line, applied, now, this.#resultsThrough);
       }
     } finally {
       this.#replaying = false;
@@ -469,12 +496,14 @@ export class Hub {
 
   /**
    * One journal entry, unless its room's record already holds it (or the room is gone): the
-   * guess made again at the time it was made, drawing what it drew then.
+   * guess made again at the time it was made, drawing what it drew then. The rounds it ends are
+   * kept if its row is past `resultsThrough` (their results were not written yet).
    */
-  #replay(id: number, line: string, applied: ReadonlyMap<string, number>, now: number): void {
+  #replay(id: number, line: string, applied: ReadonlyMap<string, number>, now: number, resultsThrough: number): void {
     const [code = '', player = '', value = '', at, draws] = line.split(' ');
     const room = this.lobby.rooms.get(code);
     if (room === undefined || (applied.get(code) ?? 0) >= id) return;
+    this.#recordReplayed = id > resultsThrough;
     this.#redraws = draws === undefined || draws === '' ? [] : draws.split(',').map(Number);
     this.#redrawn = 0;
     const refusal = this.lobby.roomOf(player) === room ? this.#judge(room, player, Number(value), at === undefined ? now : Number(at)) : 'E_NOT_IN_ROOM';
@@ -515,7 +544,8 @@ export class Hub {
     this.#replaying = true;
     try {
       for (const { id, body } of world.journal) {
-        for (const line of body.split('\n')) if (applied.has(line.slice(0, line.indexOf(' ')))) this.#replay(id, line, applied, now);
+        // Its server wrote every result with its journal row (its store has no side journal).
+        for (const line of body.split('\n')) if (applied.has(line.slice(0, line.indexOf(' ')))) this.#replay(id, line, applied, now, Infinity);
       }
     } catch (error) {
       // The rooms go on as far as their journal fits.
@@ -590,8 +620,6 @@ export class Hub {
 
   #write(): void {
     const now = Date.now();
-    for (const result of this.#soloResults) this.#keepResult(result);
-    this.#soloResults = [];
     if (this.#journal.length > 0) {
       this.#lastJournal = this.#store.appendJournal(this.#journal.join('\n'));
       this.#journal = [];
@@ -622,6 +650,9 @@ export class Hub {
       this.#store.setMeta('counters', counters);
       this.#savedCounters = counters;
     }
+    // With a transaction that happens anyway, or when their time has come: a turn of guesses
+    // alone that ends rounds stays one append to the side journal.
+    if (this.#results.length > 0 && (this.#resultsDue || !this.#store.journalOnly)) this.#writeResults();
     this.#armFold(now);
     const number = ++this.#issued;
     this.#open = false;
@@ -813,25 +844,44 @@ export class Hub {
   }
 
   /**
-   * Keeps a finished round (a room's, or a plain or classic connection's game) in this turn's
-   * transaction: one write per round, never one per guess, committed with the rest of the turn.
+   * Keeps a finished round (a room's, or a plain or classic connection's game): it waits for the
+   * next transaction, at most RESULTS_MS, rather than costing one of its own; one write per
+   * round, never one per guess. A round ended by a guess is safe meanwhile: the guess is in the
+   * journal, and a restart that replays it keeps the round again, unless its row is at or before
+   * the mark written with the results (RESULTS_THROUGH). A plain or classic game acknowledges
+   * nothing that a restart could contradict (it holds no seat).
    */
   readonly record = (result: RoundResult): void => {
-    // A replayed round was kept with its journal entry.
-    if (this.#frozen || this.#replaying) return;
-    if (result.dialect === 'plain' || result.dialect === 'classic') {
-      // Such a game acknowledges nothing that a restart could contradict (it holds no seat): it
-      // waits for the next commit, at most SOLO_RESULTS_MS, rather than costing one of its own.
-      this.#soloResults.push(result);
-      this.#soloTimer ??= setTimeout(() => {
-        this.#soloTimer = undefined;
-        if (this.#soloResults.length > 0 && !this.#frozen) this.#begin();
-      }, SOLO_RESULTS_MS).unref();
-      return;
-    }
-    this.#begin();
-    this.#keepResult(result);
+    if (this.#frozen || (this.#replaying && !this.#recordReplayed)) return;
+    this.#results.push(result);
+    this.#resultsTimer ??= setTimeout(this.#resultsLater, RESULTS_MS).unref();
   };
+
+  readonly #resultsLater = (): void => {
+    this.#resultsTimer = undefined;
+    if (this.#results.length === 0 || this.#frozen) return;
+    this.#resultsDue = true;
+    this.#begin();
+  };
+
+  /** The waiting results, in this turn's transaction, with the mark that every journal row so far has its results written. */
+  #writeResults(): void {
+    for (const result of this.#results) this.#keepResult(result);
+    this.#results = [];
+    this.#resultsDue = false;
+    if (this.#lastJournal > this.#resultsThrough) {
+      this.#store.setMeta(RESULTS_THROUGH, String(this.#lastJournal));
+      this.#resultsThrough = this.#lastJournal;
+    }
+  }
+
+  /** Writes the waiting results now, before the leaderboard or the results are read here. */
+  #writeResultsNow(): void {
+    if (this.#results.length === 0 || this.#frozen) return;
+    this.#resultsDue = true;
+    this.#begin();
+    this.#flush();
+  }
 
   /** In the turn's transaction, and in a cluster for every server's leaderboard too. */
   #keepResult(result: RoundResult): void {

@@ -11,6 +11,8 @@ export const MEMORY_RESULTS = 10_000;
  */
 export class MemoryStore implements Store {
   readonly location = ':memory:';
+  /** Nothing here costs more in a transaction: results are kept at once. */
+  readonly journalOnly = false;
   readonly #rooms = new Map<string, StoredRoom>();
   readonly #events = new Map<string, { seq: number; body: string }[]>();
   readonly #meta = new Map<string, string>();

@@ -44,6 +44,11 @@ export interface Store {
   /** Drops the events of every player not listed: at start, what belongs to no kept room. */
   retainEvents(players: readonly string[]): void;
   setMeta(key: string, value: string): void;
+  /**
+   * This turn has written nothing yet that needs a transaction: only journal rows, which the
+   * store appends beside it (see SideJournal). Writes that can wait, such as results, wait then.
+   */
+  readonly journalOnly: boolean;
   /** A finished round, kept for the leaderboard and the statistics (in the turn's transaction, as the rest). */
   appendResult(result: RoundResult): void;
   /** The leaderboard over the rounds kept that ended at `since` or later (undefined: all of them). */

@@ -114,6 +114,8 @@ interface Batch {
 export class RedisStore implements SharedStore {
   readonly server: string;
   readonly location: string;
+  /** Every commit is one round trip, whatever it holds: results are kept at once. */
+  readonly journalOnly = false;
   readonly #client: Client;
   readonly #memory = new MemoryStore();
   readonly #world: string;

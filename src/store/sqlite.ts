@@ -103,6 +103,10 @@ export class SqliteStore implements Store {
     };
   }
 
+  get journalOnly(): boolean {
+    return this.#side !== undefined && !this.#db.inTransaction;
+  }
+
   /** The transaction opens with the turn's first write that needs one (see appendJournal). */
   begin(): void {}
 
