@@ -171,6 +171,35 @@ describe('the journal', { timeout: 120_000 }, () => {
       { numRuns: 150, seed: 1207 },
     );
   });
+  it('keeps a won round a second after its turn at most, when only guesses follow: that turn is a journal append, not a transaction', async (t) => {
+    // The clock of the server's timers only: its turns (setImmediate) run as they do.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const store = openSqliteStore(dir.file('waiting-result.db'));
+    // No rewrite of the room's record comes to carry the result: only its own timer can.
+    const hub = new Hub(resolveConfig({ random: seededRandom(11), log: silent, store, range: { min: 1, max: 2 }, foldAfterMs: 3_600_000 }));
+    const sent: string[] = [];
+    const peer = new JsonPeer(hub, { send: (text) => sent.push(text), end() {}, hold() {}, release() {} });
+    peer.receive('{"type":"hello","name":"Ada"}');
+    peer.receive('{"type":"create","mode":"solo"}');
+    await turn();
+    const kept = (): number => store.results({ mode: 'all', since: undefined }).length;
+    for (const value of [1, 2]) {
+      if (sent.some((text) => text.startsWith('{"type":"round_end"'))) break;
+      peer.receive(`{"type":"guess","value":${String(value)}}`);
+      await turn();
+    }
+    assert.ok(sent.some((text) => text.startsWith('{"type":"round_end"')), 'the round was won');
+    assert.equal(kept(), 0, 'the won round waits');
+    t.mock.timers.tick(999);
+    await turn();
+    assert.equal(kept(), 0, 'still waiting 999 ms later');
+    t.mock.timers.tick(1);
+    await turn();
+    assert.equal(kept(), 1, 'kept a second after');
+    hub.close();
+    store.close();
+  });
+
   it('rewrites a quiet room\'s record foldAfterMs after its first journaled guess, with no other turn to do it (three seconds by default)', async () => {
     assert.equal(DEFAULTS.foldAfterMs, 3_000);
     const store = openSqliteStore(dir.file('quiet.db'));
