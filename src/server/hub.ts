@@ -147,10 +147,11 @@ export class Hub {
   /** A journal entry being replayed: the numbers its guess drew then, drawn again in order. */
   #redraws: number[] | undefined;
   #redrawn = 0;
-  /** The journal is being replayed: rounds it ends are kept only past `#resultsThrough` (see record). */
-  #replaying = false;
-  /** The entry being replayed ends rounds whose results are not written yet. */
-  #recordReplayed = false;
+  /**
+   * While the journal is replayed, whether the entry being replayed keeps the rounds it ends (its
+   * row is past the results mark: see record); undefined when no replay is under way.
+   */
+  #replayKeeps: boolean | undefined;
   /** The last journal row whose rounds' results are written, as the store's meta says. */
   #resultsThrough = 0;
   /**
@@ -476,13 +477,13 @@ export class Hub {
     // Without the mark, the file was written by a server that kept every result with its journal row.
     this.#resultsThrough = through === undefined ? world.lastJournal : Number(through);
     if (through === undefined) this.#store.setMeta(RESULTS_THROUGH, String(this.#resultsThrough));
-    this.#replaying = true;
+    this.#replayKeeps = false;
     try {
       for (const { id, body } of world.journal) {
         for (const line of body.split('\n')) this.#replay(id, line, applied, now, this.#resultsThrough);
       }
     } finally {
-      this.#replaying = false;
+      this.#replayKeeps = undefined;
       this.#redraws = undefined;
     }
     // Drops the journal rows every record holds, on disk before anything is served.
@@ -503,7 +504,7 @@ export class Hub {
     const [code = '', player = '', value = '', at, draws] = line.split(' ');
     const room = this.lobby.rooms.get(code);
     if (room === undefined || (applied.get(code) ?? 0) >= id) return;
-    this.#recordReplayed = id > resultsThrough;
+    this.#replayKeeps = id > resultsThrough;
     this.#redraws = draws === undefined || draws === '' ? [] : draws.split(',').map(Number);
     this.#redrawn = 0;
     const refusal = this.lobby.roomOf(player) === room ? this.#judge(room, player, Number(value), at === undefined ? now : Number(at)) : 'E_NOT_IN_ROOM';
@@ -541,7 +542,7 @@ export class Hub {
     const members = new Set(records.flatMap((r) => r.record.members.map((m) => m.id)));
     for (const { player, seq, body } of world.events) if (members.has(player)) store.appendEvents(player, seq, body);
     this.lobby.restore(records, this.lobby.counters, now, this.#retryAfterMs);
-    this.#replaying = true;
+    this.#replayKeeps = false;
     try {
       for (const { id, body } of world.journal) {
         // Its server wrote every result with its journal row (its store has no side journal).
@@ -551,7 +552,7 @@ export class Hub {
       // The rooms go on as far as their journal fits.
       this.#log.error({ err: error, from }, `The journal of server ${from} does not fit its rooms (${(error as Error).message})`);
     } finally {
-      this.#replaying = false;
+      this.#replayKeeps = undefined;
       this.#redraws = undefined;
     }
     const codes: string[] = [];
@@ -852,7 +853,7 @@ export class Hub {
    * nothing that a restart could contradict (it holds no seat).
    */
   readonly record = (result: RoundResult): void => {
-    if (this.#frozen || (this.#replaying && !this.#recordReplayed)) return;
+    if (this.#frozen || this.#replayKeeps === false) return;
     this.#results.push(result);
     this.#resultsTimer ??= setTimeout(this.#resultsLater, RESULTS_MS).unref();
   };
