@@ -4,6 +4,8 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { seededRandom } from '../src/core/random.js';
+import { MemoryStore } from '../src/server/memory-store.js';
+import type { ServerOptions } from '../src/server/config.js';
 import { createGameServer } from '../src/server/server.js';
 
 const QUIET = { info() {}, warn() {}, error() {}, debug() {} };
@@ -14,8 +16,8 @@ const MAX_GUESSES = 256 * BATCH;
 const REPLY = Buffer.from('Too small!\n');
 
 /** A game server behind our own listener, which hands it each socket: the test watches the server's side of the first. */
-async function watchedServer() {
-  const game = createGameServer({ random: seededRandom(2), log: QUIET, host: '127.0.0.1', port: 0 });
+async function watchedServer(options: Partial<ServerOptions> = {}) {
+  const game = createGameServer({ random: seededRandom(2), log: QUIET, host: '127.0.0.1', port: 0, ...options });
   const listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => game.handleSocket(socket));
   const accepted = once(listener, 'connection') as Promise<[Socket]>;
   listener.listen(0, '127.0.0.1');
@@ -189,6 +191,67 @@ class Arrivals {
   }
 }
 
+const START = [JSON.stringify({ type: 'hello', name: 'Fast' }), JSON.stringify({ type: 'create', mode: 'solo', min: 1, max: 1_000_000_000 })];
+
+/** A JSON client over TCP sets up a solo round, then READS_PER_TURN reads of guesses arrive in one turn: all answered, the client still there. */
+async function floodOverTcp(options: Partial<ServerOptions> = {}): Promise<void> {
+  const { game, listener, accepted, port } = await watchedServer(options);
+  const client = connect({ port, host: '127.0.0.1', noDelay: true });
+  client.on('error', () => {});
+  try {
+    await once(client, 'connect');
+    const [serverSide] = await accepted;
+    const arrivals = new Arrivals();
+    let partial = '';
+    client.setEncoding('utf8');
+    client.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) arrivals.seen(line);
+    });
+    client.on('close', () => arrivals.closed());
+    client.write(START.map((line) => `${line}\n`).join(''));
+    await arrivals.until('round_start', 1);
+    const perRead = Math.floor(READ / (GUESS.length + 1));
+    const read = Buffer.from(`${GUESS}\n`.repeat(perRead));
+    for (let i = 0; i < READS_PER_TURN; i++) serverSide.push(read);
+    await arrivals.until('result', READS_PER_TURN * perRead);
+    assert.equal(arrivals.count('result'), READS_PER_TURN * perRead, 'every guess answered');
+    assert.equal(game.connections, 1, 'the client is still connected');
+  } finally {
+    client.destroy();
+    listener.close();
+    await game.close();
+  }
+}
+
+/** The same over the game's WebSocket, in masked frames. */
+async function floodOverWebSocket(options: Partial<ServerOptions> = {}): Promise<void> {
+  const { game, listener, accepted, port } = await watchedServer(options);
+  const page = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  page.on('error', () => {});
+  try {
+    await once(page, 'open');
+    const [serverSide] = await accepted;
+    const arrivals = new Arrivals();
+    page.on('message', (data: Buffer) => arrivals.seen(data.toString('utf8')));
+    page.on('close', () => arrivals.closed());
+    for (const message of START) page.send(message);
+    await arrivals.until('round_start', 1);
+    const frame = clientFrame(GUESS);
+    const perRead = Math.floor(READ / frame.length);
+    const read = Buffer.concat(Array.from({ length: perRead }, () => frame));
+    for (let i = 0; i < READS_PER_TURN; i++) serverSide.push(read);
+    await arrivals.until('result', READS_PER_TURN * perRead);
+    assert.equal(arrivals.count('result'), READS_PER_TURN * perRead, 'every guess answered');
+    assert.equal(game.connections, 1, 'the page is still connected');
+  } finally {
+    page.terminate();
+    listener.close();
+    await game.close();
+  }
+}
+
 /**
  * Two megabytes of guesses arrive at once, as when the server's process waited for a core while
  * a fast client sent on: Node hands them over in one turn, 32 reads in a row, which the test plays
@@ -196,62 +259,36 @@ class Arrivals {
  * turn wait for its commit: read all at once, they would leave together, past the output limit.
  */
 describe('a client that sends faster than the server turns', () => {
-  const start = [JSON.stringify({ type: 'hello', name: 'Fast' }), JSON.stringify({ type: 'create', mode: 'solo', min: 1, max: 1_000_000_000 })];
+  it('over TCP has every guess answered, however many arrive in one turn, and is not cut off', { timeout: 60_000 }, () => floodOverTcp());
+  it('over WebSocket has every guess answered, however many arrive in one turn, and is not cut off', { timeout: 60_000 }, () => floodOverWebSocket());
+});
 
-  it('over TCP has every guess answered, however many arrive in one turn, and is not cut off', { timeout: 60_000 }, async () => {
-    const { game, listener, accepted, port } = await watchedServer();
-    const client = connect({ port, host: '127.0.0.1', noDelay: true });
-    client.on('error', () => {});
-    try {
-      await once(client, 'connect');
-      const [serverSide] = await accepted;
-      const arrivals = new Arrivals();
-      let partial = '';
-      client.setEncoding('utf8');
-      client.on('data', (chunk: string) => {
-        const lines = (partial + chunk).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) arrivals.seen(line);
-      });
-      client.on('close', () => arrivals.closed());
-      client.write(start.map((line) => `${line}\n`).join(''));
-      await arrivals.until('round_start', 1);
-      const perRead = Math.floor(READ / (GUESS.length + 1));
-      const read = Buffer.from(`${GUESS}\n`.repeat(perRead));
-      for (let i = 0; i < READS_PER_TURN; i++) serverSide.push(read);
-      await arrivals.until('result', READS_PER_TURN * perRead);
-      assert.equal(arrivals.count('result'), READS_PER_TURN * perRead, 'every guess answered');
-      assert.equal(game.connections, 1, 'the client is still connected');
-    } finally {
-      client.destroy();
-      listener.close();
-      await game.close();
-    }
-  });
+/**
+ * A disk slower than the server's turns: each sync reports done only after SYNC_TURNS turns of
+ * the event loop (counted, not timed), while the server serves on. The store is otherwise the
+ * one in memory; only the disk's pace is played.
+ */
+class SlowDisk extends MemoryStore {
+  override sync(done: (error: Error | undefined) => void): void {
+    let turns = 0;
+    const later = (): void => {
+      if (++turns < SYNC_TURNS) setImmediate(later);
+      else done(undefined);
+    };
+    setImmediate(later);
+  }
+}
+const SYNC_TURNS = 64;
 
-  it('over WebSocket has every guess answered, however many arrive in one turn, and is not cut off', { timeout: 60_000 }, async () => {
-    const { game, listener, accepted, port } = await watchedServer();
-    const page = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-    page.on('error', () => {});
-    try {
-      await once(page, 'open');
-      const [serverSide] = await accepted;
-      const arrivals = new Arrivals();
-      page.on('message', (data: Buffer) => arrivals.seen(data.toString('utf8')));
-      page.on('close', () => arrivals.closed());
-      for (const message of start) page.send(message);
-      await arrivals.until('round_start', 1);
-      const frame = clientFrame(GUESS);
-      const perRead = Math.floor(READ / frame.length);
-      const read = Buffer.concat(Array.from({ length: perRead }, () => frame));
-      for (let i = 0; i < READS_PER_TURN; i++) serverSide.push(read);
-      await arrivals.until('result', READS_PER_TURN * perRead);
-      assert.equal(arrivals.count('result'), READS_PER_TURN * perRead, 'every guess answered');
-      assert.equal(game.connections, 1, 'the page is still connected');
-    } finally {
-      page.terminate();
-      listener.close();
-      await game.close();
-    }
-  });
+/**
+ * With `--fsync commit` every reply waits for a sync, which runs while the server goes on
+ * reading. Two megabytes of guesses arrive at once and the disk takes many turns per sync: read
+ * on meanwhile, the server would owe the client every reply at the sync's end, megabytes at once,
+ * past the output limit. Each read share waits for its replies to leave.
+ */
+describe('a client that sends faster than the disk syncs (--fsync commit)', () => {
+  /** Output limit: well above one share's replies (about 130 KB), well below the whole push's (about 5 MB). */
+  const options = { store: new SlowDisk(), fsync: 'commit', maxOutputBytes: 1024 * 1024 } as const;
+  it('over TCP has every guess answered and is not cut off', { timeout: 60_000 }, () => floodOverTcp(options));
+  it('over WebSocket has every guess answered and is not cut off', { timeout: 60_000 }, () => floodOverWebSocket({ ...options, store: new SlowDisk() }));
 });

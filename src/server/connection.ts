@@ -47,7 +47,7 @@ export class Connection {
    * one function for all connections. Closures per connection would add a fifth to what is ours.
    */
   constructor(socket: Socket, config: ServerConfig, rateExempt: boolean, http: HttpHandoff, hub: Hub, onClosed: (connection: Connection) => void) {
-    this.wire = new Wire(socket, config, rateExempt);
+    this.wire = new Wire(socket, config, rateExempt, hub);
     this.#config = config;
     // Loopback (unless --limit-loopback) gets the idle deadline for its first message too: a test
     // or benchmark may hold 10,000 silent connections open for longer than a slowloris deadline.

@@ -179,6 +179,8 @@ export class Hub {
    * event's number.
    */
   #held: (TextOut | RoomEvent | string | null | number)[] = [];
+  /** Calls to make once a commit is durable (see afterHeld), two entries each: its number, the call. */
+  #afterHeld: (number | (() => void))[] = [];
   #savedCounters = '';
 
   constructor(config: ServerConfig) {
@@ -408,6 +410,17 @@ export class Hub {
    */
   postEvent(out: TextOut, event: RoomEvent, seq: number): void {
     this.#post(out, event, seq);
+  }
+
+  /**
+   * Calls `go` once every message held so far has left (see ReadShare): a connection that read
+   * its share reads on only then, so the replies it is owed stay bounded however long the store
+   * takes to make them durable.
+   */
+  afterHeld(go: () => void): void {
+    const after = this.#open ? this.#issued + 1 : this.#issued;
+    if (after > this.#durable) this.#afterHeld.push(after, go);
+    else go();
   }
 
   #post(out: TextOut, message: RoomEvent | string | null, seq: number): void {
@@ -760,6 +773,14 @@ export class Hub {
     }
     this.#held = i === held.length ? [] : held.slice(i);
     for (const out of outs) out.release();
+    if (this.#afterHeld.length > 0) this.#goOn();
+  }
+
+  #goOn(): void {
+    const waiting = this.#afterHeld;
+    let i = 0;
+    for (; i < waiting.length && (waiting[i] as number) <= this.#durable; i += 2) (waiting[i + 1] as () => void)();
+    this.#afterHeld = i === waiting.length ? [] : waiting.slice(i);
   }
 
   #arm(room: Room | undefined): void {

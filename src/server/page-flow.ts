@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { READ_SHARE_BYTES, type Wire } from './wire.js';
+import { ReadShare, type Reader } from './read-share.js';
+import type { Wire } from './wire.js';
 
 /**
  * When a page's frames are read, as a TCP peer's bytes are (see Wire). A page that stops reading
@@ -9,23 +10,23 @@ import { READ_SHARE_BYTES, type Wire } from './wire.js';
  * for, not a room's broadcasts, so what waits for it is bounded too: past `maxOutputBytes` it is
  * dropped, and the server's sweep drops it if its buffer has not drained within `writeTimeoutMs`
  * (it reads `stalledSince`: no timer per message, and no callback per frame). And a page that
- * sends faster than the server turns has its reading give way once it has had READ_SHARE_BYTES
- * in a row, until the next turn.
+ * sends faster than the server turns has its reading give way once it has had its share (see
+ * ReadShare).
  */
-export class PageFlow {
+export class PageFlow implements Reader {
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
   readonly #wire: Wire | undefined;
   readonly #maxOutputBytes: number;
   #stalled = false;
-  #yielding = false;
-  #readSince = 0;
+  readonly #share: ReadShare;
 
   constructor(ws: WebSocket, socket: Duplex, wire: Wire | undefined, maxOutputBytes: number) {
     this.#ws = ws;
     this.#socket = socket;
     this.#wire = wire;
     this.#maxOutputBytes = maxOutputBytes;
+    this.#share = new ReadShare(this, wire?.turns);
   }
 
   /** Checked after each write. */
@@ -43,25 +44,20 @@ export class PageFlow {
     this.#socket.once('drain', () => {
       this.#stalled = false;
       if (wire !== undefined) wire.stalledSince = 0;
-      this.#resume();
+      if (!this.#share.yielding) this.resumeReading();
     });
   }
 
   /** A frame of `bytes` was read. */
   read(bytes: number): void {
-    if ((this.#readSince += bytes) < READ_SHARE_BYTES) return;
-    this.#readSince = 0;
-    if (this.#yielding) return;
-    this.#yielding = true;
-    this.#ws.pause();
-    // After the turn's commit, which was asked for first, and its replies.
-    setImmediate(() => {
-      this.#yielding = false;
-      this.#resume();
-    });
+    this.#share.read(bytes);
   }
 
-  #resume(): void {
-    if (!this.#stalled && !this.#yielding && this.#ws.readyState === this.#ws.OPEN) this.#ws.resume();
+  pauseReading(): void {
+    this.#ws.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.#stalled && this.#ws.readyState === this.#ws.OPEN) this.#ws.resume();
   }
 }

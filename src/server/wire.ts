@@ -4,6 +4,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import { traceLine, type Direction } from '../protocol/trace.js';
 import type { ServerConfig } from './config.js';
 import { RateLimiter, type Admission } from './rate-limit.js';
+import { ReadShare, type Reader, type Turns } from './read-share.js';
 
 export type { Admission };
 
@@ -23,22 +24,13 @@ export type CloseReason =
   | 'internal-error';
 
 /**
- * What one connection may read in a row before its reading gives way to the next turn of the
- * event loop: one read's worth. A JSON reply waits for its turn's commit (see Hub), and a client
- * that sends faster than the server turns would otherwise have a whole turn's reads (Node reads up
- * to 2 MB from a socket in one go) answered at once: several megabytes written together, past the
- * output limit, however promptly it reads.
- */
-export const READ_SHARE_BYTES = 64 * 1024;
-
-/**
  * One connection's socket as the sessions see it: write with backpressure, trace when asked.
  * A peer that does not read its replies is slowed down, not cut off: reading pauses while the
  * socket's write buffer is full and resumes when it drains. Replies that still pile up past
  * `maxOutputBytes` (a room's broadcasts do not wait for the peer to speak) drop the connection,
  * and so does a peer that leaves its replies unread for `writeTimeoutMs`.
  */
-export class Wire {
+export class Wire implements Reader {
   readonly socket: Socket;
   #peer: string | undefined;
   readonly #trace: ServerConfig['trace'];
@@ -62,13 +54,14 @@ export class Wire {
   tap: Tap | undefined;
   /** Upgraded to the game's WebSocket: its frames, not its bytes, are its messages. */
   websocket = false;
-  /** Bytes read since reading last gave way (see `read`). */
-  #readSince = 0;
-  /** Reading gives way until the next turn of the event loop. */
-  #yielding = false;
+  readonly #share: ReadShare;
+  /** The hub, which a page's reading waits on too (see PageFlow). */
+  readonly turns: Turns | undefined;
 
-  constructor(socket: Socket, config: ServerConfig, rateExempt: boolean) {
+  constructor(socket: Socket, config: ServerConfig, rateExempt: boolean, turns?: Turns) {
     this.socket = socket;
+    this.turns = turns;
+    this.#share = new ReadShare(this, turns);
     this.#trace = config.trace;
     // Traced lines name the peer up to the last one, after the socket has forgotten its address.
     if (config.trace !== undefined) this.#peer = this.peer;
@@ -132,21 +125,20 @@ export class Wire {
 
   #drained(): void {
     this.stalledSince = 0;
-    if (this.closing === undefined && !this.#yielding) this.socket.resume();
+    if (!this.#share.yielding) this.resumeReading();
   }
 
-  /** `bytes` were read: past READ_SHARE_BYTES in a row, reading waits for the next turn. */
+  /** `bytes` were read: past its share in a row, reading waits (see ReadShare). */
   read(bytes: number): void {
-    if ((this.#readSince += bytes) < READ_SHARE_BYTES) return;
-    this.#readSince = 0;
-    if (this.#yielding) return;
-    this.#yielding = true;
+    this.#share.read(bytes);
+  }
+
+  pauseReading(): void {
     this.socket.pause();
-    // After the turn's commit, which was asked for first, and its replies.
-    setImmediate(() => {
-      this.#yielding = false;
-      if (this.closing === undefined && this.stalledSince === 0) this.socket.resume();
-    });
+  }
+
+  resumeReading(): void {
+    if (this.closing === undefined && this.stalledSince === 0) this.socket.resume();
   }
 
   /** Sends a last message and closes our side once it is flushed. */
