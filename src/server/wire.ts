@@ -54,14 +54,14 @@ export class Wire implements Reader {
   tap: Tap | undefined;
   /** Upgraded to the game's WebSocket: its frames, not its bytes, are its messages. */
   websocket = false;
-  readonly #share: ReadShare;
+  /** Made at the first read: a connection that never sends (10,000 idle ones) costs nothing for it. */
+  #share: ReadShare | undefined;
   /** The hub, which a page's reading waits on too (see PageFlow). */
   readonly turns: Turns | undefined;
 
   constructor(socket: Socket, config: ServerConfig, rateExempt: boolean, turns?: Turns) {
     this.socket = socket;
     this.turns = turns;
-    this.#share = new ReadShare(this, turns);
     this.#trace = config.trace;
     // Traced lines name the peer up to the last one, after the socket has forgotten its address.
     if (config.trace !== undefined) this.#peer = this.peer;
@@ -125,12 +125,12 @@ export class Wire implements Reader {
 
   #drained(): void {
     this.stalledSince = 0;
-    if (!this.#share.yielding) this.resumeReading();
+    if (this.#share?.yielding !== true) this.resumeReading();
   }
 
   /** `bytes` were read: past its share in a row, reading waits (see ReadShare). */
   read(bytes: number): void {
-    this.#share.read(bytes);
+    (this.#share ??= new ReadShare(this, this.turns)).read(bytes);
   }
 
   pauseReading(): void {
