@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_RANGE, type Range } from '../core/game.js';
 import type { RandomInt } from '../core/random.js';
 import { rangeProblem } from '../core/range.js';
@@ -5,7 +6,6 @@ import { DEFAULT_RULES, type RoomRules } from '../core/room-rules.js';
 import type { RoomRegistry } from './registry.js';
 import type { SharedResults } from './shared-results.js';
 import type { Store } from './store.js';
-import { DEFAULT_WEB_ROOT } from './web-assets.js';
 
 /** The part of a pino logger the server uses; any logger of that shape will do. */
 export interface Log {
@@ -94,6 +94,13 @@ export interface ServerConfig {
 
 export const FSYNC_POLICIES = ['second', 'commit'] as const;
 export type FsyncPolicy = (typeof FSYNC_POLICIES)[number];
+
+/**
+ * Where `npm run build` writes the bundled browser client (dist/web), seen from dist/src/server/.
+ * Here rather than beside the code that serves it: the CLI's help reads these defaults, and
+ * `guess play` should not load the server's compression and hashing to print them.
+ */
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 
 export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
