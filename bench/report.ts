@@ -92,13 +92,16 @@ export function verdicts(results: Results): Verdict[] {
   const jsonRatios = jsonRows.flatMap((json) => (json.vs.plain === undefined ? [] : [{ conns: json.conns, ratio: json.vs.plain }]));
   const targeted = jsonRatios.filter((r) => JSON_TARGET_CONNS.includes(r.conns));
   const list = (ratios: typeof jsonRatios): string => ratios.map((r) => `${r.conns.toLocaleString('en-US')}: ${r.ratio.toFixed(2)} ×`).join(', ');
-  out.push({
-    target: 'JSON dialect, 100 and 1,000 conns: ≥ 0.75 × plain guesses/s',
-    measured: targeted.length === 0
-      ? results.unavailable.some((u) => u.dialect === 'json') ? 'JSON dialect not available yet' : 'not measured'
-      : list(targeted),
-    result: targeted.length === 0 ? 'n/a' : targeted.every((r) => r.ratio >= 0.75) ? 'PASS' : 'FAIL',
-  });
+  // The store's issue asked for 0.75 ×; the WebSocket one, for JSON over TCP to rise with it to 0.85 ×.
+  for (const bound of [0.75, 0.85]) {
+    out.push({
+      target: `JSON dialect, 100 and 1,000 conns: ≥ ${bound} × plain guesses/s`,
+      measured: targeted.length === 0
+        ? results.unavailable.some((u) => u.dialect === 'json') ? 'JSON dialect not available yet' : 'not measured'
+        : list(targeted),
+      result: targeted.length === 0 ? 'n/a' : targeted.every((r) => r.ratio >= bound) ? 'PASS' : 'FAIL',
+    });
+  }
   const others = jsonRatios.filter((r) => !JSON_TARGET_CONNS.includes(r.conns));
   if (others.length > 0) out.push({ target: 'JSON dialect, other counts: × plain guesses/s', measured: list(others), result: 'reported' });
 

@@ -78,6 +78,32 @@ function verdict(res: Results, target: string): { measured: string; result: stri
   return found;
 }
 
+describe('the benchmark report, JSON against plain', () => {
+  const json = (ratio100: number, ratio1000: number): Results =>
+    results(
+      aggregate(
+        runs(
+          [cell('ours', 'plain', 100, { gps: 1000 })],
+          [cell('ours', 'json', 100, { gps: 1000 * ratio100 })],
+          [cell('ours', 'plain', 1000, { gps: 1000 })],
+          [cell('ours', 'json', 1000, { gps: 1000 * ratio1000 })],
+        ),
+      ),
+    );
+
+  it('judges both bounds the issues set, 0.75 × and 0.85 ×, at 100 and 1,000 connections alike', () => {
+    const between = json(0.9, 0.8);
+    assert.deepEqual(verdict(between, 'JSON dialect, 100 and 1,000 conns: ≥ 0.75 × plain guesses/s'), {
+      target: 'JSON dialect, 100 and 1,000 conns: ≥ 0.75 × plain guesses/s',
+      measured: '100: 0.90 ×, 1,000: 0.80 ×',
+      result: 'PASS',
+    });
+    assert.equal(verdict(between, 'JSON dialect, 100 and 1,000 conns: ≥ 0.85 × plain guesses/s').result, 'FAIL');
+    assert.equal(verdict(json(0.85, 0.86), 'JSON dialect, 100 and 1,000 conns: ≥ 0.85 × plain guesses/s').result, 'PASS');
+    assert.equal(verdict(json(0.74, 0.9), 'JSON dialect, 100 and 1,000 conns: ≥ 0.75 × plain guesses/s').result, 'FAIL');
+  });
+});
+
 describe('the benchmark report, WebSocket against bare ws', () => {
   it('pairs each repetition of ours with the bare ws cell of the same repetition, and takes the median of those ratios', () => {
     // Medians of each side: 900 vs 1,000 (0.9); ratios paired by repetition: 1.0, 0.75, 1.2 (median 1.0).
