@@ -288,7 +288,7 @@ const SYNC_TURNS = 64;
  */
 describe('a client that sends faster than the disk syncs (--fsync commit)', () => {
   /** Output limit: well above one share's replies (about 130 KB), well below the whole push's (about 5 MB). */
-  const options = { store: new SlowDisk(), fsync: 'commit', maxOutputBytes: 1024 * 1024 } as const;
-  it('over TCP has every guess answered and is not cut off', { timeout: 60_000 }, () => floodOverTcp(options));
-  it('over WebSocket has every guess answered and is not cut off', { timeout: 60_000 }, () => floodOverWebSocket({ ...options, store: new SlowDisk() }));
+  const slowDisk = () => ({ store: new SlowDisk(), fsync: 'commit', maxOutputBytes: 1024 * 1024 }) as const;
+  it('over TCP has every guess answered and is not cut off', { timeout: 60_000 }, () => floodOverTcp(slowDisk()));
+  it('over WebSocket has every guess answered and is not cut off', { timeout: 60_000 }, () => floodOverWebSocket(slowDisk()));
 });
