@@ -418,15 +418,20 @@ export class Hub {
    * takes to make them durable.
    */
   afterHeld(go: () => void): void {
-    const after = this.#open ? this.#issued + 1 : this.#issued;
+    const after = this.#lastCommit;
     if (after > this.#durable) this.#afterHeld.push(after, go);
     else go();
+  }
+
+  /** The number of the last commit asked for, or of this turn's, still to come, if it changed something. */
+  get #lastCommit(): number {
+    return this.#open ? this.#issued + 1 : this.#issued;
   }
 
   #post(out: TextOut, message: RoomEvent | string | null, seq: number): void {
     // Even a message that changed nothing waits for the commits before it: it must not overtake
     // their replies on its connection.
-    const after = this.#open ? this.#issued + 1 : this.#issued;
+    const after = this.#lastCommit;
     if (after > this.#durable) this.#held.push(out, message, after, seq);
     else deliver(out, message, seq);
   }
