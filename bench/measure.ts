@@ -4,7 +4,7 @@ import type { DialectName } from './dialects.js';
 import { Generators } from './generators.js';
 import { Load } from './load.js';
 import type { ConnectReport } from './load.js';
-import { CpuMeter, openFds, rssBytes } from './proc.js';
+import { CpuMeter, cpuSeconds, openFds, rssBytes } from './proc.js';
 import { readHealth, type Health, type ServerName, type ServerProcess } from './servers.js';
 
 export interface LoadResult {
@@ -13,6 +13,11 @@ export interface LoadResult {
   readonly conns: number;
   readonly processes: number;
   readonly connect: ConnectReport;
+  /**
+   * The server's CPU time while the bots connected, in seconds: where the load generator sets the
+   * pace of connecting, the connect time hides what each connection costs the server.
+   */
+  readonly connectCpu: number;
   readonly served: number;
   readonly guessesPerSecond: number;
   /** Round trips in microseconds. */
@@ -53,6 +58,7 @@ export interface LoadPlan {
 export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promise<LoadResult> {
   const generators = new Generators(plan.processes);
   try {
+    const cpuBefore = cpuSeconds(server.pid);
     const connect = await generators.connect({
       host: '127.0.0.1',
       port: server.port,
@@ -60,6 +66,7 @@ export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promis
       conns: plan.conns,
       range: plan.range,
     });
+    const connectCpu = cpuSeconds(server.pid) - cpuBefore;
     await generators.start();
     await delay(plan.warmupMs);
     await generators.mark();
@@ -81,6 +88,7 @@ export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promis
       conns: plan.conns,
       processes: plan.processes,
       connect,
+      connectCpu,
       served: stats.served,
       guessesPerSecond: stats.guessesPerSecond,
       p50: stats.rtt.quantile(0.5) / 1000,
