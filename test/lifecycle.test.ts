@@ -62,6 +62,16 @@ describe('graceful drain', () => {
     assert.match(server.output(), /"msg":"Shutting down"/);
   });
 
+  it('exits 0 once drained even if something still holds its event loop', BOUNDED, async () => {
+    // Nothing of ours ends this timer, as nothing ended a Redis client that reconnected after it was destroyed.
+    const server = await startServer(['--seed', '3'], { nodeArgs: ['--import', 'data:text/javascript,setInterval(() => undefined, 1000)'] });
+    const exited = finished(server.child);
+    server.child.kill('SIGTERM');
+    const exit = await exited;
+    assert.equal(exit.code, 0);
+    assert.match(server.output(), /"msg":"Stopped"/);
+  });
+
   it('answers a classic guess still waiting for silence before the goodbye', BOUNDED, async () => {
     const server = await startServer(['--seed', '3', '--trace']);
     const classic = await open(server.port);

@@ -18,6 +18,13 @@ import { superviseWorkers, TEACHER_KEY_ENV, workerNumber } from './workers.js';
 /** How long a stopping server of a cluster waits for Redis to take its last commits. */
 const SETTLE_MS = 5_000;
 
+/**
+ * A drained server whose stores are closed exits by itself; if something still holds its event
+ * loop this long afterwards (a Redis client that reconnected after it was destroyed was seen to),
+ * it exits anyway.
+ */
+const EXIT_GRACE_MS = 250;
+
 export async function serve(args: ParsedArgs): Promise<number> {
   const { values } = args;
   const seed = intFlag(values, 'seed');
@@ -100,6 +107,11 @@ export async function serve(args: ParsedArgs): Promise<number> {
     // A worker's channel to the process that started it would keep it alive.
     .finally(() => {
       if (worker !== undefined) process.disconnect();
+    })
+    // Unref'd: a process with nothing left open exits before it rings.
+    .then((code) => {
+      setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+      return code;
     });
   // A worker's address is printed once, by the process that started them all.
   if (worker === undefined) printBanner(address, { kept, redisLine, teacherKey, seed, workers: undefined });
