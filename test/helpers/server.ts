@@ -3,6 +3,13 @@ import { once } from 'node:events';
 import { spawnGuess, waitForLine } from './process.js';
 import { OutputWatcher } from './watch.js';
 
+/**
+ * A server drains within its shutdown deadline (5 s by default), and a server of a cluster waits
+ * up to 5 s more for Redis: one still running well past both is a bug to report, not to wait for
+ * (an `after` hook has no timeout, and would hold the whole suite).
+ */
+const STOP_BOUND_MS = 20_000;
+
 export interface RunningServer {
   readonly port: number;
   readonly child: ChildProcessWithoutNullStreams;
@@ -13,6 +20,7 @@ export interface RunningServer {
    * chunk, never on a timer). Pass `output().length` taken earlier to look only at what came since.
    */
   waitFor(pattern: RegExp, from?: number): Promise<string>;
+  /** SIGTERM, then the process's end; rejects (after a SIGKILL) if it has not ended within STOP_BOUND_MS. */
   stop(): Promise<void>;
 }
 
@@ -37,7 +45,14 @@ export async function startServer(
       if (child.exitCode !== null || child.signalCode !== null) return;
       const closed = once(child, 'close');
       child.kill('SIGTERM');
+      let bound: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (bound = setTimeout(() => resolve('late'), STOP_BOUND_MS)));
+      const outcome = await Promise.race([closed, late]);
+      clearTimeout(bound);
+      if (outcome !== 'late') return;
+      child.kill('SIGKILL');
       await closed;
+      throw new Error(`guess serve ${args.join(' ')} was still running ${STOP_BOUND_MS} ms after SIGTERM`);
     },
   };
 }
