@@ -7,8 +7,8 @@ import { seededRandom } from '../src/core/random.js';
 import { MemoryStore } from '../src/server/memory-store.js';
 import type { ServerOptions } from '../src/server/config.js';
 import { createGameServer } from '../src/server/server.js';
+import { SILENT_LOG } from './helpers/log.js';
 
-const QUIET = { info() {}, warn() {}, error() {}, debug() {} };
 /** Guesses per write: 64 KiB of `0\n`, each answered with `Too small!\n`. */
 const BATCH = 32 * 1024;
 /** Far more than the kernel's buffers hold both ways: a server that never pauses is caught here. */
@@ -17,7 +17,7 @@ const REPLY = Buffer.from('Too small!\n');
 
 /** A game server behind our own listener, which hands it each socket: the test watches the server's side of the first. */
 async function watchedServer(options: Partial<ServerOptions> = {}) {
-  const game = createGameServer({ random: seededRandom(2), log: QUIET, host: '127.0.0.1', port: 0, ...options });
+  const game = createGameServer({ random: seededRandom(2), log: SILENT_LOG, host: '127.0.0.1', port: 0, ...options });
   const listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => game.handleSocket(socket));
   const accepted = once(listener, 'connection') as Promise<[Socket]>;
   listener.listen(0, '127.0.0.1');

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULTS, resolveConfig, type ServerOptions } from '../src/server/config.js';
+import { SILENT_LOG } from './helpers/log.js';
 
 const base: ServerOptions = {
   random: () => 1,
-  log: { info() {}, warn() {}, error() {}, debug() {} },
+  log: SILENT_LOG,
 };
 
 describe('server config', () => {

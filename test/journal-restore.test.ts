@@ -10,8 +10,8 @@ import type { Store } from '../src/server/store.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { tempDir } from './helpers/db-files.js';
 import { PEOPLE, step, type Step } from './helpers/room-steps.js';
+import { SILENT_LOG } from './helpers/log.js';
 
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
 // No timer may fire while a case runs: what a timer does is rewritten, never journaled, and is
 // covered elsewhere; here the journal's replay is what is checked.
 const RULES = { seatHoldMs: 3_600_000, botDelayMs: 3_600_000, pickTimeoutMs: 3_600_000, emptyRoomMs: 3_600_000 };
@@ -136,7 +136,7 @@ describe('the journal', { timeout: 120_000 }, () => {
           const path = dir.file(`journal-${run++}.db`);
           const people: Person[] = Array.from({ length: PEOPLE }, () => ({ token: undefined, peer: undefined, seen: new Map() }));
           let store: Store = openSqliteStore(path);
-          let hub = new Hub(resolveConfig({ random: seededRandom(seed), log: silent, store, rooms: RULES, foldAfterMs }));
+          let hub = new Hub(resolveConfig({ random: seededRandom(seed), log: SILENT_LOG, store, rooms: RULES, foldAfterMs }));
           for (const person of people) connect(hub, person).receive(JSON.stringify({ type: 'hello', v: 1, name: `P${people.indexOf(person)}` }));
           await turn();
           for (const segment of segments) {
@@ -154,7 +154,7 @@ describe('the journal', { timeout: 120_000 }, () => {
             store.close();
             for (const person of people) person.peer = undefined;
             store = openSqliteStore(path);
-            hub = new Hub(resolveConfig({ random: seededRandom(seed + 1), log: silent, store, rooms: RULES, foldAfterMs }));
+            hub = new Hub(resolveConfig({ random: seededRandom(seed + 1), log: SILENT_LOG, store, rooms: RULES, foldAfterMs }));
             assert.deepEqual(kept(hub), before);
             for (const person of people) {
               const id = hubIdOf(hub, person);
@@ -176,7 +176,7 @@ describe('the journal', { timeout: 120_000 }, () => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const store = openSqliteStore(dir.file('waiting-result.db'));
     // No rewrite of the room's record comes to carry the result: only its own timer can.
-    const hub = new Hub(resolveConfig({ random: seededRandom(11), log: silent, store, range: { min: 1, max: 2 }, foldAfterMs: 3_600_000 }));
+    const hub = new Hub(resolveConfig({ random: seededRandom(11), log: SILENT_LOG, store, range: { min: 1, max: 2 }, foldAfterMs: 3_600_000 }));
     const sent: string[] = [];
     const peer = new JsonPeer(hub, { send: (text) => sent.push(text), end() {}, hold() {}, release() {} });
     peer.receive('{"type":"hello","name":"Ada"}');
@@ -203,7 +203,7 @@ describe('the journal', { timeout: 120_000 }, () => {
   it('rewrites a quiet room\'s record foldAfterMs after its first journaled guess, with no other turn to do it (three seconds by default)', async () => {
     assert.equal(DEFAULTS.foldAfterMs, 3_000);
     const store = openSqliteStore(dir.file('quiet.db'));
-    const hub = new Hub(resolveConfig({ random: seededRandom(11), log: silent, store, range: { min: 1, max: 1_000 }, foldAfterMs: 150 }));
+    const hub = new Hub(resolveConfig({ random: seededRandom(11), log: SILENT_LOG, store, range: { min: 1, max: 1_000 }, foldAfterMs: 150 }));
     const sent: string[] = [];
     const peer = new JsonPeer(hub, { send: (text) => sent.push(text), end() {}, hold() {}, release() {} });
     peer.receive('{"type":"hello","name":"Ada"}');

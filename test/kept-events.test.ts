@@ -10,8 +10,8 @@ import { JsonPeer } from '../src/server/json-peer.js';
 import { openDatabase } from '../src/store/handles.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { tempDir } from './helpers/db-files.js';
+import { SILENT_LOG } from './helpers/log.js';
 
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A kept event's text, as the hub makes it: the message, then its number. */
@@ -78,7 +78,7 @@ describe('a server keeps its events short and replays them exactly', () => {
     const path = dir.file('kept.db');
     const store = openSqliteStore(path);
     // Records (and the events waiting for them) rewritten every turn, not a second later.
-    const hub = new Hub(resolveConfig({ random: seededRandom(7), log: silent, store, range: { min: 1, max: 100 }, foldAfterMs: 0 }));
+    const hub = new Hub(resolveConfig({ random: seededRandom(7), log: SILENT_LOG, store, range: { min: 1, max: 100 }, foldAfterMs: 0 }));
     const sent: string[] = [];
     const peer = new JsonPeer(hub, { send: (text) => sent.push(text), end() {}, hold() {}, release() {} });
     peer.receive('{"type":"hello","name":"Ada"}');

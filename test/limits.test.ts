@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
+import { seededRandom } from '../src/core/random.js';
 import { createGameServer } from '../src/server/server.js';
 import { classicAsk } from './helpers/classic.js';
 import { exchange, nextLog, open, untilClosed } from './helpers/raw-client.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
+import { SILENT_LOG } from './helpers/log.js';
 
 /** Every test here talks to a real process or socket: none may hang the suite. */
 const BOUNDED = { timeout: 15_000 };
@@ -187,8 +189,7 @@ describe('deadlines', () => {
     // the default 40 ms, before it takes unended bytes for the chapter's client's message: on a busy
     // machine this test's timer may hold a drip back longer than 40 ms, and the trickle would be a
     // classic guess rather than a message that never ends.
-    const quiet = { info() {}, warn() {}, debug() {}, error() {} };
-    const own = createGameServer({ random: (min) => min, log: quiet, host: '127.0.0.1', port: 0, firstMessageTimeoutMs: 150, limitLoopback: true, classicQuietMs: 60_000 });
+    const own = createGameServer({ random: seededRandom(1), log: SILENT_LOG, host: '127.0.0.1', port: 0, firstMessageTimeoutMs: 150, limitLoopback: true, classicQuietMs: 60_000 });
     const { port } = await own.listen();
     try {
       const trickler = await open(port);

@@ -11,6 +11,7 @@ import { parseCsv } from './helpers/csv.js';
 import { tempDir } from './helpers/db-files.js';
 import { runGuess } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
+import { SILENT_LOG } from './helpers/log.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -103,8 +104,7 @@ describe('--keep-results-days, while the server runs', () => {
     const start = Date.now();
     store.appendResult(round(start - 6 * DAY - 12 * HOUR, 'solo', [p('Ada', true)]));
     store.appendResult(round(start - 1 * DAY, 'solo', [p('Bob', true)]));
-    const log = { info() {}, warn() {}, debug() {}, error() {} };
-    const server = createGameServer({ random: seededRandom(1), log, host: '127.0.0.1', port: 0, store, keepResultsDays: 7 });
+    const server = createGameServer({ random: seededRandom(1), log: SILENT_LOG, host: '127.0.0.1', port: 0, store, keepResultsDays: 7 });
     try {
       const kept = (): string[] => store.results({ mode: 'all', since: undefined }).map((r) => r.players[0]?.name ?? '');
       assert.deepEqual(kept(), ['Ada', 'Bob']);

@@ -7,8 +7,8 @@ import { seededRandom } from '../src/core/random.js';
 import { resolveConfig } from '../src/server/config.js';
 import { Spectators } from '../src/server/spectators.js';
 import { Wire } from '../src/server/wire.js';
+import { SILENT_LOG } from './helpers/log.js';
 
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** A real connection on loopback, its server side wrapped in a Wire as the server does. */
 async function wiredPair(): Promise<{ wire: Wire; client: Socket; close: () => void }> {
@@ -17,7 +17,7 @@ async function wiredPair(): Promise<{ wire: Wire; client: Socket; close: () => v
   await once(listener, 'listening');
   const client = connect((listener.address() as AddressInfo).port, '127.0.0.1');
   const [socket] = (await once(listener, 'connection')) as [Socket];
-  const wire = new Wire(socket, resolveConfig({ random: seededRandom(1), log: silent }), true);
+  const wire = new Wire(socket, resolveConfig({ random: seededRandom(1), log: SILENT_LOG }), true);
   return { wire, client, close: () => (client.destroy(), socket.destroy(), listener.close()) };
 }
 

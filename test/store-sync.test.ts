@@ -6,6 +6,7 @@ import { resolveConfig, type FsyncPolicy } from '../src/server/config.js';
 import { Hub } from '../src/server/hub.js';
 import { JsonPeer, type TextOut } from '../src/server/json-peer.js';
 import { MemoryStore } from '../src/server/memory-store.js';
+import { SILENT_LOG } from './helpers/log.js';
 
 /** A store whose disk answers `sync` only when the test says so: the fsync is still running. */
 class SlowDiskStore extends MemoryStore {
@@ -28,11 +29,10 @@ class SlowDiskStore extends MemoryStore {
   }
 }
 
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
 function setup(fsync: FsyncPolicy = 'commit'): { store: SlowDiskStore; peer: JsonPeer; types: () => string[]; writes: () => string[][] } {
   const store = new SlowDiskStore();
-  const hub = new Hub(resolveConfig({ random: seededRandom(7), log: silent, store, fsync }));
+  const hub = new Hub(resolveConfig({ random: seededRandom(7), log: SILENT_LOG, store, fsync }));
   const sent: string[] = [];
   const out: TextOut = { send: (text) => sent.push(text), end: () => sent.push('end'), hold: () => sent.push('hold'), release: () => sent.push('release') };
   const peer = new JsonPeer(hub, out);
@@ -144,7 +144,7 @@ describe('replies wait for the commit only (fsync second, the default)', () => {
   });
 
   it('is the default', () => {
-    assert.equal(resolveConfig({ random: seededRandom(1), log: silent }).fsync, 'second');
+    assert.equal(resolveConfig({ random: seededRandom(1), log: SILENT_LOG }).fsync, 'second');
   });
 });
 
@@ -199,7 +199,7 @@ describe('a store that reports its commits later', () => {
   it('holds each turn\u2019s replies until its commit is reported, in order, and a stop lets out what was asked, once', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const store = new SlowCommitStore();
-    const hub = new Hub(resolveConfig({ random: seededRandom(7), log: silent, store }));
+    const hub = new Hub(resolveConfig({ random: seededRandom(7), log: SILENT_LOG, store }));
     const sent: string[] = [];
     const peer = new JsonPeer(hub, { send: (text) => sent.push((JSON.parse(text) as { type: string }).type), end: () => sent.push('end'), hold: () => {}, release: () => {} });
     const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

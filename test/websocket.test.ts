@@ -7,6 +7,7 @@ import { createGameServer } from '../src/server/server.js';
 import { JsonClient } from './helpers/json-client.js';
 import { nextLog } from './helpers/raw-client.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { SILENT_LOG } from './helpers/log.js';
 
 /** Resolves with the handshake's HTTP status when the server refuses the upgrade, or 101. */
 function handshake(url: string, origin: string | undefined): Promise<{ status: number; socket: WebSocket }> {
@@ -233,8 +234,7 @@ async function wsPlayer(url: string, options: { autoPong?: boolean } = {}): Prom
 
 describe('WebSocket liveness (wsPingMs 40)', () => {
   it('pings every WebSocket: one that answers stays, one that does not is closed and its seat held', { timeout: 15_000 }, async () => {
-    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-    const server = createGameServer({ random: seededRandom(4), log: quiet, host: '127.0.0.1', port: 0, wsPingMs: 40 });
+    const server = createGameServer({ random: seededRandom(4), log: SILENT_LOG, host: '127.0.0.1', port: 0, wsPingMs: 40 });
     const { port } = await server.listen();
     try {
       const url = `ws://127.0.0.1:${port}/ws`;
