@@ -10,6 +10,7 @@ import { contain, INTERNAL_ERROR } from './guard.js';
 import { handleRequest, SECURITY_HEADERS, WEBSOCKET_PATH, type Routes } from './http-routes.js';
 import { originAllowed } from './origin.js';
 import { PageFlow } from './page-flow.js';
+import { PageLiveness } from './page-liveness.js';
 import { RateLimiter } from './rate-limit.js';
 import { closeWhenFlushed, type Wire } from './wire.js';
 
@@ -89,6 +90,7 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxWsPayloadBytes, perMessageDeflate: false });
   // Each WebSocket's session, with the socket under it.
   const live = new Map<TextSession, Duplex>();
+  const liveness = new PageLiveness(config.wsPingMs);
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     settle(socket);
@@ -103,9 +105,11 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
       );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    // The request as ws hands it back, not this listener's: nothing a page keeps may hold the
+    // request (its headers are a kilobyte or two per idle page).
+    wss.handleUpgrade(req, socket, head, (ws, request) => {
       held.delete(socket);
-      serveWebSocket(ws, req, config, sessions, live, wireOf(socket), () => draining);
+      serveWebSocket(ws, request, config, sessions, live, liveness, wireOf(socket), () => draining);
     });
   });
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -174,10 +178,13 @@ function serveWebSocket(
   config: ServerConfig,
   sessions: TextSessionFactory,
   live: Map<TextSession, Duplex>,
+  liveness: PageLiveness,
   wire: Wire | undefined,
   draining: () => boolean,
 ): void {
-  const address = req.socket.remoteAddress ?? '?';
+  // What the page's closures need of the request, read out: they outlive it (see the upgrade).
+  const socket = req.socket;
+  const address = socket.remoteAddress ?? '?';
   const peer = peerOf(req);
   // A bug met while serving this page's frames, or its close, ends this page alone.
   const fault = (error: unknown): void => contain(config.log, { peer }, error, () => closeForFault(ws), () => ws.terminate());
@@ -186,7 +193,7 @@ function serveWebSocket(
   const limit = config.maxMessagesPerSecond;
   const rate = isLoopback(address) && !config.limitLoopback ? undefined : new RateLimiter(limit);
   if (wire !== undefined) wire.websocket = true;
-  const flow = new PageFlow(ws, req.socket, wire, config.maxOutputBytes);
+  const flow = new PageFlow(ws, socket, wire, config.maxOutputBytes);
   const session = sessions({
     peer,
     send(text) {
@@ -199,13 +206,13 @@ function serveWebSocket(
       ws.close(1000);
       // ws writes the goodbye and the close frame to the socket at once (text frames, no
       // compression), so our FIN follows them; while draining, the peer's close frame is not awaited.
-      if (draining()) closeWhenFlushed(req.socket);
+      if (draining()) closeWhenFlushed(socket);
     },
     hold() {
-      req.socket.cork();
+      socket.cork();
     },
     release() {
-      req.socket.uncork();
+      socket.uncork();
       flow.wrote();
     },
   });
@@ -237,24 +244,12 @@ function serveWebSocket(
       fault(error);
     }
   });
-  live.set(session, req.socket);
-  // A page that vanished without closing (a laptop lid shut, Wi-Fi lost) is found by a ping left
-  // unanswered; its seat then waits for a resume like any dropped connection's.
-  let alive = true;
-  ws.on('pong', () => (alive = true));
-  const heartbeat = setInterval(() => {
-    if (!alive) {
-      ws.terminate();
-      return;
-    }
-    alive = false;
-    ws.ping();
-  }, config.wsPingMs);
-  heartbeat.unref();
+  live.set(session, socket);
+  liveness.watch(ws);
   ws.on('error', () => ws.terminate());
   ws.on('close', () => {
     live.delete(session);
-    clearInterval(heartbeat);
+    liveness.forget(ws);
     try {
       session.close();
     } catch (error) {
