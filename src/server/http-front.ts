@@ -64,6 +64,11 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
   // are being answered, for the drain: Node's closeIdleConnections knows only the connections
   // of a server that listens itself, and this one never does.
   const held = new Map<Duplex, number>();
+  // One function for every socket, taken off when it is upgraded: a page holds no listener of its
+  // own for a map it has left.
+  const forgetSocket = function (this: Duplex): void {
+    held.delete(this);
+  };
   let draining = false;
   const answered = (socket: Duplex): void => {
     const busy = held.get(socket);
@@ -109,6 +114,7 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
     // request (its headers are a kilobyte or two per idle page).
     wss.handleUpgrade(req, socket, head, (ws, request) => {
       held.delete(socket);
+      socket.off('close', forgetSocket);
       serveWebSocket(ws, request, config, sessions, live, liveness, wireOf(socket), () => draining);
     });
   });
@@ -123,7 +129,7 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
       // Give back what detection read, then let the HTTP parser have the socket from the start.
       if (head.length > 0) socket.unshift(head);
       held.set(socket, 0);
-      socket.once('close', () => held.delete(socket));
+      socket.on('close', forgetSocket);
       http.emit('connection', socket);
     },
     shutdown() {
@@ -172,6 +178,49 @@ function upgradeRefusal(req: IncomingMessage, allowed: readonly string[]): { sta
   return undefined;
 }
 
+/** What a page's session writes to. A class rather than an object of closures: every open page keeps one. */
+class PageOut implements TextPeer {
+  readonly peer: string;
+  readonly #ws: WebSocket;
+  readonly #socket: Socket;
+  readonly #wire: Wire | undefined;
+  readonly #flow: PageFlow;
+  readonly #draining: () => boolean;
+
+  constructor(peer: string, ws: WebSocket, socket: Socket, wire: Wire | undefined, flow: PageFlow, draining: () => boolean) {
+    this.peer = peer;
+    this.#ws = ws;
+    this.#socket = socket;
+    this.#wire = wire;
+    this.#flow = flow;
+    this.#draining = draining;
+  }
+
+  send(text: string): void {
+    const ws = this.#ws;
+    if (ws.readyState !== ws.OPEN) return;
+    if (this.#wire?.tap !== undefined) this.#wire.tap('to-client', text);
+    ws.send(text);
+    this.#flow.wrote();
+  }
+
+  end(): void {
+    this.#ws.close(1000);
+    // ws writes the goodbye and the close frame to the socket at once (text frames, no
+    // compression), so our FIN follows them; while draining, the peer's close frame is not awaited.
+    if (this.#draining()) closeWhenFlushed(this.#socket);
+  }
+
+  hold(): void {
+    this.#socket.cork();
+  }
+
+  release(): void {
+    this.#socket.uncork();
+    this.#flow.wrote();
+  }
+}
+
 function serveWebSocket(
   ws: WebSocket,
   req: IncomingMessage,
@@ -194,28 +243,7 @@ function serveWebSocket(
   const rate = isLoopback(address) && !config.limitLoopback ? undefined : new RateLimiter(limit);
   if (wire !== undefined) wire.websocket = true;
   const flow = new PageFlow(ws, socket, wire, config.maxOutputBytes);
-  const session = sessions({
-    peer,
-    send(text) {
-      if (ws.readyState !== ws.OPEN) return;
-      if (wire?.tap !== undefined) wire.tap('to-client', text);
-      ws.send(text);
-      flow.wrote();
-    },
-    end() {
-      ws.close(1000);
-      // ws writes the goodbye and the close frame to the socket at once (text frames, no
-      // compression), so our FIN follows them; while draining, the peer's close frame is not awaited.
-      if (draining()) closeWhenFlushed(socket);
-    },
-    hold() {
-      socket.cork();
-    },
-    release() {
-      socket.uncork();
-      flow.wrote();
-    },
-  });
+  const session = sessions(new PageOut(peer, ws, socket, wire, flow, draining));
   ws.on('message', (data) => {
     // Closing (a fault, a goodbye, a superseded seat): what the page still sends is not read.
     if (ws.readyState !== ws.OPEN) return;

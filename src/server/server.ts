@@ -113,7 +113,7 @@ export function createGameServer(options: ServerOptions): GameServer {
           lan: () => (isWildcard(config.host) ? lanAddresses() : []),
           today: () => hub.results.leaderboard({ mode: 'all', period: 'today', minRounds: MIN_ROUNDS }, periodStart('today', Date.now())),
         };
-  const http = createHttpFront(config, { assets, health, metrics, classView, results: config.sharedResults ?? hub.results }, (peer) => timed(new JsonPeer(hub, peer), hub.stats), (socket) => bySocket.get(socket)?.wire);
+  const http = createHttpFront(config, { assets, health, metrics, classView, results: config.sharedResults ?? hub.results }, (peer) => new TimedSession(new JsonPeer(hub, peer), hub.stats), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
   // 10,000 connections a sweep is a loop over plain fields, and the hot path sets no timers.
@@ -237,18 +237,33 @@ export function createGameServer(options: ServerOptions): GameServer {
   };
 }
 
-/** A WebSocket's session, its handling time counted as a TCP connection's is (see Connection). */
-function timed(session: TextSession, stats: { handlingSeconds: number }): TextSession {
-  return {
-    receive(text) {
-      const started = performance.now();
-      try {
-        session.receive(text);
-      } finally {
-        stats.handlingSeconds += (performance.now() - started) / 1000;
-      }
-    },
-    shutdown: () => session.shutdown(),
-    close: () => session.close(),
-  };
+/**
+ * A WebSocket's session, its handling time counted as a TCP connection's is (see Connection). A
+ * class rather than an object of closures: every open page keeps one.
+ */
+class TimedSession implements TextSession {
+  readonly #session: TextSession;
+  readonly #stats: { handlingSeconds: number };
+
+  constructor(session: TextSession, stats: { handlingSeconds: number }) {
+    this.#session = session;
+    this.#stats = stats;
+  }
+
+  receive(text: string): void {
+    const started = performance.now();
+    try {
+      this.#session.receive(text);
+    } finally {
+      this.#stats.handlingSeconds += (performance.now() - started) / 1000;
+    }
+  }
+
+  shutdown(): void {
+    this.#session.shutdown();
+  }
+
+  close(): void {
+    this.#session.close();
+  }
 }
