@@ -48,6 +48,20 @@ interface Secret {
  * `deadline()` says when it next needs `advance(now)` (a bot's move, the pick timeout, a dropped
  * seat given up, an empty room closed).
  */
+/** A player who left this round, should they come back before it ends. */
+interface Departed {
+  readonly attempts: number;
+  readonly found: boolean;
+  readonly history: History;
+  readonly guesser: boolean;
+}
+
+// Most rooms never have a spectator, nor a player who leaves mid-round (every open page has a
+// solo room): they share these empty maps, never written, until their first. An empty Map is a
+// couple of hundred bytes, a tenth of what an idle page costs the server.
+const NO_SPECTATORS: ReadonlyMap<PlayerId, Spectator> = new Map();
+const NONE_DEPARTED: ReadonlyMap<PlayerId, Departed> = new Map();
+
 export class Room {
   readonly code: string;
   readonly mode: Mode;
@@ -55,7 +69,7 @@ export class Room {
   readonly maxPlayers: number;
   readonly #deps: RoomDeps;
   readonly #seats = new Map<PlayerId, Seat>();
-  readonly #spectators = new Map<PlayerId, Spectator>();
+  #spectators = NO_SPECTATORS;
   #nextSeat = 1;
   #state: RoomState = 'waiting';
   #round = 0;
@@ -65,7 +79,7 @@ export class Room {
   #guessers = new Set<PlayerId>();
   #foundCount = 0;
   /** This round's players who left it, should they come back before it ends. */
-  #departed = new Map<PlayerId, { attempts: number; found: boolean; history: History; guesser: boolean }>();
+  #departed = NONE_DEPARTED;
   #pickDeadline: number | undefined;
   #botAt: number | undefined;
   #emptySince: number | undefined;
@@ -140,7 +154,7 @@ export class Room {
     } else {
       if (this.#spectators.size >= this.#deps.rules.maxSpectators) return 'E_ROOM_FULL';
       const spectator = { id: player.id, name: this.#nameFor(player.name) };
-      this.#spectators.set(player.id, spectator);
+      this.#ownSpectators().set(player.id, spectator);
       this.#broadcast(this.#presence('joined', player.id, spectator.name, 'spectator', null), player.id);
     }
     this.#emptySince = undefined;
@@ -154,6 +168,18 @@ export class Room {
    * must not wipe a bad start). A newcomer joins a race under way; a pick round under way it only
    * watches, since it could have watched the others' hints before joining.
    */
+  /** The room's own spectators, made at the first write (see NO_SPECTATORS). */
+  #ownSpectators(): Map<PlayerId, Spectator> {
+    if (this.#spectators === NO_SPECTATORS) this.#spectators = new Map();
+    return this.#spectators as Map<PlayerId, Spectator>;
+  }
+
+  /** This round's own departed players, made at the first write (see NONE_DEPARTED). */
+  #ownDeparted(): Map<PlayerId, Departed> {
+    if (this.#departed === NONE_DEPARTED) this.#departed = new Map();
+    return this.#departed as Map<PlayerId, Departed>;
+  }
+
   #joinRound(seat: Seat): void {
     const playing = this.#state === 'playing';
     const before = this.#departed.get(seat.id);
@@ -173,14 +199,14 @@ export class Room {
   leave(id: PlayerId, now: number): void {
     const spectator = this.#spectators.get(id);
     if (spectator !== undefined) {
-      this.#spectators.delete(id);
+      this.#ownSpectators().delete(id);
       this.#broadcast(this.#presence('left', id, spectator.name, 'spectator', null), id);
     }
     const seat = this.#seats.get(id);
     if (seat !== undefined) {
       this.#seats.delete(id);
       if (this.#round > 0) {
-        this.#departed.set(id, { attempts: seat.attempts, found: seat.found, history: seat.history, guesser: this.#guessers.has(id) });
+        this.#ownDeparted().set(id, { attempts: seat.attempts, found: seat.found, history: seat.history, guesser: this.#guessers.has(id) });
       }
       this.#broadcast(this.#presence('left', id, seat.name, 'player', seat.seat), id);
       this.#afterSeatGone(id, now);
@@ -325,7 +351,7 @@ export class Room {
       const bot = s.bot === null ? undefined : Bot.restore(s.bot);
       room.#seats.set(s.id, { ...s, bot, history: History.from(s.history), connected: bot !== undefined, dropDeadline: bot === undefined ? clock.now + clock.holdMs : undefined });
     }
-    for (const s of record.spectators) room.#spectators.set(s.id, { id: s.id, name: s.name, heldUntil: clock.now + clock.holdMs });
+    for (const s of record.spectators) room.#ownSpectators().set(s.id, { id: s.id, name: s.name, heldUntil: clock.now + clock.holdMs });
     room.#nextSeat = record.nextSeat;
     room.#state = record.state;
     room.#round = record.round;
@@ -334,7 +360,7 @@ export class Room {
     room.#lastPickerSeat = record.lastPickerSeat;
     room.#guessers = new Set(record.guessers);
     room.#foundCount = record.foundCount;
-    for (const d of record.departed) room.#departed.set(d.id, { attempts: d.attempts, found: d.found, history: History.from(d.history), guesser: d.guesser });
+    for (const d of record.departed) room.#ownDeparted().set(d.id, { attempts: d.attempts, found: d.found, history: History.from(d.history), guesser: d.guesser });
     room.#pickDeadline = later(record.pickDeadline);
     room.#botAt = later(record.botAt);
     room.#emptySince = record.emptySince === null ? undefined : clock.now - Math.max(0, clock.savedAt - record.emptySince);
@@ -428,7 +454,7 @@ export class Room {
     this.#round++;
     this.#lastRound = undefined;
     this.#foundCount = 0;
-    this.#departed.clear();
+    this.#departed = NONE_DEPARTED;
     this.#secret = undefined;
     for (const seat of this.#seats.values()) {
       seat.attempts = 0;
