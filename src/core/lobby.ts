@@ -7,7 +7,7 @@ import { UNNAMED } from './room-names.js';
 import type { BotKind, Mode, PlayerId, PlayerRef, Role, RoomEvent, RoomMessage } from './room-events.js';
 import type { LobbyRoomRecord, RestoreClock } from './room-record.js';
 import { Room } from './room.js';
-import type { RoomRefusal, RoomRules } from './room-rules.js';
+import type { RoomDeps, RoomRefusal, RoomRules } from './room-rules.js';
 import type { RoomRoundResult, RoundResult } from './results.js';
 
 export type LobbyRefusal = RoomRefusal | 'E_IN_ROOM' | 'E_NOT_IN_ROOM' | 'E_UNKNOWN_ROOM' | 'E_BAD_RANGE';
@@ -78,6 +78,7 @@ export class Lobby {
   readonly #players = new Map<PlayerId, Player>();
   readonly #tokens = new Map<string, Player>();
   readonly #rooms = new Map<string, Room>();
+  #sharedRoomDeps: RoomDeps | undefined;
   #lastPlayer = 0;
   #lastBot = 0;
   /**
@@ -88,6 +89,12 @@ export class Lobby {
 
   constructor(deps: LobbyDeps) {
     this.#deps = deps;
+  }
+
+  /** What every room of this lobby is given (one object for all: every open page has a room). */
+  #roomDeps(): RoomDeps {
+    this.#sharedRoomDeps ??= { random: this.#deps.random, hash: this.#deps.hash, rules: this.#deps.rules, deliver: this.#deliver, record: this.#record };
+    return this.#sharedRoomDeps;
   }
 
   get rooms(): ReadonlyMap<string, Room> {
@@ -169,13 +176,9 @@ export class Lobby {
     const range = { min: options.min ?? this.#deps.range.min, max: options.max ?? this.#deps.range.max };
     if (rangeProblem(range) !== undefined) return 'E_BAD_RANGE';
     if (code === undefined || this.#rooms.has(code)) code = newRoomCode(this.#deps.random, (c) => this.#rooms.has(c));
-    const room = new Room(code, options.mode, range, options.maxPlayers ?? this.#deps.rules.maxPlayers, {
-      random: this.#deps.random,
-      hash: this.#deps.hash,
-      rules: options.botDelayMs === undefined ? this.#deps.rules : { ...this.#deps.rules, botDelayMs: options.botDelayMs },
-      deliver: this.#deliver,
-      record: this.#record,
-    }, { rounds: options.rounds, firstTo: options.firstTo });
+    const deps = options.botDelayMs === undefined ? this.#roomDeps() : { ...this.#roomDeps(), rules: { ...this.#deps.rules, botDelayMs: options.botDelayMs } };
+    const match = options.rounds === undefined && options.firstTo === undefined ? undefined : { rounds: options.rounds, firstTo: options.firstTo };
+    const room = new Room(code, options.mode, range, options.maxPlayers ?? this.#deps.rules.maxPlayers, deps, match);
     this.#rooms.set(code, room);
     player.room = room;
     room.join(player, 'player', now);
@@ -273,7 +276,7 @@ export class Lobby {
     const rules = this.#deps.rules;
     for (const { record, savedAt } of records) {
       const clock: RestoreClock = { savedAt, now, holdMs: Math.max(holdMs, rules.seatHoldMs) };
-      const room = Room.restore(record.room, { random: this.#deps.random, hash: this.#deps.hash, rules, deliver: this.#deliver, record: this.#record }, clock);
+      const room = Room.restore(record.room, this.#roomDeps(), clock);
       this.#rooms.set(room.code, room);
       for (const m of record.members) {
         const player: Player = { id: m.id, name: m.name, token: m.token, room, connected: false, seq: m.seq, sent: m.sent };

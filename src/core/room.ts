@@ -36,6 +36,9 @@ export interface MatchRules {
   readonly firstTo?: number | undefined;
 }
 
+/** Rounds go on for as long as the room lives: what most rooms have, one object for all. */
+const ENDLESS: MatchRules = Object.freeze({});
+
 interface Secret {
   readonly value: number;
   readonly salt: string;
@@ -95,7 +98,7 @@ export class Room {
   /** When this round's guessing began, for the time each player took to find it. */
   #startedAt: number | undefined;
 
-  constructor(code: string, mode: Mode, range: Range, maxPlayers: number, deps: RoomDeps, match: MatchRules = {}) {
+  constructor(code: string, mode: Mode, range: Range, maxPlayers: number, deps: RoomDeps, match: MatchRules = ENDLESS) {
     this.code = code;
     this.mode = mode;
     this.#match = match;
