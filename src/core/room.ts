@@ -39,6 +39,20 @@ export interface MatchRules {
 /** Rounds go on for as long as the room lives: what most rooms have, one object for all. */
 const ENDLESS: MatchRules = Object.freeze({});
 
+/** A player who left this round, should they come back before it ends. */
+interface Departed {
+  readonly attempts: number;
+  readonly found: boolean;
+  readonly history: History;
+  readonly guesser: boolean;
+}
+
+// Most rooms never have a spectator, nor a player who leaves mid-round (every open page has a
+// solo room): they share these empty maps, never written, until their first. An empty Map is a
+// couple of hundred bytes.
+const NO_SPECTATORS: ReadonlyMap<PlayerId, Spectator> = new Map();
+const NONE_DEPARTED: ReadonlyMap<PlayerId, Departed> = new Map();
+
 interface Secret {
   readonly value: number;
   readonly salt: string;
@@ -51,20 +65,6 @@ interface Secret {
  * `deadline()` says when it next needs `advance(now)` (a bot's move, the pick timeout, a dropped
  * seat given up, an empty room closed).
  */
-/** A player who left this round, should they come back before it ends. */
-interface Departed {
-  readonly attempts: number;
-  readonly found: boolean;
-  readonly history: History;
-  readonly guesser: boolean;
-}
-
-// Most rooms never have a spectator, nor a player who leaves mid-round (every open page has a
-// solo room): they share these empty maps, never written, until their first. An empty Map is a
-// couple of hundred bytes, a tenth of what an idle page costs the server.
-const NO_SPECTATORS: ReadonlyMap<PlayerId, Spectator> = new Map();
-const NONE_DEPARTED: ReadonlyMap<PlayerId, Departed> = new Map();
-
 export class Room {
   readonly code: string;
   readonly mode: Mode;
@@ -166,11 +166,6 @@ export class Room {
     return undefined;
   }
 
-  /**
-   * A player who comes back within the round it left finds its attempts as it left them (leaving
-   * must not wipe a bad start). A newcomer joins a race under way; a pick round under way it only
-   * watches, since it could have watched the others' hints before joining.
-   */
   /** The room's own spectators, made at the first write (see NO_SPECTATORS). */
   #ownSpectators(): Map<PlayerId, Spectator> {
     if (this.#spectators === NO_SPECTATORS) this.#spectators = new Map();
@@ -183,6 +178,11 @@ export class Room {
     return this.#departed as Map<PlayerId, Departed>;
   }
 
+  /**
+   * A player who comes back within the round it left finds its attempts as it left them (leaving
+   * must not wipe a bad start). A newcomer joins a race under way; a pick round under way it only
+   * watches, since it could have watched the others' hints before joining.
+   */
   #joinRound(seat: Seat): void {
     const playing = this.#state === 'playing';
     const before = this.#departed.get(seat.id);
