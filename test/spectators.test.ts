@@ -9,7 +9,6 @@ import { Spectators } from '../src/server/spectators.js';
 import { Wire } from '../src/server/wire.js';
 import { SILENT_LOG } from './helpers/log.js';
 
-
 /** A real connection on loopback, its server side wrapped in a Wire as the server does. */
 async function wiredPair(): Promise<{ wire: Wire; client: Socket; close: () => void }> {
   const listener = createServer();

@@ -29,7 +29,6 @@ class SlowDiskStore extends MemoryStore {
   }
 }
 
-
 function setup(fsync: FsyncPolicy = 'commit'): { store: SlowDiskStore; peer: JsonPeer; types: () => string[]; writes: () => string[][] } {
   const store = new SlowDiskStore();
   const hub = new Hub(resolveConfig({ random: seededRandom(7), log: SILENT_LOG, store, fsync }));
