@@ -167,7 +167,7 @@ describe('an error nothing else caught', () => {
       // The stack stays inside the log entry: no line of the output is a bare stack frame or
       // Node's own report of an uncaught error.
       assert.equal(stderr, '');
-      for (const line of lines) assert.ok(line.startsWith('{') || /^(Games are kept|Listening on|Open in a browser|Play from another|Teacher's view)/.test(line), line);
+      for (const line of lines) assert.ok(line.startsWith('{') || /^(Games are kept|Listening on|Open in a browser|Play from another|Teacher's view|Warning: --seed)/.test(line), line);
       assert.match(server.output(), /"msg":"Stopped"/);
       client.close();
     });
