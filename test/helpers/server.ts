@@ -1,6 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { spawnGuess, waitForLine } from './process.js';
+import { TEST_SEED } from './test-seed.js';
 import { OutputWatcher } from './watch.js';
 
 /**
@@ -25,22 +26,17 @@ export interface RunningServer {
 }
 
 /**
- * The seed of every server a test starts without one of its own. Tests guess fixed numbers: against
- * secrets from node:crypto, a guess meant to miss would hit one run in a few hundred (a race's first
- * guess of 1 in 1..1000 did, and the round a restart test meant to resume had ended).
- */
-const DEFAULT_SEED = '1';
-
-/**
  * Starts `guess serve` as a real process on a free loopback port and resolves once it prints
  * `Listening on HOST:PORT`. Logs are JSON so tests can read them. `options` go to spawnGuess.
- * Secrets are seeded (DEFAULT_SEED unless `args` has a `--seed`), so every run plays the same numbers.
+ * Secrets are seeded (TEST_SEED unless `args` has a `--seed`): tests guess fixed numbers, and
+ * against secrets from node:crypto a guess meant to miss would hit one run in a few hundred (a
+ * race's first guess of 1 in 1..1000 did, and the round a restart test meant to resume had ended).
  */
 export async function startServer(
   args: readonly string[] = [],
   options: { readonly env?: NodeJS.ProcessEnv; readonly nodeArgs?: readonly string[] } = {},
 ): Promise<RunningServer> {
-  const seed = args.includes('--seed') ? [] : ['--seed', DEFAULT_SEED];
+  const seed = args.includes('--seed') ? [] : ['--seed', String(TEST_SEED)];
   const child = spawnGuess(['serve', '--port', '0', '--log-format', 'json', ...seed, ...args], options.env, options.nodeArgs);
   const output = new OutputWatcher(child, [child.stdout, child.stderr]);
   const listening = await waitForLine(child.stdout, (line) => line.startsWith('Listening on '));
