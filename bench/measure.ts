@@ -26,6 +26,11 @@ export interface LoadResult {
   readonly p999: number;
   /** Server CPU over the window, in percent of one core. */
   readonly cpu: number;
+  /**
+   * The load generators' CPU over the window, in percent of one core, summed over their
+   * processes: a process near 100 % sets the pace as much as the server does.
+   */
+  readonly generatorCpu: number;
   readonly rss: number;
   /** Our server's store over the window, from `/healthz` before and after it. */
   readonly store?: StoreFigures;
@@ -71,12 +76,14 @@ export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promis
     await delay(plan.warmupMs);
     await generators.mark();
     const cpu = new CpuMeter(server.pid);
+    const generatorMeters = generators.pids.flatMap((pid) => (pid === undefined ? [] : [new CpuMeter(pid)]));
     // Read while the bots play, at both ends of the window (closing them would commit too).
     const healthBefore = server.name === 'ours' ? timedHealth(server.port) : undefined;
     // Handled here so that a failure waits for the await below, which fails the run.
     healthBefore?.catch(() => undefined);
     await delay(plan.windowMs);
     const cpuPercent = cpu.percent();
+    const generatorCpu = generatorMeters.reduce((total, meter) => total + meter.percent(), 0);
     const rss = rssBytes(server.pid);
     const store = healthBefore === undefined ? undefined : storeFigures(await healthBefore, await timedHealth(server.port));
     const stats = await generators.stop();
@@ -95,6 +102,7 @@ export async function measureLoad(server: ServerProcess, plan: LoadPlan): Promis
       p99: stats.rtt.quantile(0.99) / 1000,
       p999: stats.rtt.quantile(0.999) / 1000,
       cpu: cpuPercent,
+      generatorCpu,
       rss,
       ...(store === undefined ? {} : { store }),
       errors: stats.errors + connect.failed,

@@ -188,20 +188,21 @@ export function markdown(results: Results): string {
     'Our server runs as `guess serve --db FILE --log-level warn --seat-hold-ms 1000`, FILE in a temporary directory ' +
       '(at info it logs two lines per connection; every JSON bot opens a solo room, and rooms outlive dropped players for the seat hold). ' +
       '`ours / bare`: against bare `ws` (bare-ws) for WebSocket rows, against the bare `node:net` baseline for the others. ' +
-      `${m.pinning} Loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine).`,
+      `${m.pinning} Loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine); ` +
+      "the generators' CPU in % of one core, summed over their processes: where a process nears 100 %, the bots set the pace as much as the server.",
     '',
-    '| dialect | conns | server | gen procs | guesses/s | ours / bare | RTT p50 | p99 | p99.9 | server CPU | CPU per guess | server RSS | served | errors |',
-    '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| dialect | conns | server | gen procs | guesses/s | ours / bare | RTT p50 | p99 | p99.9 | server CPU | CPU per guess | generators\' CPU | server RSS | served | errors |',
+    '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const r of results.loads) {
     const bare = r.dialect === 'ws' ? r.vs.bareWs : r.vs.baseline;
     const ratio = bare === undefined ? '' : bare.toFixed(2);
     lines.push(
       `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${r.server} | ${r.processes} | ${rate(r.guessesPerSecond)} | ${ratio} | ` +
-        `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${us(cpuPerGuess(r))} µs | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
+        `${us(r.p50)} | ${us(r.p99)} | ${us(r.p999)} | ${r.cpu.toFixed(0)} % | ${us(cpuPerGuess(r))} µs | ${r.generatorCpu.toFixed(0)} % | ${mib(r.rss)} MiB | ${r.served.toLocaleString('en-US')} | ${r.errors} |`,
     );
   }
-  for (const { dialect } of results.unavailable) lines.push(`| ${dialect} | – | ours | – | not available yet | | | | | | | | | |`);
+  for (const { dialect } of results.unavailable) lines.push(`| ${dialect} | – | ours | – | not available yet | | | | | | | | | | |`);
   for (const { dialect, reason } of results.unavailable) lines.push('', `${dialect}: not available: ${reason.replaceAll('|', '\\|')}`);
 
   const stored = results.loads.filter((r) => r.store !== undefined);

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { aggregate, cellKey, type Row } from '../bench/aggregate.js';
 import type { DialectName } from '../bench/dialects.js';
-import { measureIdle, type IdleResult, type LoadResult } from '../bench/measure.js';
+import { measureIdle, measureLoad, type IdleResult, type LoadResult } from '../bench/measure.js';
 import { markdown, verdicts, type Results } from '../bench/report.js';
 import { Generators } from '../bench/generators.js';
 import { pinning, pinningLine } from '../bench/pinning.js';
@@ -19,6 +19,8 @@ interface Figures {
   readonly p50?: number;
   /** Server CPU in % of one core. */
   readonly cpu?: number;
+  /** The generators' CPU in % of one core. */
+  readonly generatorCpu?: number;
   readonly connectMs?: number;
   /** Server CPU seconds while connecting. */
   readonly connectCpu?: number;
@@ -38,6 +40,7 @@ function cell(server: ServerName, dialect: DialectName, conns: number, f: Figure
     p99: 100,
     p999: 200,
     cpu: f.cpu ?? 100,
+    generatorCpu: f.generatorCpu ?? 90,
     rss: 50 * 2 ** 20,
     errors: 0,
     errorSamples: [],
@@ -196,7 +199,7 @@ describe('the benchmark report, WebSocket against bare ws', () => {
       aggregate(
         runs(
           [cell('baseline', 'plain', 100, { gps: 1000 })],
-          [cell('ours', 'plain', 100, { gps: 950 })],
+          [cell('ours', 'plain', 100, { gps: 950, generatorCpu: 97 })],
           [cell('bare-ws', 'ws', 100, { gps: 2000 })],
           [cell('ours', 'ws', 100, { gps: 1000 })],
         ),
@@ -207,6 +210,8 @@ describe('the benchmark report, WebSocket against bare ws', () => {
     const table = markdown(res);
     // The main table's ratio is against each row's own bare server: 0.95 for plain, 0.50 for ws.
     assert.match(table, /^\| plain \| 100 \| ours \| 1 \| 950 \| 0\.95 \|/m);
+    // The generators' CPU beside the server's: 97 % says the bots, not only the server, set plain's pace.
+    assert.match(table, /^\| plain \| 100 \| ours \| 1 \|( [^|]+ \|){7} 97 % \|/m);
     assert.match(table, /^\| ws \| 100 \| ours \| 1 \| 1,000 \| 0\.50 \|/m);
     assert.match(table, /^\| 100 \| 1,000 \| 2,000 \| 0\.50 \| 1\.00 \| 1,000 µs \| 500 µs \| 2\.00 \|$/m);
   });
@@ -252,6 +257,20 @@ describe('the benchmark\u2019s cores', () => {
       }
     } finally {
       await redis.stop();
+    }
+  });
+});
+
+describe('a measured window', () => {
+  it('reads the generators\u2019 CPU as well as the server\u2019s', async () => {
+    const server = await startBaseline({ range: { min: 1, max: 16 } });
+    try {
+      const result = await measureLoad(server, { dialect: 'plain', conns: 4, processes: 1, range: { min: 1, max: 16 }, warmupMs: 50, windowMs: 300 });
+      assert.deepEqual([result.errors, result.served], [0, 4]);
+      // Four bots that never wait but for their replies keep their process busy: never 0 %.
+      assert.ok(result.generatorCpu > 0 && result.generatorCpu <= 150, `generators' CPU ${result.generatorCpu} %`);
+    } finally {
+      await server.stop();
     }
   });
 });
