@@ -92,7 +92,8 @@ export function createHttpFront(config: ServerConfig, routes: Routes, sessions: 
   // requestTimeout needs a listening server; this one only takes sockets over. ws clears it on upgrade.)
   http.setTimeout(config.idleTimeoutMs, (socket) => socket.destroy());
   // A frame is one message, so a frame may be as long as a line of the JSON dialect (maxWsPayloadBytes follows it).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxWsPayloadBytes, perMessageDeflate: false });
+  // `live` below knows every page: ws's own set of clients would cost each idle page an entry and a listener.
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: config.maxWsPayloadBytes, perMessageDeflate: false });
   // Each WebSocket's session, with the socket under it.
   const live = new Map<TextSession, Duplex>();
   const liveness = new PageLiveness(config.wsPingMs);
