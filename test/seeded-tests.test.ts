@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { JsonClient } from './helpers/json-client.js';
 import { ROOT } from './helpers/paths.js';
+import { startServer } from './helpers/server.js';
 import { TEST_SEED } from './helpers/test-seed.js';
 
 describe('the tests\u2019 own randomness', () => {
@@ -14,5 +16,24 @@ describe('the tests\u2019 own randomness', () => {
     assert.equal(fc.readConfigureGlobal().seed, TEST_SEED);
     // The same seed, the same inputs.
     assert.deepEqual(fc.sample(fc.integer(), 5), fc.sample(fc.integer(), 5));
+  });
+
+  it('is seeded for every server a test starts without a seed of its own: two of them commit to the same first secret', async () => {
+    const servers = [await startServer(), await startServer()];
+    const players: JsonClient[] = [];
+    try {
+      const commitments: string[] = [];
+      for (const server of servers) {
+        const player = await JsonClient.hello(server.port, 'Ada');
+        players.push(player);
+        player.send({ type: 'create', mode: 'solo', min: 1, max: 1_000_000 });
+        // The commitment hashes the secret with a salt drawn from the same source: equal only if both are seeded alike.
+        commitments.push((await player.next('round_start')).commitment);
+      }
+      assert.equal(commitments[0], commitments[1]);
+    } finally {
+      for (const player of players) player.close();
+      await Promise.all(servers.map((server) => server.stop()));
+    }
   });
 });
