@@ -1,4 +1,6 @@
+import type { DialectName } from './dialects.js';
 import type { LoadResult } from './measure.js';
+import type { ServerName } from './servers.js';
 import { median } from './startup.js';
 
 /** A cell of the table: its median repetition, and ratios paired repetition by repetition. */
@@ -6,22 +8,25 @@ export interface Row extends LoadResult {
   readonly reps: number;
   /** Medians over repetitions of (this ÷ the other cell measured right beside it in the same repetition). */
   readonly vs: {
-    /** Guesses/s against the baseline (1 generator process) at the same connection count. */
+    /** Guesses/s against the baseline (1 generator process) at the same connection count: our rows, and the bare JSON server's (what speaking JSON costs a bare server). */
     readonly baseline?: number;
     /** RTT p50 against the baseline's. */
     readonly p50Baseline?: number;
     /** Guesses/s against our plain dialect at the same connection count (JSON and WebSocket rows). */
     readonly plain?: number;
-    /** Guesses/s against bare `ws` at the same connection count (WebSocket rows). */
-    readonly bareWs?: number;
-    /** RTT p50 against bare `ws`'s. */
-    readonly p50BareWs?: number;
-    /** Server CPU time per guess against bare `ws`'s. */
-    readonly cpuPerGuessBareWs?: number;
+    /** Guesses/s against the dialect's bare server (BARE) at the same connection count (JSON and WebSocket rows). */
+    readonly bare?: number;
+    /** RTT p50 against the bare server's. */
+    readonly p50Bare?: number;
+    /** Server CPU time per guess against the bare server's. */
+    readonly cpuPerGuessBare?: number;
     /** Guesses/s against the same cell driven by one generator process (two-process rows). */
     readonly oneGenerator?: number;
   };
 }
+
+/** The bare server each of our dialects is judged against besides the baseline: the same game on `ws` alone, or JSON lines on `node:net` alone. */
+export const BARE: Readonly<Partial<Record<DialectName, ServerName>>> = { json: 'bare-json', ws: 'bare-ws' };
 
 export function cellKey(server: string, dialect: string, conns: number, processes: number): string {
   return `${server}/${dialect}/${conns}/${processes}`;
@@ -51,23 +56,26 @@ export function aggregate(runs: ReadonlyMap<string, readonly LoadResult[]>): Row
   return [...runs.entries()].map(([key, reps]) => {
     const chosen = medianRep(reps);
     const { server, dialect, conns, processes } = chosen;
+    const bare = BARE[dialect];
     const vs: Row['vs'] =
       server === 'ours'
         ? {
             ...defined('baseline', pairedMedian(reps, cellKey('baseline', 'plain', conns, 1), rate)),
             ...(dialect === 'plain' ? defined('p50Baseline', pairedMedian(reps, cellKey('baseline', 'plain', conns, 1), p50)) : {}),
             ...(dialect === 'plain' ? {} : defined('plain', pairedMedian(reps, cellKey('ours', 'plain', conns, processes), rate))),
-            ...(dialect === 'ws'
-              ? {
-                  ...defined('bareWs', pairedMedian(reps, cellKey('bare-ws', 'ws', conns, processes), rate)),
-                  ...defined('p50BareWs', pairedMedian(reps, cellKey('bare-ws', 'ws', conns, processes), p50)),
-                  ...defined('cpuPerGuessBareWs', pairedMedian(reps, cellKey('bare-ws', 'ws', conns, processes), cpuPerGuess)),
-                }
-              : {}),
+            ...(bare === undefined
+              ? {}
+              : {
+                  ...defined('bare', pairedMedian(reps, cellKey(bare, dialect, conns, processes), rate)),
+                  ...defined('p50Bare', pairedMedian(reps, cellKey(bare, dialect, conns, processes), p50)),
+                  ...defined('cpuPerGuessBare', pairedMedian(reps, cellKey(bare, dialect, conns, processes), cpuPerGuess)),
+                }),
           }
         : processes > 1
           ? defined('oneGenerator', pairedMedian(reps, cellKey(server, dialect, conns, 1), rate))
-          : {};
+          : server === 'bare-json'
+            ? defined('baseline', pairedMedian(reps, cellKey('baseline', 'plain', conns, 1), rate))
+            : {};
     if (key !== cellKey(server, dialect, conns, processes)) throw new Error(`cell ${key} holds ${cellKey(server, dialect, conns, processes)}`);
     return {
       ...chosen,

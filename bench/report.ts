@@ -1,5 +1,5 @@
 import type { DialectName } from './dialects.js';
-import type { Row } from './aggregate.js';
+import { BARE, type Row } from './aggregate.js';
 import type { IdleResult } from './measure.js';
 import type { StartupResult } from './startup.js';
 
@@ -104,6 +104,20 @@ export function verdicts(results: Results): Verdict[] {
   }
   const others = jsonRatios.filter((r) => !JSON_TARGET_CONNS.includes(r.conns));
   if (others.length > 0) out.push({ target: 'JSON dialect, other counts: × plain guesses/s', measured: list(others), result: 'reported' });
+  // What speaking JSON costs a bare server, beside what ours costs around the game.
+  const bareJson = jsonRows.flatMap((json) => {
+    const bare = load('bare-json', 'json', json.conns);
+    return json.vs.bare === undefined || bare?.vs.baseline === undefined ? [] : [{ conns: json.conns, ours: json.vs.bare, cpu: json.vs.cpuPerGuessBare, bare: bare.vs.baseline }];
+  });
+  if (bareJson.length > 0) {
+    out.push({
+      target: 'JSON dialect: × a bare JSON server (guesses/s; CPU per guess), which plays at × the baseline',
+      measured: bareJson
+        .map((r) => `${r.conns.toLocaleString('en-US')}: ${r.ours.toFixed(2)} × (${ratioText(r.cpu)} ×), bare JSON ${r.bare.toFixed(2)} × the baseline`)
+        .join('; '),
+      result: 'reported',
+    });
+  }
 
   const ws = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'ws');
   const wsMissing = results.unavailable.some((u) => u.dialect === 'ws') ? 'WebSocket not available yet' : 'not measured';
@@ -141,12 +155,12 @@ function wsVerdicts(load: (server: string, dialect: DialectName, conns: number) 
     const ours = load('ours', 'ws', conns);
     const bare = load('bare-ws', 'ws', conns);
     const n = conns.toLocaleString('en-US');
-    check(`WebSocket, ${n} conns: ≥ 0.9 × bare ws guesses/s`, ours?.vs.bareWs, rate(ours?.guessesPerSecond), rate(bare?.guessesPerSecond), (r) => r >= 0.9);
-    check(`WebSocket, ${n} conns: server CPU per guess ≤ 1.15 × bare ws`, ours?.vs.cpuPerGuessBareWs, `${us(cpuPerGuess(ours))} µs`, `${us(cpuPerGuess(bare))} µs`, (r) => r <= 1.15);
+    check(`WebSocket, ${n} conns: ≥ 0.9 × bare ws guesses/s`, ours?.vs.bare, rate(ours?.guessesPerSecond), rate(bare?.guessesPerSecond), (r) => r >= 0.9);
+    check(`WebSocket, ${n} conns: server CPU per guess ≤ 1.15 × bare ws`, ours?.vs.cpuPerGuessBare, `${us(cpuPerGuess(ours))} µs`, `${us(cpuPerGuess(bare))} µs`, (r) => r <= 1.15);
   }
   const ours1 = load('ours', 'ws', 1);
   const bare1 = load('bare-ws', 'ws', 1);
-  check('WebSocket, 1 conn: p50 round trip ≤ 1.3 × bare ws', ours1?.vs.p50BareWs, `${us(ours1?.p50)} µs`, `${us(bare1?.p50)} µs`, (r) => r <= 1.3);
+  check('WebSocket, 1 conn: p50 round trip ≤ 1.3 × bare ws', ours1?.vs.p50Bare, `${us(ours1?.p50)} µs`, `${us(bare1?.p50)} µs`, (r) => r <= 1.3);
 
   const big = load('ours', 'ws', 10_000);
   // The same handshake against bare `ws` in the same run tells a slow machine from a slow server.
@@ -187,7 +201,8 @@ export function markdown(results: Results): string {
       'each ratio is the median of ratios paired within a repetition, errors are summed over all.',
     'Our server runs as `guess serve --db FILE --log-level warn --seat-hold-ms 1000`, FILE in a temporary directory ' +
       '(at info it logs two lines per connection; every JSON bot opens a solo room, and rooms outlive dropped players for the seat hold). ' +
-      '`ours / bare`: against bare `ws` (bare-ws) for WebSocket rows, against the bare `node:net` baseline for the others. ' +
+      '`ours / bare`: against bare `ws` (bare-ws) for WebSocket rows, against the bare JSON server (bare-json) for JSON rows, ' +
+      'against the bare `node:net` baseline for the others (the bare JSON server\'s own row included). ' +
       `${m.pinning} Loopback only. RTT in µs; CPU in % of one core, and per guess (CPU time ÷ guesses: steadier than guesses/s on a busy machine); ` +
       "the generators' CPU in % of one core, summed over their processes: where a process nears 100 %, the bots set the pace as much as the server.",
     '',
@@ -195,7 +210,7 @@ export function markdown(results: Results): string {
     '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const r of results.loads) {
-    const bare = r.dialect === 'ws' ? r.vs.bareWs : r.vs.baseline;
+    const bare = r.server === 'ours' && BARE[r.dialect] !== undefined ? r.vs.bare : r.vs.baseline;
     const ratio = bare === undefined ? '' : bare.toFixed(2);
     lines.push(
       `| ${r.dialect} | ${r.conns.toLocaleString('en-US')} | ${r.server} | ${r.processes} | ${rate(r.guessesPerSecond)} | ${ratio} | ` +
@@ -227,23 +242,19 @@ export function markdown(results: Results): string {
     }
   }
 
-  const wsRows = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'ws' && r.vs.bareWs !== undefined);
-  if (wsRows.length > 0) {
-    lines.push(
-      '',
+  lines.push(
+    ...againstBare(
+      results,
+      'ws',
       'WebSocket against bare `ws` (the same solo game on `ws` alone, the same frames of about the same sizes), each ratio the median of ratios paired within a repetition:',
-      '',
-      '| conns | ours guesses/s | bare ws | ours / bare ws | RTT p50 ours / bare ws | CPU per guess: ours | bare ws | ours / bare ws |',
-      '|--:|--:|--:|--:|--:|--:|--:|--:|',
-    );
-    for (const r of wsRows) {
-      const bare = results.loads.find((b) => b.server === 'bare-ws' && b.dialect === 'ws' && b.conns === r.conns && b.processes === r.processes);
-      lines.push(
-        `| ${r.conns.toLocaleString('en-US')} | ${rate(r.guessesPerSecond)} | ${rate(bare?.guessesPerSecond)} | ${ratioText(r.vs.bareWs)} | ${ratioText(r.vs.p50BareWs)} | ` +
-          `${us(cpuPerGuess(r))} µs | ${us(cpuPerGuess(bare))} µs | ${ratioText(r.vs.cpuPerGuessBareWs)} |`,
-      );
-    }
-  }
+    ),
+    ...againstBare(
+      results,
+      'json',
+      'JSON against a bare JSON server (the same solo game, one JSON object per line on `node:net` alone, JSON.parse and JSON.stringify per message), ' +
+        'each ratio the median of ratios paired within a repetition; the last column is what speaking JSON costs a bare server, against the bare `node:net` baseline:',
+    ),
+  );
 
   const comparison = generatorComparison(results);
   if (comparison.length > 0) {
@@ -282,6 +293,30 @@ export function markdown(results: Results): string {
   lines.push('', '| target | measured | result |', '|---|---|---|');
   for (const v of verdicts(results)) lines.push(`| ${v.target} | ${v.measured} | ${v.result} |`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A table of our rows of one dialect against its bare server (BARE), if the run measured both. */
+function againstBare(results: Results, dialect: DialectName, intro: string): string[] {
+  const name = BARE[dialect];
+  const rows = results.loads.filter((r) => r.server === 'ours' && r.dialect === dialect && r.vs.bare !== undefined);
+  if (name === undefined || rows.length === 0) return [];
+  const label = dialect === 'ws' ? 'bare ws' : 'bare JSON';
+  const json = dialect === 'json';
+  const lines = [
+    '',
+    intro,
+    '',
+    `| conns | ours guesses/s | ${label} | ours / ${label} | RTT p50 ours / ${label} | CPU per guess: ours | ${label} | ours / ${label} |${json ? ' bare JSON / baseline |' : ''}`,
+    `|--:|--:|--:|--:|--:|--:|--:|--:|${json ? '--:|' : ''}`,
+  ];
+  for (const r of rows) {
+    const bare = results.loads.find((b) => b.server === name && b.dialect === dialect && b.conns === r.conns && b.processes === r.processes);
+    lines.push(
+      `| ${r.conns.toLocaleString('en-US')} | ${rate(r.guessesPerSecond)} | ${rate(bare?.guessesPerSecond)} | ${ratioText(r.vs.bare)} | ${ratioText(r.vs.p50Bare)} | ` +
+        `${us(cpuPerGuess(r))} µs | ${us(cpuPerGuess(bare))} µs | ${ratioText(r.vs.cpuPerGuessBare)} |${json ? ` ${ratioText(bare?.vs.baseline)} |` : ''}`,
+    );
+  }
+  return lines;
 }
 
 function generatorComparison(results: Results): string[] {

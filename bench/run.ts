@@ -19,7 +19,7 @@ import { measureIdle, measureLoad, probe, type IdleResult, type LoadPlan, type L
 import { pinningLine } from './pinning.js';
 import { fileLimits } from './proc.js';
 import { markdown, verdicts, type Results } from './report.js';
-import { killServers, ROOT, startBareWs, startBaseline, startOurs, type ServerProcess } from './servers.js';
+import { killServers, ROOT, startBareJson, startBareWs, startBaseline, startOurs, type ServerProcess } from './servers.js';
 import { measureStartup } from './startup.js';
 import { clusterMarkdown, measureCluster } from './cluster.js';
 
@@ -196,11 +196,13 @@ async function main(): Promise<number> {
   }
   const dialects = options.dialects.filter((d) => !unavailable.some((u) => u.dialect === d));
   const bareWs = dialects.includes('ws') ? await startBareWs({ range: options.range }) : undefined;
+  const bareJson = dialects.includes('json') ? await startBareJson({ range: options.range }) : undefined;
   // A fresh process runs its hot path unoptimised for a while: neither server is timed before it
   // has played a while in every dialect. Errors here count like any other.
   let warmupErrors = 0;
   const warmups: Array<[ServerProcess, DialectName]> = [[baseline, 'plain'], ...dialects.map((d): [ServerProcess, DialectName] => [ours, d])];
   if (bareWs !== undefined) warmups.push([bareWs, 'ws']);
+  if (bareJson !== undefined) warmups.push([bareJson, 'json']);
   for (const [server, dialect] of warmups) {
     const warm = await measureLoad(server, { dialect, conns: 100, processes: 1, range: options.range, warmupMs: 0, windowMs: 1000 });
     warmupErrors += warm.errors;
@@ -220,12 +222,15 @@ async function main(): Promise<number> {
           windowMs: options.windowMs,
         });
         // Each ratio pairs two cells of one repetition: they run back to back, so that a machine
-        // whose speed drifts (a shared host) moves both alike. JSON's is to our plain.
+        // whose speed drifts (a shared host) moves both alike. JSON's is to our plain, and to the
+        // bare JSON server right after it (not at 10,000 connections: the bare ws server there
+        // stands for what a handshake costs, which JSON's lines do not have).
         if (dialects.includes('plain')) {
           cells.push({ server: baseline, plan: plan('plain', 1) });
           cells.push({ server: ours, plan: plan('plain', 1) });
         }
         if (dialects.includes('json')) cells.push({ server: ours, plan: plan('json', 1) });
+        if (bareJson !== undefined && n < 10_000) cells.push({ server: bareJson, plan: plan('json', 1) });
         if (dialects.includes('plain') && options.generatorCheck && (n === 100 || n === 1000)) cells.push({ server: baseline, plan: plan('plain', 2) });
         if (dialects.includes('ws')) {
           if (bareWs !== undefined) cells.push({ server: bareWs, plan: plan('ws', 1) });
@@ -249,6 +254,7 @@ async function main(): Promise<number> {
     await ours.stop();
     await baseline.stop();
     await bareWs?.stop();
+    await bareJson?.stop();
   }
 
   const idle: IdleResult[] = [];

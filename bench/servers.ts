@@ -14,9 +14,10 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const GUESS_BIN = fileURLToPath(new URL('../../bin/guess.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
 const BARE_WS = fileURLToPath(new URL('./bare-ws-server.js', import.meta.url));
+const BARE_JSON = fileURLToPath(new URL('./bare-json-server.js', import.meta.url));
 
-/** Ours, the bare `node:net` baseline (plain dialect), and the bare `ws` one (WebSocket dialect). */
-export type ServerName = 'ours' | 'baseline' | 'bare-ws';
+/** Ours, the bare `node:net` baseline (plain dialect), the bare `ws` one (WebSocket) and the bare JSON one over `node:net`. */
+export type ServerName = 'ours' | 'baseline' | 'bare-ws' | 'bare-json';
 
 export interface ServerProcess {
   readonly name: ServerName;
@@ -81,6 +82,11 @@ export function startBaseline(options: ServerOptions): Promise<ServerProcess> {
 export function startBareWs(options: ServerOptions): Promise<ServerProcess> {
   const { min, max } = options.range;
   return startProcess('bare-ws', [BARE_WS, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined, pinning?.server);
+}
+
+export function startBareJson(options: ServerOptions): Promise<ServerProcess> {
+  const { min, max } = options.range;
+  return startProcess('bare-json', [BARE_JSON, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined, pinning?.server);
 }
 
 /** Each running server, and what to remove once it has exited. */

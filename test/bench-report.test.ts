@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -10,7 +11,7 @@ import { measureIdle, measureLoad, type IdleResult, type LoadResult } from '../b
 import { markdown, verdicts, type Results } from '../bench/report.js';
 import { Generators } from '../bench/generators.js';
 import { pinning, pinningLine } from '../bench/pinning.js';
-import { readHealth, startBareWs, startBaseline, startOurs, type ServerName } from '../bench/servers.js';
+import { readHealth, startBareJson, startBareWs, startBaseline, startOurs, type ServerName } from '../bench/servers.js';
 import { playsWithoutError } from './helpers/bench-load.js';
 import { startRedis } from './helpers/redis.js';
 
@@ -110,6 +111,50 @@ describe('the benchmark report, JSON against plain', () => {
   });
 });
 
+describe('the benchmark report, JSON against a bare JSON server', () => {
+  const rows = (): Row[] =>
+    aggregate(
+      runs(
+        [cell('baseline', 'plain', 100, { gps: 2000 }), cell('baseline', 'plain', 100, { gps: 1000 }), cell('baseline', 'plain', 100, { gps: 2000 })],
+        [cell('ours', 'plain', 100, { gps: 1600 }), cell('ours', 'plain', 100, { gps: 900 }), cell('ours', 'plain', 100, { gps: 1800 })],
+        [cell('ours', 'json', 100, { gps: 1200, cpu: 90, p50: 60 }), cell('ours', 'json', 100, { gps: 700, cpu: 100, p50: 80 }), cell('ours', 'json', 100, { gps: 1400, cpu: 100, p50: 50 })],
+        [cell('bare-json', 'json', 100, { gps: 1000, cpu: 100, p50: 50 }), cell('bare-json', 'json', 100, { gps: 500, cpu: 100, p50: 100 }), cell('bare-json', 'json', 100, { gps: 1100, cpu: 100, p50: 50 })],
+      ),
+    );
+  const find = (all: readonly Row[], server: ServerName): Row => {
+    const found = all.find((r) => r.server === server && r.dialect === 'json');
+    assert.ok(found, `no ${server} json row`);
+    return found;
+  };
+
+  it('pairs our JSON with the bare JSON server repetition by repetition, and the bare server with the baseline', () => {
+    const all = rows();
+    const ours = find(all, 'ours');
+    // Paired: 1.2, 1.4, 1.27… → 1.27…; our plain stays JSON's other ratio (0.75, 0.78, 0.78 → 0.78).
+    assert.ok(Math.abs((ours.vs.bare ?? NaN) - 1400 / 1100) < 1e-9, String(ours.vs.bare));
+    assert.ok(Math.abs((ours.vs.plain ?? NaN) - 1400 / 1800) < 1e-9, String(ours.vs.plain));
+    // CPU per guess, paired: 0.75, 0.71…, 0.79 → 0.75; round trips: 1.2, 0.8, 1.0 → 1.0.
+    assert.ok(Math.abs((ours.vs.cpuPerGuessBare ?? NaN) - 0.75) < 1e-9, String(ours.vs.cpuPerGuessBare));
+    assert.equal(ours.vs.p50Bare, 1);
+    // What JSON's messages cost a bare server: 0.5, 0.5, 0.55 of the baseline → 0.5.
+    assert.deepEqual(find(all, 'bare-json').vs, { baseline: 0.5 });
+  });
+
+  it('reports it beside the targets against plain, and shows each JSON row against the bare JSON server', () => {
+    const res = results(rows());
+    assert.deepEqual(verdict(res, 'JSON dialect: × a bare JSON server (guesses/s; CPU per guess), which plays at × the baseline'), {
+      target: 'JSON dialect: × a bare JSON server (guesses/s; CPU per guess), which plays at × the baseline',
+      measured: '100: 1.27 × (0.75 ×), bare JSON 0.50 × the baseline',
+      result: 'reported',
+    });
+    const table = markdown(res);
+    // The main table: our JSON against the bare JSON server, the bare JSON server against the baseline.
+    assert.match(table, /^\| json \| 100 \| ours \| 1 \| 1,200 \| 1\.27 \|/m);
+    assert.match(table, /^\| json \| 100 \| bare-json \| 1 \| 1,000 \| 0\.50 \|/m);
+    assert.match(table, /^\| 100 \| 1,200 \| 1,000 \| 1\.27 \| 1\.00 \| 750 µs \| 1,000 µs \| 0\.75 \| 0\.50 \|$/m);
+  });
+});
+
 describe('the benchmark report, WebSocket against bare ws', () => {
   it('pairs each repetition of ours with the bare ws cell of the same repetition, and takes the median of those ratios', () => {
     // Medians of each side: 900 vs 1,000 (0.9); ratios paired by repetition: 1.0, 0.75, 1.2 (median 1.0).
@@ -120,10 +165,10 @@ describe('the benchmark report, WebSocket against bare ws', () => {
       ),
     );
     const ours = row(rows, 'ours', 100);
-    assert.equal(ours.vs.bareWs, 1.0);
+    assert.equal(ours.vs.bare, 1.0);
     // CPU per guess, paired: 1.1, 1.333…, 1.5 → 1.333…
-    assert.ok(Math.abs((ours.vs.cpuPerGuessBareWs ?? NaN) - 4 / 3) < 1e-9, String(ours.vs.cpuPerGuessBareWs));
-    assert.equal(ours.vs.p50BareWs, 1);
+    assert.ok(Math.abs((ours.vs.cpuPerGuessBare ?? NaN) - 4 / 3) < 1e-9, String(ours.vs.cpuPerGuessBare));
+    assert.equal(ours.vs.p50Bare, 1);
     assert.deepEqual(row(rows, 'bare-ws', 100).vs, {});
   });
 
@@ -275,60 +320,99 @@ describe('a measured window', () => {
   });
 });
 
-describe('the bare ws server', () => {
-  it('plays the generator\u2019s ws bots without an error', async () => {
-    const server = await startBareWs({ range: { min: 1, max: 16 } });
-    try {
-      await playsWithoutError(server.port, 'ws', (reply) => reply.includes('"outcome":"win"'));
-    } finally {
-      await server.stop();
-    }
-  });
+/** One connection to a bare server: messages sent as text, received parsed, in order. */
+interface Peer {
+  send(text: string): void;
+  next(): Promise<Record<string, unknown>>;
+  close(): void;
+}
 
-  it('sends the frames of our solo round: a result per guess, then round_end and the next round_start', async () => {
-    const server = await startBareWs({ range: { min: 1, max: 1_000_000 } });
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { perMessageDeflate: false });
-    const inbox: Array<Record<string, unknown>> = [];
-    let wake = (): void => {};
-    ws.on('message', (data: Buffer) => {
-      inbox.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
+function inbox(): { push: (text: string) => void; next: () => Promise<Record<string, unknown>> } {
+  const messages: Array<Record<string, unknown>> = [];
+  let wake = (): void => {};
+  return {
+    push: (text) => {
+      messages.push(JSON.parse(text) as Record<string, unknown>);
       wake();
-    });
-    const next = async (): Promise<Record<string, unknown>> => {
-      while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      return inbox.shift() as Record<string, unknown>;
-    };
-    try {
-      await once(ws, 'open');
-      ws.send('{"type":"hello","name":"bench"}');
-      assert.equal((await next()).type, 'welcome');
-      ws.send(JSON.stringify({ type: 'create', mode: 'solo', min: 1, max: 1_000_000 }));
-      assert.equal((await next()).type, 'room');
-      let start = await next();
-      for (let round = 1; round <= 2; round++) {
-        assert.deepEqual([start.type, start.round, start.min, start.max], ['round_start', round, 1, 1_000_000]);
-        let [low, high] = [1, 1_000_000];
-        let result: Record<string, unknown>;
-        do {
-          const guess = Math.floor((low + high) / 2);
-          ws.send(`{"type":"guess","value":${guess}}`);
-          result = await next();
-          assert.equal(result.type, 'result');
-          if (result.outcome === 'low') low = guess + 1;
-          else if (result.outcome === 'high') high = guess - 1;
-          else assert.equal(result.outcome, 'win');
-        } while (result.outcome !== 'win');
-        const end = await next();
-        assert.deepEqual([end.type, end.round, end.secret], ['round_end', round, result.value]);
-        assert.equal(end.commitment, createHash('sha256').update(`${String(end.salt)}:${String(end.secret)}`).digest('hex'));
-        start = await next();
-      }
-    } finally {
-      ws.terminate();
-      await server.stop();
-    }
-  });
+    },
+    next: async () => {
+      while (messages.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      return messages.shift() as Record<string, unknown>;
+    },
+  };
+}
 
+async function wsPeer(port: number): Promise<Peer> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { perMessageDeflate: false });
+  const box = inbox();
+  ws.on('message', (data: Buffer) => box.push(data.toString('utf8')));
+  await once(ws, 'open');
+  return { send: (text) => ws.send(text), next: box.next, close: () => ws.terminate() };
+}
+
+async function linePeer(port: number): Promise<Peer> {
+  const socket = connect({ host: '127.0.0.1', port });
+  const box = inbox();
+  let pending = '';
+  socket.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString('utf8')).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) box.push(line);
+  });
+  await once(socket, 'connect');
+  return { send: (text) => socket.write(`${text}\n`), next: box.next, close: () => socket.destroy() };
+}
+
+for (const [label, start, dialect, open] of [
+  ['ws', startBareWs, 'ws', wsPeer],
+  ['JSON', startBareJson, 'json', linePeer],
+] as const) {
+  describe(`the bare ${label} server`, () => {
+    it('plays the generator\u2019s bots without an error', async () => {
+      const server = await start({ range: { min: 1, max: 16 } });
+      try {
+        await playsWithoutError(server.port, dialect, (reply) => reply.includes('"outcome":"win"'));
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it('sends the messages of our solo round: a result per guess, then round_end and the next round_start', async () => {
+      const server = await start({ range: { min: 1, max: 1_000_000 } });
+      const peer = await open(server.port);
+      try {
+        peer.send('{"type":"hello","name":"bench"}');
+        assert.equal((await peer.next()).type, 'welcome');
+        peer.send(JSON.stringify({ type: 'create', mode: 'solo', min: 1, max: 1_000_000 }));
+        assert.equal((await peer.next()).type, 'room');
+        let next = await peer.next();
+        for (let round = 1; round <= 2; round++) {
+          assert.deepEqual([next.type, next.round, next.min, next.max], ['round_start', round, 1, 1_000_000]);
+          let [low, high] = [1, 1_000_000];
+          let result: Record<string, unknown>;
+          do {
+            const guess = Math.floor((low + high) / 2);
+            peer.send(`{"type":"guess","value":${guess}}`);
+            result = await peer.next();
+            assert.equal(result.type, 'result');
+            if (result.outcome === 'low') low = guess + 1;
+            else if (result.outcome === 'high') high = guess - 1;
+            else assert.equal(result.outcome, 'win');
+          } while (result.outcome !== 'win');
+          const end = await peer.next();
+          assert.deepEqual([end.type, end.round, end.secret], ['round_end', round, result.value]);
+          assert.equal(end.commitment, createHash('sha256').update(`${String(end.salt)}:${String(end.secret)}`).digest('hex'));
+          next = await peer.next();
+        }
+      } finally {
+        peer.close();
+        await server.stop();
+      }
+    });
+  });
+}
+
+describe('the bare ws server, idle', () => {
   it('holds idle WebSocket players for the idle RSS measurement, on bare ws and on ours', async () => {
     for (const start of [startBareWs, startOurs]) {
       const server = await start({ range: { min: 1, max: 1_000_000 }, flags: ['--seat-hold-ms', '1000'] });
