@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { get as httpGet } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { HandlingClock, SAMPLE_EVERY } from '../src/server/handling-clock.js';
 import { JsonClient } from './helpers/json-client.js';
 import { startServer, type RunningServer } from './helpers/server.js';
 import { TcpClient } from './helpers/tcp-client.js';
@@ -71,5 +72,28 @@ describe('GET /metrics', { timeout: 30_000 }, () => {
     assert.equal(sample(after.body, 'guess_messages_total{dialect="json"}'), 4, 'the resume too');
     assert.equal(sample(after.body, 'guess_resumes_total'), 1);
     back.close();
+  });
+});
+
+describe('the handling time', () => {
+  it('times the first read and every sixteenth after it, each for sixteen: the total is right when reads take alike', () => {
+    let clock = 0;
+    let clockReads = 0;
+    const stats = { handlingSeconds: 0 };
+    const handling = new HandlingClock(stats, () => {
+      clockReads++;
+      return clock;
+    });
+    const read = (ms: number): void => {
+      const started = handling.begin();
+      clock += ms;
+      handling.end(started);
+    };
+    read(2);
+    assert.equal(stats.handlingSeconds, (2 * SAMPLE_EVERY) / 1000, 'the first read, the first of its sixteen');
+    for (let i = 1; i < 10 * SAMPLE_EVERY; i++) read(2);
+    // 160 reads of 2 ms each: 0.32 s, from ten of them, two clock reads each.
+    assert.ok(Math.abs(stats.handlingSeconds - 0.32) < 1e-9, String(stats.handlingSeconds));
+    assert.equal(clockReads, 20);
   });
 });

@@ -8,6 +8,7 @@ import { packEvents, unpackEvents } from '../protocol/kept-events.js';
 import { encodeNumbered, encodeServerMessage, errorMessage } from '../protocol/messages.js';
 import type { Log, ServerConfig } from './config.js';
 import { contain } from './guard.js';
+import { HandlingClock } from './handling-clock.js';
 import type { TextOut } from './json-peer.js';
 import { MemoryStore } from './memory-store.js';
 import { PendingEvents } from './pending-events.js';
@@ -100,6 +101,8 @@ export class Hub {
    * guesses accepted (a plain or classic connection counts its own on its wire).
    */
   readonly stats = { commits: 0, commitNanos: 0, syncs: 0, syncNanos: 0, resumes: 0, guesses: 0, messages: 0, handlingSeconds: 0 };
+  /** Times the reads of every connection, TCP and WebSocket, into `stats.handlingSeconds`. */
+  readonly handling = new HandlingClock(this.stats);
   /** This server's own finished rounds, as its store keeps them (in a cluster the routes read SharedResults). */
   readonly results: Pick<Store, 'leaderboard' | 'results'>;
   /** In a cluster: what carries a player's messages to the server that holds its room (see Relay). */

@@ -5,6 +5,7 @@ import type { Watchable } from './class-view.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { Connection } from './connection.js';
 import { isLoopback, isWildcard, lanAddresses } from './address.js';
+import type { HandlingClock } from './handling-clock.js';
 import { createHttpFront, type TextSession } from './http-front.js';
 import { Hub } from './hub.js';
 import { JsonPeer } from './json-peer.js';
@@ -113,7 +114,7 @@ export function createGameServer(options: ServerOptions): GameServer {
           lan: () => (isWildcard(config.host) ? lanAddresses() : []),
           today: () => hub.results.leaderboard({ mode: 'all', period: 'today', minRounds: MIN_ROUNDS }, periodStart('today', Date.now())),
         };
-  const http = createHttpFront(config, { assets, health, metrics, classView, results: config.sharedResults ?? hub.results }, (peer) => new TimedSession(new JsonPeer(hub, peer), hub.stats), (socket) => bySocket.get(socket)?.wire);
+  const http = createHttpFront(config, { assets, health, metrics, classView, results: config.sharedResults ?? hub.results }, (peer) => new TimedSession(new JsonPeer(hub, peer), hub.handling), (socket) => bySocket.get(socket)?.wire);
 
   // One interval for every deadline of every connection, rather than a timer per socket: with
   // 10,000 connections a sweep is a loop over plain fields, and the hot path sets no timers.
@@ -243,19 +244,19 @@ export function createGameServer(options: ServerOptions): GameServer {
  */
 class TimedSession implements TextSession {
   readonly #session: TextSession;
-  readonly #stats: { handlingSeconds: number };
+  readonly #clock: HandlingClock;
 
-  constructor(session: TextSession, stats: { handlingSeconds: number }) {
+  constructor(session: TextSession, clock: HandlingClock) {
     this.#session = session;
-    this.#stats = stats;
+    this.#clock = clock;
   }
 
   receive(text: string): void {
-    const started = performance.now();
+    const started = this.#clock.begin();
     try {
       this.#session.receive(text);
     } finally {
-      this.#stats.handlingSeconds += (performance.now() - started) / 1000;
+      this.#clock.end(started);
     }
   }
 
