@@ -91,8 +91,18 @@ export class Generators {
     await Promise.all(this.#all.map((generator) => generator.ask({ cmd: 'mark' })));
   }
 
-  async stop(): Promise<MergedStats> {
-    const events = await Promise.all(this.#all.map((generator) => generator.ask({ cmd: 'stop' })));
+  /** The window since the last mark; the bots play on. */
+  read(): Promise<MergedStats> {
+    return this.#stats('read');
+  }
+
+  /** The window since the last mark; the bots close and the processes exit. */
+  stop(): Promise<MergedStats> {
+    return this.#stats('stop');
+  }
+
+  async #stats(cmd: 'read' | 'stop'): Promise<MergedStats> {
+    const events = await Promise.all(this.#all.map((generator) => generator.ask({ cmd })));
     const stats: WireStats[] = events.map((event) => (event.evt === 'stats' ? event.stats : unexpected(event)));
     const rtt = new Histogram();
     for (const one of stats) rtt.add(Histogram.fromSparse(one.rtt));

@@ -5,6 +5,8 @@ export type Command =
   | { readonly cmd: 'connect'; readonly options: LoadOptions }
   | { readonly cmd: 'start' }
   | { readonly cmd: 'mark' }
+  /** The current window's stats; the bots play on. */
+  | { readonly cmd: 'read' }
   | { readonly cmd: 'stop' };
 
 /** A generator's stats, made serialisable: the histogram travels as its non-zero buckets. */

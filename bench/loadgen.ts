@@ -1,6 +1,6 @@
 /**
  * A load generator process: the bench runner forks one or two of these and drives them over IPC
- * (connect, start, mark a window, stop), so the runner's own work never competes with the bots.
+ * (connect, start, mark a window, read it, stop), so the runner's own work never competes with the bots.
  */
 import { Load } from './load.js';
 import type { Command, Event } from './ipc.js';
@@ -25,6 +25,12 @@ async function handle(command: Command): Promise<void> {
       load?.mark();
       send({ evt: 'ack' });
       return;
+    case 'read': {
+      const stats = load?.stats();
+      if (stats !== undefined) send({ evt: 'stats', stats: { ...stats, rtt: stats.rtt.toSparse() } });
+      else send({ evt: 'failed', message: 'read before connect' });
+      return;
+    }
     case 'stop': {
       const stats = load?.stats();
       load?.close();

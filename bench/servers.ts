@@ -34,6 +34,8 @@ export interface ServerOptions {
   readonly flags?: readonly string[];
   /** Extra node options for our server, e.g. --cpu-prof. */
   readonly nodeArgs?: readonly string[];
+  /** Our server's executable, if not this checkout's: another build's bin/guess.js, to compare two builds. */
+  readonly bin?: string;
 }
 
 /** What our server's `/healthz` says of its store: commits since start and their total time. */
@@ -57,7 +59,7 @@ export async function startOurs(options: ServerOptions): Promise<ServerProcess> 
   try {
     return await startProcess('ours', [
       ...(options.nodeArgs ?? []),
-      GUESS_BIN,
+      options.bin ?? GUESS_BIN,
       'serve',
       '--port', '0',
       // With --redis the games are kept in Redis: a file is refused.
