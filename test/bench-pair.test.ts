@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { measurePair, pairRatios, pairReport, type PairResult } from '../bench/paired.js';
 import { pinning } from '../bench/pinning.js';
 import { startBareJson, startBaseline } from '../bench/servers.js';
-import { finished } from './helpers/process.js';
+import { coresOf, finished } from './helpers/process.js';
 import { ROOT } from './helpers/paths.js';
 
 const PAIR = fileURLToPath(new URL('../bench/pair.js', import.meta.url));
-
-function coresOf(pid: number): string {
-  const line = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  assert.ok(line !== null, `no Cpus_allowed_list for ${pid}`);
-  return line[1] as string;
-}
 
 describe('a paired measurement', () => {
   it('measures both servers in every window, each on the same core, each with its own bots', async () => {

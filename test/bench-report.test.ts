@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { aggregate, cellKey, type Row } from '../bench/aggregate.js';
@@ -13,6 +12,7 @@ import { Generators } from '../bench/generators.js';
 import { pinning, pinningLine } from '../bench/pinning.js';
 import { readHealth, startBareJson, startBareWs, startBaseline, startOurs, type ServerName } from '../bench/servers.js';
 import { playsWithoutError } from './helpers/bench-load.js';
+import { coresOf } from './helpers/process.js';
 import { startRedis } from './helpers/redis.js';
 
 interface Figures {
@@ -261,13 +261,6 @@ describe('the benchmark report, WebSocket against bare ws', () => {
     assert.match(table, /^\| 100 \| 1,000 \| 2,000 \| 0\.50 \| 1\.00 \| 1,000 µs \| 500 µs \| 2\.00 \|$/m);
   });
 });
-
-/** The cores a process may run on, as `taskset -c` lists them. */
-function coresOf(pid: number): string {
-  const line = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  assert.ok(line !== null, `no Cpus_allowed_list for ${pid}`);
-  return line[1] as string;
-}
 
 describe('the benchmark\u2019s cores', () => {
   const mine = coresOf(process.pid);

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BIN, ROOT } from './paths.js';
 
@@ -45,4 +47,11 @@ export function waitForLine(stream: NodeJS.ReadableStream, match: (line: string)
     lines.on('line', onLine);
     lines.on('close', onClose);
   });
+}
+
+/** The cores a process may run on, as `taskset -c` lists them. */
+export function coresOf(pid: number): string {
+  const line = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  assert.ok(line !== null, `no Cpus_allowed_list for ${pid}`);
+  return line[1] as string;
 }
