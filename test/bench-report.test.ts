@@ -11,6 +11,7 @@ import { markdown, verdicts, type Results } from '../bench/report.js';
 import { Generators } from '../bench/generators.js';
 import { pinning, pinningLine } from '../bench/pinning.js';
 import { readHealth, startBareJson, startBareWs, startBaseline, startOurs, type ServerName } from '../bench/servers.js';
+import { inTurns, measureStartup } from '../bench/startup.js';
 import { playsWithoutError } from './helpers/bench-load.js';
 import { coresOf } from './helpers/process.js';
 import { startRedis } from './helpers/redis.js';
@@ -419,5 +420,41 @@ describe('the bare ws server, idle', () => {
         await server.stop();
       }
     }
+  });
+});
+
+describe('the start-up timing', () => {
+  it('times the commands in turns, so that Node itself is timed beside ours under the same load', async () => {
+    const order: string[] = [];
+    let clock = 0;
+    const results = await inTurns(
+      [
+        { label: 'node', args: [] },
+        { label: 'guess', args: [] },
+      ],
+      3,
+      (command) => {
+        order.push(command.label);
+        // Each run slower than the one before, as a machine getting busier: both commands see it.
+        return Promise.resolve(++clock);
+      },
+    );
+    assert.deepEqual(order, ['node', 'guess', 'node', 'guess', 'node', 'guess']);
+    assert.deepEqual(
+      results.map((r) => [r.label, r.runs, r.medianMs, r.maxMs]),
+      [
+        ['node', 3, 3, 5],
+        ['guess', 3, 4, 6],
+      ],
+    );
+  });
+
+  it('times Node, guess --help and guess play as whole processes', async () => {
+    const results = await measureStartup(1);
+    assert.deepEqual(
+      results.map((r) => r.label),
+      ['node -e 0 (Node itself)', 'guess --help', 'guess play'],
+    );
+    for (const r of results) assert.ok(r.medianMs > 0 && r.medianMs === r.maxMs, `${r.label}: ${r.medianMs} ms`);
   });
 });
