@@ -6,7 +6,7 @@ const NOT_TIMED = -1;
 /**
  * The time spent handling clients' messages (`/metrics`), estimated from one read in
  * SAMPLE_EVERY, each counted SAMPLE_EVERY times. Timing every read took two clock reads per read
- * (`performance.now` checks its receiver, then calls into C++): about 3 % of a plain guess's
+ * (`performance.now` checks its receiver, then calls into C++): about 2 % of a plain guess's
  * server CPU at 100 connections. Sampled, a read costs a countdown.
  */
 export class HandlingClock {
