@@ -77,18 +77,21 @@ export async function startOurs(options: ServerOptions): Promise<ServerProcess> 
 }
 
 export function startBaseline(options: ServerOptions): Promise<ServerProcess> {
-  const { min, max } = options.range;
-  return startProcess('baseline', [BASELINE, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined, pinning?.server);
+  return startYardstick('baseline', BASELINE, options);
 }
 
 export function startBareWs(options: ServerOptions): Promise<ServerProcess> {
-  const { min, max } = options.range;
-  return startProcess('bare-ws', [BARE_WS, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined, pinning?.server);
+  return startYardstick('bare-ws', BARE_WS, options);
 }
 
 export function startBareJson(options: ServerOptions): Promise<ServerProcess> {
+  return startYardstick('bare-json', BARE_JSON, options);
+}
+
+/** A bare server of bench/ (yardstick.ts's flags), on the measured server's core. */
+function startYardstick(name: ServerName, script: string, options: ServerOptions): Promise<ServerProcess> {
   const { min, max } = options.range;
-  return startProcess('bare-json', [BARE_JSON, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined, pinning?.server);
+  return startProcess(name, [script, '--port', '0', '--min', String(min), '--max', String(max)], () => undefined, pinning?.server);
 }
 
 /** Each running server, and what to remove once it has exited. */
