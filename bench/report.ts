@@ -55,7 +55,7 @@ export function verdicts(results: Results): Verdict[] {
     const ratio = ours?.vs.baseline ?? NaN;
     out.push({
       target: `plain, ${conns.toLocaleString('en-US')} conns: ≥ 0.9 × baseline guesses/s`,
-      measured: Number.isNaN(ratio) ? 'not measured' : `${ratio.toFixed(2)} × (medians ${rate(ours?.guessesPerSecond)} vs ${rate(base?.guessesPerSecond)})`,
+      measured: Number.isNaN(ratio) ? 'not measured' : `${nearBound(ratio, 0.9)} × (medians ${rate(ours?.guessesPerSecond)} vs ${rate(base?.guessesPerSecond)})`,
       result: Number.isNaN(ratio) ? 'n/a' : ratio >= 0.9 ? 'PASS' : 'FAIL',
     });
   }
@@ -65,7 +65,7 @@ export function verdicts(results: Results): Verdict[] {
   const rttRatio = ours1?.vs.p50Baseline ?? NaN;
   out.push({
     target: '1 conn: p50 round trip ≤ 1.2 × baseline',
-    measured: Number.isNaN(rttRatio) ? 'not measured' : `${rttRatio.toFixed(2)} × (medians ${us(ours1?.p50)} vs ${us(base1?.p50)} µs)`,
+    measured: Number.isNaN(rttRatio) ? 'not measured' : `${nearBound(rttRatio, 1.2)} × (medians ${us(ours1?.p50)} vs ${us(base1?.p50)} µs)`,
     result: Number.isNaN(rttRatio) ? 'n/a' : rttRatio <= 1.2 ? 'PASS' : 'FAIL',
   });
 
@@ -91,14 +91,15 @@ export function verdicts(results: Results): Verdict[] {
   const jsonRows = results.loads.filter((r) => r.server === 'ours' && r.dialect === 'json');
   const jsonRatios = jsonRows.flatMap((json) => (json.vs.plain === undefined ? [] : [{ conns: json.conns, ratio: json.vs.plain }]));
   const targeted = jsonRatios.filter((r) => JSON_TARGET_CONNS.includes(r.conns));
-  const list = (ratios: typeof jsonRatios): string => ratios.map((r) => `${r.conns.toLocaleString('en-US')}: ${r.ratio.toFixed(2)} ×`).join(', ');
+  const list = (ratios: typeof jsonRatios, bound?: number): string =>
+    ratios.map((r) => `${r.conns.toLocaleString('en-US')}: ${bound === undefined ? r.ratio.toFixed(2) : nearBound(r.ratio, bound)} ×`).join(', ');
   // The store's issue asked for 0.75 ×; the WebSocket one, for JSON over TCP to rise with it to 0.85 ×.
   for (const bound of [0.75, 0.85]) {
     out.push({
       target: `JSON dialect, 100 and 1,000 conns: ≥ ${bound} × plain guesses/s`,
       measured: targeted.length === 0
         ? results.unavailable.some((u) => u.dialect === 'json') ? 'JSON dialect not available yet' : 'not measured'
-        : list(targeted),
+        : list(targeted, bound),
       result: targeted.length === 0 ? 'n/a' : targeted.every((r) => r.ratio >= bound) ? 'PASS' : 'FAIL',
     });
   }
@@ -144,23 +145,23 @@ export function verdicts(results: Results): Verdict[] {
 /** WebSocket against bare `ws`, each ratio paired within a repetition like plain against bare `node:net`. */
 function wsVerdicts(load: (server: string, dialect: DialectName, conns: number) => Row | undefined, missing: string, idle: readonly IdleResult[]): Verdict[] {
   const out: Verdict[] = [];
-  const check = (target: string, ratio: number | undefined, ours: string, bare: string, pass: (ratio: number) => boolean): void => {
+  const check = (target: string, ratio: number | undefined, ours: string, bare: string, bound: number, atMost: boolean): void => {
     out.push({
       target,
-      measured: ratio === undefined ? missing : `${ratio.toFixed(2)} × (medians ${ours} vs ${bare})`,
-      result: ratio === undefined ? 'n/a' : pass(ratio) ? 'PASS' : 'FAIL',
+      measured: ratio === undefined ? missing : `${nearBound(ratio, bound)} × (medians ${ours} vs ${bare})`,
+      result: ratio === undefined ? 'n/a' : (atMost ? ratio <= bound : ratio >= bound) ? 'PASS' : 'FAIL',
     });
   };
   for (const conns of [100, 1000]) {
     const ours = load('ours', 'ws', conns);
     const bare = load('bare-ws', 'ws', conns);
     const n = conns.toLocaleString('en-US');
-    check(`WebSocket, ${n} conns: ≥ 0.9 × bare ws guesses/s`, ours?.vs.bare, rate(ours?.guessesPerSecond), rate(bare?.guessesPerSecond), (r) => r >= 0.9);
-    check(`WebSocket, ${n} conns: server CPU per guess ≤ 1.15 × bare ws`, ours?.vs.cpuPerGuessBare, `${us(cpuPerGuess(ours))} µs`, `${us(cpuPerGuess(bare))} µs`, (r) => r <= 1.15);
+    check(`WebSocket, ${n} conns: ≥ 0.9 × bare ws guesses/s`, ours?.vs.bare, rate(ours?.guessesPerSecond), rate(bare?.guessesPerSecond), 0.9, false);
+    check(`WebSocket, ${n} conns: server CPU per guess ≤ 1.15 × bare ws`, ours?.vs.cpuPerGuessBare, `${us(cpuPerGuess(ours))} µs`, `${us(cpuPerGuess(bare))} µs`, 1.15, true);
   }
   const ours1 = load('ours', 'ws', 1);
   const bare1 = load('bare-ws', 'ws', 1);
-  check('WebSocket, 1 conn: p50 round trip ≤ 1.3 × bare ws', ours1?.vs.p50Bare, `${us(ours1?.p50)} µs`, `${us(bare1?.p50)} µs`, (r) => r <= 1.3);
+  check('WebSocket, 1 conn: p50 round trip ≤ 1.3 × bare ws', ours1?.vs.p50Bare, `${us(ours1?.p50)} µs`, `${us(bare1?.p50)} µs`, 1.3, true);
 
   const big = load('ours', 'ws', 10_000);
   // The same handshake against bare `ws` in the same run tells a slow machine from a slow server.
@@ -339,6 +340,18 @@ function cpuPerGuess(r: Row | undefined): number | undefined {
 /** `5.44 s, 610 µs of server CPU each`: the time the generator took, and what each connection cost the server meanwhile. */
 function connectFigures(r: Row): string {
   return `${(r.connect.ms / 1000).toFixed(2)} s, ${us((r.connectCpu / Math.max(1, r.connect.connected)) * 1e6)} µs of server CPU each`;
+}
+
+/**
+ * A ratio judged against `bound`, with two decimals, or as many more as it takes for the figure
+ * not to read as the bound itself or beyond it: 0.897 against 0.9 is "0.897", not "0.90".
+ */
+export function nearBound(ratio: number, bound: number): string {
+  for (let digits = 2; digits < 8; digits++) {
+    const shown = Number(ratio.toFixed(digits));
+    if (Math.sign(shown - bound) === Math.sign(ratio - bound)) return ratio.toFixed(digits);
+  }
+  return String(ratio);
 }
 
 function ratioText(value: number | undefined): string {

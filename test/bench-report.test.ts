@@ -110,6 +110,25 @@ describe('the benchmark report, JSON against plain', () => {
     assert.equal(verdict(json(0.85, 0.86), 'JSON dialect, 100 and 1,000 conns: ≥ 0.85 × plain guesses/s').result, 'PASS');
     assert.equal(verdict(json(0.74, 0.9), 'JSON dialect, 100 and 1,000 conns: ≥ 0.75 × plain guesses/s').result, 'FAIL');
   });
+
+  it('never shows a ratio that misses its bound as the bound: 0.897 × is not "0.90 ×"', () => {
+    const plain = (ratio: number): Results =>
+      results(aggregate(runs([cell('baseline', 'plain', 1000, { gps: 10_000 })], [cell('ours', 'plain', 1000, { gps: 10_000 * ratio })])));
+    assert.deepEqual(verdict(plain(0.897), 'plain, 1,000 conns: ≥ 0.9 × baseline guesses/s'), {
+      target: 'plain, 1,000 conns: ≥ 0.9 × baseline guesses/s',
+      measured: '0.897 × (medians 8,970 vs 10,000)',
+      result: 'FAIL',
+    });
+    assert.match(verdict(plain(0.9004), 'plain, 1,000 conns: ≥ 0.9 × baseline guesses/s').measured, /^0\.9004 × /);
+    assert.match(verdict(plain(0.9), 'plain, 1,000 conns: ≥ 0.9 × baseline guesses/s').measured, /^0\.90 × /);
+    assert.match(verdict(plain(0.894), 'plain, 1,000 conns: ≥ 0.9 × baseline guesses/s').measured, /^0\.89 × /);
+    const close = json(0.7496, 0.8);
+    assert.deepEqual(verdict(close, 'JSON dialect, 100 and 1,000 conns: ≥ 0.75 × plain guesses/s'), {
+      target: 'JSON dialect, 100 and 1,000 conns: ≥ 0.75 × plain guesses/s',
+      measured: '100: 0.7496 ×, 1,000: 0.80 ×',
+      result: 'FAIL',
+    });
+  });
 });
 
 describe('the benchmark report, JSON against a bare JSON server', () => {
@@ -189,7 +208,7 @@ describe('the benchmark report, WebSocket against bare ws', () => {
     const res = results(rows);
     assert.equal(verdict(res, 'WebSocket, 100 conns: ≥ 0.9 × bare ws guesses/s').result, 'PASS');
     assert.equal(verdict(res, 'WebSocket, 1,000 conns: ≥ 0.9 × bare ws guesses/s').result, 'FAIL');
-    assert.match(verdict(res, 'WebSocket, 1,000 conns: ≥ 0.9 × bare ws guesses/s').measured, /^0\.90 × \(medians 899 vs 1,000\)$/);
+    assert.match(verdict(res, 'WebSocket, 1,000 conns: ≥ 0.9 × bare ws guesses/s').measured, /^0\.899 × \(medians 899 vs 1,000\)$/);
     // 103.5 % for 900 guesses/s against 100 % for 1,000: 1.15 × the CPU per guess, just within.
     assert.equal(verdict(res, 'WebSocket, 100 conns: server CPU per guess ≤ 1.15 × bare ws').result, 'PASS');
     assert.equal(verdict(res, 'WebSocket, 1,000 conns: server CPU per guess ≤ 1.15 × bare ws').result, 'FAIL');
