@@ -11,6 +11,12 @@ function send(event: Event): void {
   if (process.connected) process.send?.(event);
 }
 
+/** The window since the last mark, made serialisable (the histogram as its non-zero buckets). */
+function sendStats(from: Load): void {
+  const stats = from.stats();
+  send({ evt: 'stats', stats: { ...stats, rtt: stats.rtt.toSparse() } });
+}
+
 async function handle(command: Command): Promise<void> {
   switch (command.cmd) {
     case 'connect':
@@ -25,19 +31,15 @@ async function handle(command: Command): Promise<void> {
       load?.mark();
       send({ evt: 'ack' });
       return;
-    case 'read': {
-      const stats = load?.stats();
-      if (stats !== undefined) send({ evt: 'stats', stats: { ...stats, rtt: stats.rtt.toSparse() } });
+    case 'read':
+      if (load !== undefined) sendStats(load);
       else send({ evt: 'failed', message: 'read before connect' });
       return;
-    }
-    case 'stop': {
-      const stats = load?.stats();
+    case 'stop':
+      if (load !== undefined) sendStats(load);
       load?.close();
-      if (stats !== undefined) send({ evt: 'stats', stats: { ...stats, rtt: stats.rtt.toSparse() } });
       process.disconnect();
       return;
-    }
   }
 }
 

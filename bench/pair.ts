@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { positiveInt, rangeOf, UsageError } from './args.js';
 import { DIALECT_NAMES, type DialectName } from './dialects.js';
 import { measurePair, pairReport, type PairSide } from './paired.js';
 import { pinning } from './pinning.js';
@@ -29,19 +30,11 @@ Exit status: 0, 1 errors (a reply inconsistent with binary search, a failed conn
 type Starter = (options: ServerOptions) => Promise<ServerProcess>;
 const STARTERS: Readonly<Record<string, Starter>> = { ours: startOurs, baseline: startBaseline, 'bare-json': startBareJson, 'bare-ws': startBareWs, other: startOurs };
 
-class UsageError extends Error {}
-
 function side(spec: string | undefined, other: string | undefined): { server: string; dialect: DialectName } {
   const [server = '', dialect = ''] = (spec ?? '').split(':');
   if (!Object.hasOwn(STARTERS, server) || !(DIALECT_NAMES as readonly string[]).includes(dialect)) throw new UsageError(`not SERVER:DIALECT: ${spec ?? '(missing)'}`);
   if (server === 'other' && other === undefined) throw new UsageError('other needs --other DIR');
   return { server, dialect: dialect as DialectName };
-}
-
-function count(text: string, name: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive integer`);
-  return value;
 }
 
 async function main(): Promise<number> {
@@ -64,9 +57,14 @@ async function main(): Promise<number> {
   }
   if (positionals.length !== 2) throw new UsageError('give two servers, A and B');
   const specs = [side(positionals[0], values.other), side(positionals[1], values.other)] as const;
-  const range = { min: Number(values.min), max: Number(values.max) };
-  if (!Number.isSafeInteger(range.min) || !Number.isSafeInteger(range.max) || range.min >= range.max) throw new UsageError('--min and --max must be integers, min below max');
-  const plan = { conns: count(values.conns, 'conns'), windows: count(values.windows, 'windows'), windowMs: count(values.window, 'window'), warmupMs: count(values.warmup, 'warmup'), range };
+  const range = rangeOf(Number(values.min), Number(values.max));
+  const plan = {
+    conns: positiveInt(values.conns, '--conns'),
+    windows: positiveInt(values.windows, '--windows'),
+    windowMs: positiveInt(values.window, '--window'),
+    warmupMs: positiveInt(values.warmup, '--warmup'),
+    range,
+  };
   const bin = values.other === undefined ? undefined : resolve(values.other, 'bin/guess.js');
 
   const started: ServerProcess[] = [];

@@ -86,12 +86,12 @@ export function pairRatios(result: PairResult): number[] {
 export function pairReport(result: PairResult): string[] {
   const [a, b] = result.labels;
   const us = (value: number): string => value.toFixed(1);
+  const ratios = pairRatios(result);
   const lines = result.windows.map(
     (w, i) =>
       `window ${i + 1}: ${a} ${us(w.cpuPerGuessUs[0])} µs (${Math.round(w.guessesPerSecond[0])}/s), ` +
-      `${b} ${us(w.cpuPerGuessUs[1])} µs (${Math.round(w.guessesPerSecond[1])}/s), ${b} / ${a} ${(w.cpuPerGuessUs[1] / w.cpuPerGuessUs[0]).toFixed(3)}`,
+      `${b} ${us(w.cpuPerGuessUs[1])} µs (${Math.round(w.guessesPerSecond[1])}/s), ${b} / ${a} ${(ratios[i] as number).toFixed(3)}`,
   );
-  const ratios = pairRatios(result);
   lines.push(
     `server CPU per guess, median of ${result.windows.length} windows: ${a} ${us(median(result.windows.map((w) => w.cpuPerGuessUs[0])))} µs, ` +
       `${b} ${us(median(result.windows.map((w) => w.cpuPerGuessUs[1])))} µs; ${b} / ${a}: ${median(ratios).toFixed(3)} ` +

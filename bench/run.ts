@@ -21,6 +21,7 @@ import { fileLimits } from './proc.js';
 import { markdown, verdicts, type Results } from './report.js';
 import { killServers, ROOT, startBareJson, startBareWs, startBaseline, startOurs, type ServerProcess } from './servers.js';
 import { measureStartup } from './startup.js';
+import { positiveInt, rangeOf, UsageError } from './args.js';
 import { clusterMarkdown, measureCluster } from './cluster.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -106,9 +107,7 @@ function parseOptions(argv: readonly string[]): Options {
   for (const name of dialects) {
     if (!(DIALECT_NAMES as readonly string[]).includes(name)) usage(`unknown dialect '${name}' (plain, json, ws)`);
   }
-  const min = values.min === undefined ? 1 : Number(values.min);
-  const max = values.max === undefined ? 1_000_000 : Number(values.max);
-  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) usage('--min and --max must be integers, min ≤ max');
+  const range = rangeOf(values.min === undefined ? 1 : Number(values.min), values.max === undefined ? 1_000_000 : Number(values.max));
   if (values.fsync !== undefined && !(FSYNC_POLICIES as readonly string[]).includes(values.fsync)) usage(`--fsync must be ${FSYNC_POLICIES.join(' or ')}, got '${values.fsync}'`);
   const variant = [...(values.fsync === undefined ? [] : ['--fsync', values.fsync]), ...(values['no-store'] === true ? ['--db', ':memory:'] : [])];
   if (variant.length > 0 && values.write === true) usage('--fsync and --no-store measure another configuration than a user runs: they write nothing');
@@ -118,7 +117,7 @@ function parseOptions(argv: readonly string[]): Options {
     reps: values.reps === undefined ? (quick ? 1 : DEFAULT_REPS) : positiveInt(values.reps, '--reps'),
     windowMs: values.window === undefined ? (quick ? 1000 : 1500) : positiveInt(values.window, '--window'),
     warmupMs: values.warmup === undefined ? (quick ? 300 : 500) : positiveInt(values.warmup, '--warmup'),
-    range: { min, max },
+    range,
     idle: !quick && values['no-idle'] !== true,
     startupRuns: quick || values['no-startup'] === true ? 0 : 15,
     cluster: !quick && values['no-cluster'] !== true,
@@ -127,12 +126,6 @@ function parseOptions(argv: readonly string[]): Options {
     cpuProf: values['cpu-prof'],
     variant,
   };
-}
-
-function positiveInt(text: string, what: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) usage(`${what} must be a positive integer, got '${text}'`);
-  return value;
 }
 
 function usage(message: string): never {
@@ -157,7 +150,13 @@ function log(line: string): void {
 }
 
 async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) usage(error.message);
+    throw error;
+  }
   const started = Date.now();
   const { soft, hard } = fileLimits();
   log(`bench: open-file limit ${soft} (hard ${hard}); range ${options.range.min}..${options.range.max}`);
